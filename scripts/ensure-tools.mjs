@@ -27,7 +27,9 @@ if (tools.includes("fonts") && !existsSync("/usr/share/fonts/truetype/dejavu/Dej
 if (missing.length === 0) process.exit(0);
 
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-if (!isRoot || !onPath("apt-get")) {
+// GitHub's runners are not root but have password-less sudo.
+const sudo = !isRoot && spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0 ? ["sudo", "-n"] : [];
+if ((!isRoot && sudo.length === 0) || !onPath("apt-get")) {
   console.error(
     `PhotoMemory needs: ${missing.join(", ")}. Install them (e.g. sudo apt-get install -y ${missing.join(" ")}) or set FFMPEG_PATH.`,
   );
