@@ -1,0 +1,157 @@
+/**
+ * The one module that reads the environment. Every variable is validated with zod and has an embedded default, so
+ * `npm start` with no configuration runs PGlite in DATA_DIR, local blobs, the embedded job runner and the offline
+ * script writer. Platform blocks (Slack, Discord, Telegram) are added near the end by their owners.
+ */
+import path from "node:path";
+import { z } from "zod";
+import { PhotoMemoryError } from "./core/errors.ts";
+
+const emptyToUndefined = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
+const flag = z.preprocess(
+  emptyToUndefined,
+  z
+    .enum(["1", "0", "true", "false", "yes", "no", "on", "off"])
+    .optional()
+    .transform((v) => v === "1" || v === "true" || v === "yes" || v === "on"),
+);
+const int = (fallback: number, min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(
+    emptyToUndefined,
+    z.enum(["development", "production", "test"]).default("development"),
+  ),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
+  HOST: z.preprocess(emptyToUndefined, z.string().default("0.0.0.0")),
+  PORT: int(3000, 0, 65535),
+  PUBLIC_URL: optionalUrl,
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./.data")),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+      .optional(),
+  ),
+  TOKEN_ENCRYPTION_KEY: optionalString,
+  SUPABASE_URL: optionalUrl,
+  SUPABASE_SERVICE_ROLE_KEY: optionalString,
+  SUPABASE_STORAGE_BUCKET: z.preprocess(emptyToUndefined, z.string().default("media")),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_MODEL: z.preprocess(emptyToUndefined, z.string().default("gpt-4o-mini")),
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_TIMEOUT_MS: int(60_000, 1000, 600_000),
+  INNGEST_SIGNING_KEY: optionalString,
+  INNGEST_EVENT_KEY: optionalString,
+  INNGEST_DEV: flag,
+  INNGEST_BASE_URL: optionalUrl,
+  RENDER_CONCURRENCY: int(1, 1, 16),
+  FFMPEG_PATH: optionalString,
+  FFPROBE_PATH: optionalString,
+  SHUTDOWN_TIMEOUT_MS: int(30_000, 0, 600_000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env["NODE_ENV"];
+  logLevel: Env["LOG_LEVEL"];
+  host: string;
+  port: number;
+  /** Base URL of this service as users reach it (share links); defaults to http://localhost:<port>. */
+  publicUrl: string;
+  dataDir: string;
+  database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
+  /** 32-byte key that encrypts bot tokens at rest (Store); absent in the playground-only default. */
+  tokenEncryptionKey?: string;
+  blobs:
+    | { kind: "local"; root: string }
+    | { kind: "supabase"; url: string; serviceRoleKey: string; bucket: string };
+  script:
+    | { kind: "offline" }
+    | { kind: "openai"; apiKey: string; model: string; baseURL?: string; timeoutMs: number };
+  jobs:
+    | { kind: "embedded" }
+    | { kind: "inngest"; signingKey?: string; eventKey?: string; dev: boolean; baseUrl?: string };
+  renderConcurrency: number;
+  ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
+  shutdownTimeoutMs: number;
+  /** The validated raw variables, for platform blocks that read their own. */
+  raw: Env;
+}
+
+/** Parses the environment into a Config; throws `config.invalid` naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new PhotoMemoryError("config.invalid", `The configuration is invalid: ${problems}.`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  if (Boolean(e.SUPABASE_URL) !== Boolean(e.SUPABASE_SERVICE_ROLE_KEY)) {
+    throw new PhotoMemoryError(
+      "config.invalid",
+      "The configuration is invalid: set both SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY for Supabase Storage, or neither for local files.",
+    );
+  }
+  const inngestOn = Boolean(e.INNGEST_SIGNING_KEY) || e.INNGEST_DEV;
+  if (e.NODE_ENV === "production" && e.INNGEST_DEV && !e.INNGEST_SIGNING_KEY) {
+    throw new PhotoMemoryError(
+      "config.invalid",
+      "The configuration is invalid: INNGEST_DEV must not be used in production without INNGEST_SIGNING_KEY.",
+    );
+  }
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    dataDir,
+    database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "pglite", dataDir },
+    ...(e.TOKEN_ENCRYPTION_KEY ? { tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY } : {}),
+    blobs:
+      e.SUPABASE_URL && e.SUPABASE_SERVICE_ROLE_KEY
+        ? {
+            kind: "supabase",
+            url: e.SUPABASE_URL,
+            serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY,
+            bucket: e.SUPABASE_STORAGE_BUCKET,
+          }
+        : { kind: "local", root: path.join(dataDir, "blobs") },
+    script: e.OPENAI_API_KEY
+      ? {
+          kind: "openai",
+          apiKey: e.OPENAI_API_KEY,
+          model: e.OPENAI_MODEL,
+          ...(e.OPENAI_BASE_URL ? { baseURL: e.OPENAI_BASE_URL } : {}),
+          timeoutMs: e.OPENAI_TIMEOUT_MS,
+        }
+      : { kind: "offline" },
+    jobs: inngestOn
+      ? {
+          kind: "inngest",
+          ...(e.INNGEST_SIGNING_KEY ? { signingKey: e.INNGEST_SIGNING_KEY } : {}),
+          ...(e.INNGEST_EVENT_KEY ? { eventKey: e.INNGEST_EVENT_KEY } : {}),
+          dev: e.INNGEST_DEV,
+          ...(e.INNGEST_BASE_URL ? { baseUrl: e.INNGEST_BASE_URL } : {}),
+        }
+      : { kind: "embedded" },
+    renderConcurrency: e.RENDER_CONCURRENCY,
+    ffmpeg: {
+      ...(e.FFMPEG_PATH ? { ffmpegPath: e.FFMPEG_PATH } : {}),
+      ...(e.FFPROBE_PATH ? { ffprobePath: e.FFPROBE_PATH } : {}),
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    raw: e,
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Reads what a user typed after `/memory` (or the whole `/memory …` line): a subcommand, or a request with an
+ * optional style, aspect and title. Platforms hand in the raw text; nothing here knows a platform.
+ */
+import { ASPECTS, type Aspect, STYLE_NAMES, type StyleName } from "../domain.ts";
+
+export type MemoryCommand =
+  | { kind: "help" }
+  | { kind: "status" }
+  | { kind: "reset" }
+  | { kind: "cancel" }
+  | { kind: "retry"; videoId?: string }
+  | { kind: "request"; style?: StyleName; aspect?: Aspect; title?: string };
+
+const SUBCOMMANDS = new Set(["help", "status", "reset", "cancel", "retry"]);
+const MAX_TITLE = 80;
+
+export function parseMemoryCommand(text: string): MemoryCommand {
+  let rest = text.trim();
+  // Accept "/memory …" as typed in the playground or Telegram, "/memory@bot …" from Telegram groups, and the bare
+  // argument text that Slack and Discord slash commands deliver.
+  const prefix = /^\/memory(?:@\w+)?(?=\s|$)/i.exec(rest);
+  if (prefix) rest = rest.slice(prefix[0].length).trim();
+  const words = rest.split(/\s+/).filter((w) => w.length > 0);
+  const first = words[0]?.toLowerCase();
+  if (first && SUBCOMMANDS.has(first) && (first === "retry" || words.length === 1)) {
+    if (first === "retry") return words[1] ? { kind: "retry", videoId: words[1] } : { kind: "retry" };
+    return { kind: first as "help" | "status" | "reset" | "cancel" };
+  }
+  const command: { kind: "request"; style?: StyleName; aspect?: Aspect; title?: string } = {
+    kind: "request",
+  };
+  // Style and aspect may come first, in either order; everything after them is the title.
+  while (words.length > 0) {
+    const word = (words[0] ?? "").toLowerCase();
+    if (!command.style && (STYLE_NAMES as readonly string[]).includes(word)) {
+      command.style = word as StyleName;
+    } else if (!command.aspect && (ASPECTS as readonly string[]).includes(word)) {
+      command.aspect = word as Aspect;
+    } else {
+      break;
+    }
+    words.shift();
+  }
+  const title = words.join(" ").trim().slice(0, MAX_TITLE);
+  if (title) command.title = title;
+  return command;
+}
+
+export function isMemoryCommand(text: string): boolean {
+  return /^\/memory(?:@\w+)?(?=\s|$)/i.test(text.trim());
+}

@@ -1,0 +1,72 @@
+/**
+ * The hono app: health and readiness, the playground, `/api/inngest` when Inngest is configured, and the routers
+ * platforms mount (`/slack`, `/discord`, `/telegram`). Tests call `createApp(deps).request(...)` with no server.
+ */
+
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { Logger } from "pino";
+import { isPhotoMemoryError } from "../core/errors.ts";
+
+/** A sub-app mounted at `path` (e.g. `{ path: "/slack", app: slackBot.router }`). */
+export interface MountedRouter {
+  path: string;
+  // biome-ignore lint/suspicious/noExplicitAny: routers carry their own Env/Schema generics.
+  app: Hono<any, any, any>;
+}
+
+export interface AppDeps {
+  logger: Logger;
+  /** Throws when the database does not answer. */
+  checkDatabase: () => Promise<void>;
+  /** False until start-up finished and again once shutdown began. */
+  isReady?: () => boolean;
+  /** The playground routes (`/playground`, `/playground/api/...`); absent when the playground is off. */
+  playground?: MountedRouter["app"];
+  /** Platform routers and anything else to mount. */
+  routers?: MountedRouter[];
+  /** The Inngest serve handler (inngest/hono), mounted at `/api/inngest` when Inngest is configured. */
+  inngestHandler?: (c: Context) => Response | Promise<Response>;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const log = deps.logger.child({ module: "http" });
+
+  app.get("/healthz", async (c) => {
+    try {
+      await deps.checkDatabase();
+      return c.json({ ok: true, database: "ok" });
+    } catch (error) {
+      log.warn({ err: error }, "health check: database unavailable");
+      return c.json({ ok: false, database: "unavailable" }, 503);
+    }
+  });
+
+  app.get("/readyz", (c) => {
+    const ready = deps.isReady ? deps.isReady() : true;
+    return c.json({ ready }, ready ? 200 : 503);
+  });
+
+  app.get("/", (c) => c.redirect(deps.playground ? "/playground" : "/healthz"));
+
+  if (deps.inngestHandler) {
+    const handler = deps.inngestHandler;
+    app.on(["GET", "POST", "PUT"], "/api/inngest", (c) => handler(c));
+  }
+  if (deps.playground) app.route("/", deps.playground);
+  for (const router of deps.routers ?? []) app.route(router.path, router.app);
+
+  app.notFound((c) => c.json({ error: "not_found", message: "There is nothing at this address." }, 404));
+  app.onError((error, c) => {
+    if (isPhotoMemoryError(error)) {
+      const status = error.code.endsWith("not_found") ? 404 : 400;
+      return c.json({ error: error.code, message: error.message }, status);
+    }
+    const withStatus = error as { getResponse?: () => Response };
+    if (typeof withStatus.getResponse === "function") return withStatus.getResponse();
+    log.error({ err: error, path: c.req.path }, "request failed");
+    return c.json({ error: "internal", message: "Something went wrong on our side; please try again." }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,49 @@
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { createSilentLogger } from "../../src/core/log.ts";
+import { createApp } from "../../src/http/app.ts";
+
+describe("createApp", () => {
+  it("reports database health", async () => {
+    let up = true;
+    const app = createApp({
+      logger: createSilentLogger(),
+      checkDatabase: async () => {
+        if (!up) throw new Error("connection refused");
+      },
+    });
+    expect((await app.request("/healthz")).status).toBe(200);
+    up = false;
+    const res = await app.request("/healthz");
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ ok: false });
+  });
+  it("is not ready while starting or shutting down", async () => {
+    let ready = false;
+    const app = createApp({
+      logger: createSilentLogger(),
+      checkDatabase: async () => {},
+      isReady: () => ready,
+    });
+    expect((await app.request("/readyz")).status).toBe(503);
+    ready = true;
+    expect((await app.request("/readyz")).status).toBe(200);
+  });
+  it("mounts platform routers at their path", async () => {
+    const slack = new Hono().post("/events", (c) => c.text("slack ok"));
+    const app = createApp({
+      logger: createSilentLogger(),
+      checkDatabase: async () => {},
+      routers: [{ path: "/slack", app: slack }],
+    });
+    const res = await app.request("/slack/events", { method: "POST" });
+    expect(await res.text()).toBe("slack ok");
+    expect((await app.request("/discord/interactions", { method: "POST" })).status).toBe(404);
+  });
+  it("serves /api/inngest only when a handler is given", async () => {
+    const base = { logger: createSilentLogger(), checkDatabase: async () => {} };
+    expect((await createApp(base).request("/api/inngest")).status).toBe(404);
+    const app = createApp({ ...base, inngestHandler: (c) => c.json({ inngest: true }) });
+    expect(await (await app.request("/api/inngest", { method: "PUT" })).json()).toEqual({ inngest: true });
+  });
+});

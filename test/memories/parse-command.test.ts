@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { parseMemoryCommand } from "../../src/core/memories/parse-command.ts";
+
+describe("parseMemoryCommand", () => {
+  it("reads style and title from a playground line", () => {
+    expect(parseMemoryCommand("/memory vintage Our trip")).toEqual({
+      kind: "request",
+      style: "vintage",
+      title: "Our trip",
+    });
+  });
+  it("reads the bare arguments a slash command delivers", () => {
+    expect(parseMemoryCommand("modern 9:16 Summer at the lake")).toEqual({
+      kind: "request",
+      style: "modern",
+      aspect: "9:16",
+      title: "Summer at the lake",
+    });
+  });
+  it("leaves style unset when none is given so the platform can offer a picker", () => {
+    expect(parseMemoryCommand("/memory")).toEqual({ kind: "request" });
+    expect(parseMemoryCommand("/memory@PhotoMemoryBot Grandma's 90th")).toEqual({
+      kind: "request",
+      title: "Grandma's 90th",
+    });
+  });
+  it("recognises the subcommands", () => {
+    expect(parseMemoryCommand("/memory help")).toEqual({ kind: "help" });
+    expect(parseMemoryCommand("STATUS")).toEqual({ kind: "status" });
+    expect(parseMemoryCommand("/memory reset")).toEqual({ kind: "reset" });
+    expect(parseMemoryCommand("/memory cancel")).toEqual({ kind: "cancel" });
+    expect(parseMemoryCommand("/memory retry")).toEqual({ kind: "retry" });
+    expect(parseMemoryCommand("/memory retry v_123")).toEqual({ kind: "retry", videoId: "v_123" });
+  });
+  it("treats a subcommand word followed by more words as a title", () => {
+    expect(parseMemoryCommand("/memory help desk party")).toEqual({
+      kind: "request",
+      title: "help desk party",
+    });
+  });
+});
