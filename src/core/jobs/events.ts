@@ -1,0 +1,95 @@
+/**
+ * The job events of PhotoMemory: names and zod schemas of their data. Core use cases send them through the `Jobs`
+ * port; `src/jobs/events.ts` turns this one list into Inngest event types. Events carry ids, chat targets and
+ * platform file references, never bytes or tokenised URLs (an event is stored by Inngest and capped at 256 KiB).
+ */
+import { z } from "zod";
+import { STYLE_NAMES } from "../domain.ts";
+
+const platform = z.enum(["slack", "discord", "telegram", "playground"]);
+
+export const chatTargetSchema = z.object({
+  platform,
+  workspaceId: z.string().optional(),
+  channelId: z.string().min(1),
+  threadId: z.string().optional(),
+});
+
+export const messageRefSchema = z.object({
+  target: chatTargetSchema,
+  messageId: z.string().min(1),
+  editableUntil: z.string().optional(),
+  handle: z.record(z.string(), z.string()).optional(),
+});
+
+export const fileRefSchema = z.object({
+  platform,
+  fileId: z.string().min(1),
+  url: z.string().optional(),
+  name: z.string().optional(),
+  mimeType: z.string().optional(),
+  size: z.number().int().nonnegative().optional(),
+});
+
+/** Photos dropped in a chat (one event per burst/message); `ingest-photos` downloads and stores them. */
+export const photosDroppedSchema = z.object({
+  accountId: z.string().min(1),
+  /** Store conversation id; blob keys and photo rows hang off it. */
+  conversationId: z.string().min(1),
+  target: chatTargetSchema,
+  files: z.array(fileRefSchema).min(1).max(100),
+  /** Who dropped them (platform user id), for logs. */
+  userId: z.string().optional(),
+});
+
+/** `/memory` was accepted: a project and a queued video exist; `render-memory` makes and delivers the video. */
+export const memoryRequestedSchema = z.object({
+  accountId: z.string().min(1),
+  conversationId: z.string().min(1),
+  projectId: z.string().min(1),
+  videoId: z.string().min(1),
+  target: chatTargetSchema,
+  style: z.enum(STYLE_NAMES),
+  /** A title the user typed; when given it wins over the writer's. */
+  title: z.string().max(200).optional(),
+  /** BCP 47 locale of the requester ("en", "fr-FR"); the script is written in it. */
+  locale: z.string().min(2),
+  aspect: z.enum(["16:9", "9:16", "1:1"]).optional(),
+  resolution: z.union([z.literal(720), z.literal(1080)]).optional(),
+  /** The status message the request posted; render progress edits it. */
+  statusMessage: messageRefSchema.optional(),
+  userId: z.string().optional(),
+});
+
+/** The user cancelled a memory; matched on `videoId`. */
+export const memoryCancelledSchema = z.object({
+  videoId: z.string().min(1),
+  accountId: z.string().optional(),
+  reason: z.string().optional(),
+});
+
+export const jobEventSchemas = {
+  "photos/dropped": photosDroppedSchema,
+  "memory/requested": memoryRequestedSchema,
+  "memory/cancelled": memoryCancelledSchema,
+} as const;
+
+export type JobEventName = keyof typeof jobEventSchemas;
+/** Data as a sender writes it (defaults may be left out). */
+export type JobEventInput<N extends JobEventName> = z.input<(typeof jobEventSchemas)[N]>;
+/** Data as a function receives it (after parsing). */
+export type JobEventData<N extends JobEventName> = z.output<(typeof jobEventSchemas)[N]>;
+
+export type PhotosDropped = JobEventData<"photos/dropped">;
+export type MemoryRequested = JobEventData<"memory/requested">;
+export type MemoryCancelled = JobEventData<"memory/cancelled">;
+
+/** An event as sent. `id` deduplicates (use the platform's delivery id: `slack:<event_id>`, `tg:<update_id>`). */
+export type JobEvent = {
+  [N in JobEventName]: { name: N; data: JobEventInput<N>; id?: string };
+}[JobEventName];
+
+/** Parses an event's data against its schema; throws a PhotoMemoryError-free ZodError on bad input. */
+export function parseJobEvent<N extends JobEventName>(name: N, data: unknown): JobEventData<N> {
+  return jobEventSchemas[name].parse(data) as JobEventData<N>;
+}

@@ -1,0 +1,33 @@
+/**
+ * The typed events of PhotoMemory's job functions, declared once as Inngest event types. The zod schemas of their
+ * data live in core (`src/core/jobs/events.ts`) because core use cases send these events through the Jobs port;
+ * this file is the one place that names them for Inngest (triggers, cancelOn, validation on send).
+ */
+import { eventType } from "inngest";
+import {
+  type JobEventName,
+  memoryCancelledSchema,
+  memoryRequestedSchema,
+  photosDroppedSchema,
+} from "../core/jobs/events.ts";
+
+export type {
+  JobEvent,
+  JobEventData,
+  JobEventInput,
+  JobEventName,
+  MemoryCancelled,
+  MemoryRequested,
+  PhotosDropped,
+} from "../core/jobs/events.ts";
+export { jobEventSchemas, parseJobEvent } from "../core/jobs/events.ts";
+
+export const photosDropped = eventType("photos/dropped", { schema: photosDroppedSchema });
+export const memoryRequested = eventType("memory/requested", { schema: memoryRequestedSchema });
+export const memoryCancelled = eventType("memory/cancelled", { schema: memoryCancelledSchema });
+
+export const inngestEventTypes = {
+  "photos/dropped": photosDropped,
+  "memory/requested": memoryRequested,
+  "memory/cancelled": memoryCancelled,
+} as const satisfies Record<JobEventName, unknown>;
