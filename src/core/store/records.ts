@@ -1,0 +1,144 @@
+/** The rows the Store returns, as plain camelCase objects. Ids are uuids as strings; times are Dates. */
+import type { Aspect, Platform, Resolution, Script, StyleName } from "../domain.ts";
+
+export const PROJECT_STATUSES = ["draft", "processing", "completed", "failed", "cancelled"] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+export const VIDEO_STATUSES = ["queued", "processing", "completed", "failed", "cancelled"] as const;
+export type VideoStatus = (typeof VIDEO_STATUSES)[number];
+export const SUBSCRIPTION_STATUSES = ["active", "past_due", "cancelled", "unpaid"] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+export type Plan = "free" | "premium";
+export type SubscriptionProvider = "stripe" | "telegram_stars";
+export type PhotoStatus = "ready" | "rejected";
+export type DeliveryStatus = "processing" | "done" | "failed";
+export const USAGE_FIELDS = ["memoriesRequested", "videosRendered", "photosAdded", "renderSeconds"] as const;
+export type UsageField = (typeof USAGE_FIELDS)[number];
+
+/** A chat message reference kept as JSON (see ChatAdapter's MessageRef); the Store does not look inside. */
+export type MessageRefJson = Record<string, unknown>;
+
+export interface Account {
+  id: string;
+  platform: Platform;
+  /** Slack team / Discord guild id; null for Telegram and the playground. */
+  workspaceId: string | null;
+  userId: string;
+  displayName: string | null;
+  locale: string | null;
+  plan: Plan;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Workspace {
+  id: string;
+  platform: Platform;
+  /** Slack team id or Discord guild id. */
+  externalId: string;
+  name: string | null;
+  botUserId: string | null;
+  hasBotToken: boolean;
+  installedByAccountId: string | null;
+  uninstalledAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Conversation {
+  id: string;
+  platform: Platform;
+  workspaceId: string | null;
+  channelId: string;
+  threadId: string | null;
+  locale: string | null;
+  lastMemoryAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Photo {
+  id: string;
+  /** Arrival order across the whole database; increasing within a conversation. */
+  seq: number;
+  conversationId: string;
+  contributorAccountId: string | null;
+  blobKey: string;
+  sha256: string;
+  width: number;
+  height: number;
+  takenAt: Date | null;
+  focus: { x: number; y: number } | null;
+  originalName: string | null;
+  mimeType: string | null;
+  bytes: number | null;
+  status: PhotoStatus;
+  rejectReason: string | null;
+  deletedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface MemoryProject {
+  id: string;
+  conversationId: string;
+  requesterAccountId: string | null;
+  style: StyleName;
+  title: string | null;
+  status: ProjectStatus;
+  /** The photos of this memory, in arrival order at request time. */
+  photoIds: string[];
+  script: Script | null;
+  locale: string;
+  aspect: Aspect;
+  resolution: Resolution;
+  platform: Platform;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface GeneratedVideo {
+  id: string;
+  projectId: string;
+  status: VideoStatus;
+  /** 0..1 */
+  progress: number;
+  videoKey: string | null;
+  posterKey: string | null;
+  durationSeconds: number | null;
+  bytes: number | null;
+  width: number | null;
+  height: number | null;
+  /** Unguessable token for the share page. */
+  shareToken: string;
+  statusMessageRef: MessageRefJson | null;
+  deliveredMessageRef: MessageRefJson | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Subscription {
+  id: string;
+  accountId: string | null;
+  workspaceId: string | null;
+  provider: SubscriptionProvider;
+  externalCustomerId: string | null;
+  externalSubscriptionId: string;
+  status: SubscriptionStatus;
+  currentPeriodEnd: Date | null;
+  lastEventAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Usage {
+  accountId: string;
+  /** 'YYYY-MM' (UTC). */
+  month: string;
+  memoriesRequested: number;
+  videosRendered: number;
+  photosAdded: number;
+  renderSeconds: number;
+}

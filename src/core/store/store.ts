@@ -1,0 +1,178 @@
+/**
+ * Port: every row PhotoMemory keeps. One SQL implementation (sql-store.ts) runs on Postgres and PGlite. Methods are
+ * safe under retries and concurrency: upserts are keyed on the platform's ids, duplicates resolve to the existing
+ * row, and writes that must agree share one transaction.
+ */
+import type { Aspect, Platform, Resolution, Script, StyleName } from "../domain.ts";
+import type {
+  Account,
+  Conversation,
+  GeneratedVideo,
+  MemoryProject,
+  MessageRefJson,
+  Photo,
+  Plan,
+  Subscription,
+  SubscriptionProvider,
+  SubscriptionStatus,
+  Usage,
+  UsageField,
+  VideoStatus,
+  Workspace,
+} from "./records.ts";
+
+export type * from "./records.ts";
+
+export interface AccountInput {
+  platform: Platform;
+  workspaceId?: string | null;
+  userId: string;
+  /** Given values overwrite; absent ones keep what is stored. */
+  displayName?: string | null;
+  locale?: string | null;
+}
+
+export interface WorkspaceInput {
+  platform: Platform;
+  externalId: string;
+  name?: string | null;
+  botUserId?: string | null;
+  /** Plaintext bot token; stored encrypted (AES-256-GCM). Absent keeps the stored one. */
+  botToken?: string;
+  installedByAccountId?: string | null;
+}
+
+export interface ConversationInput {
+  platform: Platform;
+  workspaceId?: string | null;
+  channelId: string;
+  threadId?: string | null;
+  locale?: string | null;
+}
+
+export interface PhotoInput {
+  conversationId: string;
+  contributorAccountId?: string | null;
+  blobKey: string;
+  /** Lowercase hex sha256 of the normalised bytes. */
+  sha256: string;
+  width: number;
+  height: number;
+  takenAt?: Date | null;
+  focus?: { x: number; y: number } | null;
+  originalName?: string | null;
+  mimeType?: string | null;
+  bytes?: number | null;
+}
+
+export interface ProjectInput {
+  conversationId: string;
+  requesterAccountId?: string | null;
+  style: StyleName;
+  title?: string | null;
+  /** Photo ids in arrival order; the conversation's collection restarts after the newest of them. */
+  photoIds: string[];
+  locale: string;
+  aspect?: Aspect;
+  resolution?: Resolution;
+  platform: Platform;
+  statusMessageRef?: MessageRefJson | null;
+}
+
+/** Fields a status transition may set at the same time. */
+export interface VideoPatch {
+  progress?: number;
+  videoKey?: string;
+  posterKey?: string;
+  durationSeconds?: number;
+  bytes?: number;
+  width?: number;
+  height?: number;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+}
+
+export interface SubscriptionEvent {
+  /** Exactly one of accountId / workspaceId. */
+  accountId?: string | null;
+  workspaceId?: string | null;
+  provider: SubscriptionProvider;
+  externalCustomerId?: string | null;
+  externalSubscriptionId: string;
+  status: SubscriptionStatus;
+  currentPeriodEnd?: Date | null;
+  /** When the provider created the event (Stripe `event.created`); older events than the last applied are ignored. */
+  eventAt: Date;
+}
+
+export interface Store {
+  upsertAccount(input: AccountInput): Promise<Account>;
+  getAccount(id: string): Promise<Account | null>;
+  setAccountPlan(accountId: string, plan: Plan): Promise<void>;
+
+  upsertWorkspace(input: WorkspaceInput): Promise<Workspace>;
+  getWorkspace(platform: Platform, externalId: string): Promise<Workspace | null>;
+  /** The decrypted bot token, or null when none is stored (or the workspace is unknown). */
+  getWorkspaceToken(platform: Platform, externalId: string): Promise<string | null>;
+  /** Forgets the token and marks the installation gone (app uninstalled, bot kicked). */
+  markWorkspaceUninstalled(platform: Platform, externalId: string): Promise<void>;
+
+  upsertConversation(input: ConversationInput): Promise<Conversation>;
+  getConversation(id: string): Promise<Conversation | null>;
+
+  /** Adds a photo; the same content in the same conversation returns the existing row with duplicate: true. */
+  addPhoto(input: PhotoInput): Promise<{ photo: Photo; duplicate: boolean }>;
+  getPhoto(id: string): Promise<Photo | null>;
+  /** Photos by id in the order asked (missing ids are left out). */
+  getPhotos(ids: readonly string[]): Promise<Photo[]>;
+  /** Ready, not deleted photos added since the conversation's last memory (or reset), in arrival order. */
+  listPhotosSinceLastMemory(conversationId: string): Promise<Photo[]>;
+  /** `/memory reset`: the next memory only uses photos added after now. Returns how many photos were set aside. */
+  resetCollection(conversationId: string): Promise<number>;
+  /** Soft-deletes a photo (it stays out of every later memory). */
+  deletePhoto(id: string): Promise<void>;
+
+  /** One transaction: the project (processing), its queued video, and the conversation's collection restarting. */
+  createProjectWithVideo(input: ProjectInput): Promise<{ project: MemoryProject; video: GeneratedVideo }>;
+  getProject(id: string): Promise<MemoryProject | null>;
+  setProjectScript(projectId: string, script: Script): Promise<void>;
+  getVideo(id: string): Promise<GeneratedVideo | null>;
+  getVideoByShareToken(shareToken: string): Promise<GeneratedVideo | null>;
+  /**
+   * Moves a video from one of `from` to `to` (and its project along with it) in one transaction. Returns false when the
+   * video is not in `from` (a retried step finding the work done). Throws `store.invalid_transition` for a move the
+   * lifecycle forbids (completed → processing), and `store.not_found` for an unknown video.
+   */
+  transitionVideo(
+    id: string,
+    from: readonly VideoStatus[],
+    to: VideoStatus,
+    patch?: VideoPatch,
+  ): Promise<boolean>;
+  /** Progress 0..1 of a processing video; never goes backwards. */
+  setVideoProgress(id: string, progress: number): Promise<void>;
+  setVideoStatusMessage(id: string, ref: MessageRefJson): Promise<void>;
+  /** Records where the video was delivered, so a retried deliver step does not post twice. */
+  setVideoDelivery(id: string, ref: MessageRefJson): Promise<void>;
+
+  /**
+   * Claims a webhook delivery. True when this caller should process it (first time, or a retry of a delivery that
+   * failed or whose processing went stale); false for a duplicate.
+   */
+  recordInboundDelivery(
+    source: string,
+    deliveryId: string,
+    options?: { staleAfterMs?: number },
+  ): Promise<boolean>;
+  markDeliveryDone(source: string, deliveryId: string): Promise<void>;
+  /** The platform's retry of this delivery will be claimed again. */
+  markDeliveryFailed(source: string, deliveryId: string, error?: string): Promise<void>;
+
+  /** Applies a provider event unless an event newer than it was already applied. Returns whether it was applied. */
+  upsertSubscription(event: SubscriptionEvent): Promise<{ applied: boolean; subscription: Subscription }>;
+  /** The subscription that currently entitles the account (its own, or its workspace's), if any. */
+  findActiveSubscription(holder: { accountId?: string; workspaceId?: string }): Promise<Subscription | null>;
+
+  incrementUsage(accountId: string, month: string, field: UsageField, by?: number): Promise<Usage>;
+  getUsage(accountId: string, month: string): Promise<Usage>;
+}
