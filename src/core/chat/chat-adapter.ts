@@ -50,6 +50,8 @@ export interface FileRef {
   platform: Platform;
   /** Platform file id (Slack file id, Telegram file_id, Discord attachment id). */
   fileId: string;
+  /** Slack team id / Discord guild id, so the adapter picks that workspace's credentials. */
+  workspaceId?: string;
   /** Public-ish URL when the platform gives one without a token (Discord CDN); absent for Telegram. */
   url?: string;
   name?: string;

@@ -25,6 +25,7 @@ export const messageRefSchema = z.object({
 export const fileRefSchema = z.object({
   platform,
   fileId: z.string().min(1),
+  workspaceId: z.string().optional(),
   url: z.string().optional(),
   name: z.string().optional(),
   mimeType: z.string().optional(),
