@@ -1,0 +1,77 @@
+/**
+ * The `playground` ChatAdapter: the local page is the chat. Messages go to the playground message log (the
+ * database), videos are copied into the BlobStore under the message's id so the page can stream them with Range.
+ */
+import { randomUUID } from "node:crypto";
+import type { BlobStore } from "../../core/blobs/blob-store.ts";
+import type {
+  ChatAdapter,
+  ChatTarget,
+  MessageRef,
+  OutgoingMessage,
+  OutgoingVideo,
+} from "../../core/chat/chat-adapter.ts";
+import { PhotoMemoryError } from "../../core/errors.ts";
+import type { PlaygroundMessageLog } from "./message-log.ts";
+
+/** The playground has no platform upload limit; this only keeps a runaway file from filling the disk. */
+const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
+
+export function playgroundVideoKey(conversationId: string, messageId: string): string {
+  return `playground-${conversationId}/deliveries/${messageId}.mp4`;
+}
+
+export function createPlaygroundAdapter(deps: {
+  messages: PlaygroundMessageLog;
+  blobs: BlobStore;
+}): ChatAdapter {
+  const { messages, blobs } = deps;
+  return {
+    platform: "playground",
+    limits: () => ({ maxUploadBytes: MAX_UPLOAD_BYTES }),
+    async postMessage(target: ChatTarget, message: OutgoingMessage): Promise<MessageRef> {
+      const saved = await messages.add({
+        conversationId: target.channelId,
+        from: "bot",
+        text: message.text,
+        ...(message.progress !== undefined ? { progress: message.progress } : {}),
+        ...(message.actions ? { actions: message.actions } : {}),
+      });
+      return { target, messageId: saved.id };
+    },
+    async editMessage(ref: MessageRef, message: OutgoingMessage): Promise<void> {
+      const updated = await messages.update(ref.messageId, {
+        text: message.text,
+        progress: message.progress ?? null,
+        actions: message.actions ?? null,
+      });
+      if (!updated)
+        throw new PhotoMemoryError("platform.failed", "That playground message no longer exists.");
+    },
+    async postVideo(target: ChatTarget, video: OutgoingVideo): Promise<MessageRef> {
+      const id = randomUUID();
+      const key = playgroundVideoKey(target.channelId, id);
+      await blobs.putFile(key, video.path, "video/mp4");
+      const saved = await messages.add({
+        id,
+        conversationId: target.channelId,
+        from: "bot",
+        text: `🎬 ${video.title}`,
+        video: {
+          key,
+          bytes: video.bytes,
+          durationSeconds: video.durationSeconds,
+          width: video.width,
+          height: video.height,
+          title: video.title,
+          ...(video.shareUrl ? { shareUrl: video.shareUrl } : {}),
+        },
+      });
+      return { target, messageId: saved.id };
+    },
+    async downloadFile(): Promise<Uint8Array> {
+      // The page uploads bytes directly; there is no remote file to fetch.
+      throw new PhotoMemoryError("download.failed", "The playground has no remote files to download.");
+    },
+  };
+}

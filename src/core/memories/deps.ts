@@ -1,0 +1,41 @@
+/** What the memory use cases need, handed in by the composition root (src/main.ts) or a test. */
+import type { Logger } from "pino";
+import type { BlobStore } from "../blobs/blob-store.ts";
+import type { ChatAdapter, ChatTarget } from "../chat/chat-adapter.ts";
+import type { Platform } from "../domain.ts";
+import { PhotoMemoryError } from "../errors.ts";
+import type { Jobs } from "../jobs/jobs.ts";
+import type { Store } from "../store/store.ts";
+import type { Entitlements } from "./entitlements.ts";
+import type { MemoryLookup } from "./memory-lookup.ts";
+
+export interface MemoryDeps {
+  store: Store;
+  blobs: BlobStore;
+  jobs: Jobs;
+  entitlements: Entitlements;
+  lookup: MemoryLookup;
+  /** The chat adapters of the enabled platforms. */
+  chats: Partial<Record<Platform, ChatAdapter>>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** Who typed or dropped something, in the platform's words. */
+export interface ChatUser {
+  id: string;
+  name?: string;
+  /** BCP 47 ("en", "fr-FR"); scripts are written in it. */
+  locale?: string;
+}
+
+export function chatFor(deps: Pick<MemoryDeps, "chats">, target: ChatTarget): ChatAdapter {
+  const adapter = deps.chats[target.platform];
+  if (!adapter) {
+    throw new PhotoMemoryError(
+      "platform.failed",
+      `The ${target.platform} bot is not enabled on this server.`,
+    );
+  }
+  return adapter;
+}

@@ -1,0 +1,54 @@
+/** One entry point for whatever a user typed after `/memory`: every platform calls this with its text. */
+import type { ChatTarget } from "../chat/chat-adapter.ts";
+import type { Resolution } from "../domain.ts";
+import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
+import { cancelMemory, memoryStatus, resetCollection, retryMemory } from "./manage-memory.ts";
+import { type MemoryCommand, parseMemoryCommand } from "./parse-command.ts";
+import { helpReply } from "./replies.ts";
+import { requestMemory } from "./request-memory.ts";
+
+export interface HandleCommandInput {
+  target: ChatTarget;
+  user: ChatUser;
+  /** `/memory vintage Our trip`, or the bare arguments of a slash command (`vintage Our trip`). */
+  text: string;
+  /** Platforms with buttons offer a style picker when no style is typed; the playground uses classic. */
+  offerStylePicker?: boolean;
+  resolution?: Resolution;
+}
+
+export async function handleMemoryCommand(
+  deps: MemoryDeps,
+  input: HandleCommandInput,
+): Promise<MemoryCommand> {
+  const command = parseMemoryCommand(input.text);
+  const base = { target: input.target, user: input.user };
+  switch (command.kind) {
+    case "help":
+      await chatFor(deps, input.target).postMessage(input.target, { text: helpReply() });
+      break;
+    case "status":
+      await memoryStatus(deps, base);
+      break;
+    case "reset":
+      await resetCollection(deps, base);
+      break;
+    case "cancel":
+      await cancelMemory(deps, base);
+      break;
+    case "retry":
+      await retryMemory(deps, { ...base, ...(command.videoId ? { videoId: command.videoId } : {}) });
+      break;
+    case "request":
+      await requestMemory(deps, {
+        ...base,
+        ...(command.style ? { style: command.style } : {}),
+        ...(command.aspect ? { aspect: command.aspect } : {}),
+        ...(command.title ? { title: command.title } : {}),
+        ...(input.resolution ? { resolution: input.resolution } : {}),
+        offerStylePicker: input.offerStylePicker ?? false,
+      });
+      break;
+  }
+  return command;
+}

@@ -1,0 +1,167 @@
+/** `/memory status`, `reset`, `cancel` and `retry`: the commands around a memory once it is requested. */
+import type { ChatTarget } from "../chat/chat-adapter.ts";
+import type { GeneratedVideo, MemoryProject } from "../store/records.ts";
+import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
+import { plural, startedReply, videoStatusLine } from "./replies.ts";
+import { sendRequested, upsertConversationOf } from "./request-memory.ts";
+
+interface CommandInput {
+  target: ChatTarget;
+  user: ChatUser;
+}
+
+async function latestOf(deps: MemoryDeps, conversationId: string) {
+  const latest = await deps.lookup.latestMemory(conversationId);
+  if (!latest) return null;
+  const [project, video] = await Promise.all([
+    deps.store.getProject(latest.projectId),
+    deps.store.getVideo(latest.videoId),
+  ]);
+  return project && video ? { project, video } : null;
+}
+
+export async function memoryStatus(deps: MemoryDeps, input: CommandInput): Promise<string> {
+  const conversation = await upsertConversationOf(deps, input.target);
+  const photos = await deps.store.listPhotosSinceLastMemory(conversation.id);
+  const latest = await latestOf(deps, conversation.id);
+  const lines = [`${plural(photos.length, "photo")} in this collection.`];
+  if (latest) lines.push(videoStatusLine(latest.video, latest.project.title));
+  else lines.push("No memory made here yet: type `/memory` to make one.");
+  const text = lines.join(" ");
+  await chatFor(deps, input.target).postMessage(input.target, { text });
+  return text;
+}
+
+export async function resetCollection(deps: MemoryDeps, input: CommandInput): Promise<number> {
+  const conversation = await upsertConversationOf(deps, input.target);
+  const setAside = await deps.store.resetCollection(conversation.id);
+  deps.logger.info({ conversationId: conversation.id, setAside }, "collection reset");
+  const text =
+    setAside > 0
+      ? `Started a new collection; ${plural(setAside, "photo")} set aside. Drop new photos, then type \`/memory\`.`
+      : "Started a new collection. Drop photos, then type `/memory`.";
+  await chatFor(deps, input.target).postMessage(input.target, { text });
+  return setAside;
+}
+
+export async function cancelMemory(
+  deps: MemoryDeps,
+  input: CommandInput,
+): Promise<{ cancelled: boolean; video?: GeneratedVideo }> {
+  const chat = chatFor(deps, input.target);
+  const conversation = await upsertConversationOf(deps, input.target);
+  const latest = await latestOf(deps, conversation.id);
+  if (!latest || (latest.video.status !== "queued" && latest.video.status !== "processing")) {
+    await chat.postMessage(input.target, {
+      text: "There is no memory being made here, so there is nothing to cancel.",
+    });
+    return { cancelled: false };
+  }
+  const { video } = latest;
+  const moved = await deps.store.transitionVideo(video.id, ["queued", "processing"], "cancelled");
+  if (!moved) {
+    const fresh = await deps.store.getVideo(video.id);
+    await chat.postMessage(input.target, {
+      text: fresh ? videoStatusLine(fresh, latest.project.title) : "That memory is gone.",
+    });
+    return { cancelled: false };
+  }
+  await deps.jobs.send({
+    name: "memory/cancelled",
+    id: `memory-cancelled-${video.id}`,
+    data: { videoId: video.id, reason: "user" },
+  });
+  deps.logger.info({ conversationId: conversation.id, videoId: video.id }, "memory cancelled");
+  await chat.postMessage(input.target, {
+    text: "Cancelled. Your photos are still here: type `/memory retry` to make it after all.",
+  });
+  return { cancelled: true, video };
+}
+
+/**
+ * Makes a failed or cancelled memory again with the same photos, style and title: a new video row (the old one keeps
+ * its history), and a new `memory/requested` event.
+ */
+export async function retryMemory(
+  deps: MemoryDeps,
+  input: CommandInput & { videoId?: string },
+): Promise<{ retried: boolean; project?: MemoryProject; video?: GeneratedVideo }> {
+  const chat = chatFor(deps, input.target);
+  const say = (text: string) => chat.postMessage(input.target, { text });
+  const conversation = await upsertConversationOf(deps, input.target);
+  let found: { project: MemoryProject; video: GeneratedVideo } | null = null;
+  if (input.videoId) {
+    if (await deps.lookup.videoBelongsTo(input.videoId, conversation.id)) {
+      const video = await deps.store.getVideo(input.videoId);
+      const project = video ? await deps.store.getProject(video.projectId) : null;
+      if (video && project) found = { project, video };
+    }
+  } else {
+    found = await latestOf(deps, conversation.id);
+  }
+  if (!found) {
+    await say("There is no memory here to try again. Type `/memory` to make one.");
+    return { retried: false };
+  }
+  if (found.video.status !== "failed" && found.video.status !== "cancelled") {
+    await say(videoStatusLine(found.video, found.project.title));
+    return { retried: false };
+  }
+  const latest = await latestOf(deps, conversation.id);
+  if (latest && (latest.video.status === "queued" || latest.video.status === "processing")) {
+    await say(videoStatusLine(latest.video, latest.project.title));
+    return { retried: false };
+  }
+  const old = found.project;
+  const photos = (await deps.store.getPhotos(old.photoIds)).filter(
+    (p) => p.status === "ready" && !p.deletedAt,
+  );
+  if (photos.length === 0) {
+    await say("The photos of that memory are gone. Drop photos again, then type `/memory`.");
+    return { retried: false };
+  }
+  const account = await deps.store.upsertAccount({
+    platform: input.target.platform,
+    workspaceId: input.target.workspaceId ?? null,
+    userId: input.user.id,
+    ...(input.user.name ? { displayName: input.user.name } : {}),
+  });
+  // Photos dropped after the failed memory stay in the collection: createProjectWithVideo restarts it only after the
+  // newest photo of this project.
+  const { project, video } = await deps.store.createProjectWithVideo({
+    conversationId: conversation.id,
+    requesterAccountId: account.id,
+    style: old.style,
+    title: old.title,
+    photoIds: photos.map((p) => p.id),
+    locale: old.locale,
+    aspect: old.aspect,
+    resolution: old.resolution,
+    platform: old.platform,
+  });
+  const statusMessage = await chat
+    .postMessage(input.target, {
+      text: `Trying again. ${startedReply({ photoCount: photos.length, style: project.style, title: project.title })}`,
+      progress: 0,
+    })
+    .catch((error: unknown) => {
+      deps.logger.warn({ err: error }, "could not post the status message");
+      return undefined;
+    });
+  if (statusMessage)
+    await deps.store.setVideoStatusMessage(video.id, statusMessage as unknown as Record<string, unknown>);
+  await sendRequested(deps, {
+    conversation,
+    project,
+    video,
+    accountId: account.id,
+    target: input.target,
+    statusMessage,
+    userId: input.user.id,
+  });
+  deps.logger.info(
+    { conversationId: conversation.id, projectId: project.id, videoId: video.id, retryOf: found.video.id },
+    "memory retried",
+  );
+  return { retried: true, project, video };
+}

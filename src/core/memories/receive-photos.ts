@@ -1,0 +1,112 @@
+/**
+ * Receive photos whose bytes are already here (the playground uploads them; platforms send `photos/dropped` with
+ * file references instead). Each photo is normalised (EXIF and GPS stripped), stored under a key derived from its
+ * content, and recorded; one summary line answers the whole burst and names every skipped photo and why.
+ */
+import type { ChatTarget } from "../chat/chat-adapter.ts";
+import { isPhotoMemoryError } from "../errors.ts";
+import { normalisePhoto } from "../photos/index.ts";
+import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
+import { plural } from "./replies.ts";
+
+export interface IncomingPhoto {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface PhotoSummary {
+  conversationId: string;
+  added: { id: string; name: string }[];
+  duplicates: string[];
+  skipped: { name: string; reason: string; code: string }[];
+  /** Photos in the current collection (what the next `/memory` uses). */
+  collected: number;
+  /** The summary line posted to the chat. */
+  text: string;
+}
+
+export function photoSummaryText(
+  s: Pick<PhotoSummary, "added" | "duplicates" | "skipped" | "collected">,
+): string {
+  const parts: string[] = [];
+  if (s.added.length > 0)
+    parts.push(`Got ${plural(s.added.length, "photo")} (${s.collected} in this collection).`);
+  else parts.push(`No new photos (${s.collected} in this collection).`);
+  if (s.duplicates.length > 0) {
+    parts.push(`${s.duplicates.join(", ")} ${s.duplicates.length === 1 ? "was" : "were"} already here.`);
+  }
+  if (s.skipped.length > 0) {
+    parts.push(`${s.skipped.length} skipped: ${s.skipped.map((k) => k.reason).join(" ")}`);
+  }
+  if (s.added.length > 0 || s.collected > 0) parts.push("Type `/memory` when you are ready.");
+  return parts.join(" ");
+}
+
+export async function receivePhotos(
+  deps: MemoryDeps,
+  input: { target: ChatTarget; user: ChatUser; photos: IncomingPhoto[]; postSummary?: boolean },
+): Promise<PhotoSummary> {
+  const { store, blobs } = deps;
+  const conversation = await store.upsertConversation({
+    platform: input.target.platform,
+    workspaceId: input.target.workspaceId ?? null,
+    channelId: input.target.channelId,
+    threadId: input.target.threadId ?? null,
+    ...(input.user.locale ? { locale: input.user.locale } : {}),
+  });
+  const account = await store.upsertAccount({
+    platform: input.target.platform,
+    workspaceId: input.target.workspaceId ?? null,
+    userId: input.user.id,
+    ...(input.user.name ? { displayName: input.user.name } : {}),
+  });
+  const log = deps.logger.child({ conversationId: conversation.id, accountId: account.id });
+  const summary: PhotoSummary = {
+    conversationId: conversation.id,
+    added: [],
+    duplicates: [],
+    skipped: [],
+    collected: 0,
+    text: "",
+  };
+  // One at a time: a burst of 12 MP photos decoded in parallel would multiply peak memory for no gain on 2 cores.
+  for (const photo of input.photos) {
+    try {
+      const normalised = await normalisePhoto(photo.bytes, { name: photo.name });
+      const blobKey = `${conversation.id}/photos/${normalised.sha256}.jpg`;
+      await blobs.put(blobKey, normalised.jpeg, "image/jpeg");
+      const { photo: row, duplicate } = await store.addPhoto({
+        conversationId: conversation.id,
+        contributorAccountId: account.id,
+        blobKey,
+        sha256: normalised.sha256,
+        width: normalised.width,
+        height: normalised.height,
+        takenAt: normalised.takenAt,
+        focus: normalised.focus,
+        originalName: photo.name,
+        mimeType: "image/jpeg",
+        bytes: normalised.jpeg.byteLength,
+      });
+      if (duplicate) summary.duplicates.push(photo.name);
+      else summary.added.push({ id: row.id, name: photo.name });
+    } catch (error) {
+      if (!isPhotoMemoryError(error) || !error.code.startsWith("photo.")) throw error;
+      log.info({ code: error.code, photoName: photo.name }, "photo skipped");
+      summary.skipped.push({ name: photo.name, reason: error.message, code: error.code });
+    }
+  }
+  summary.collected = (await store.listPhotosSinceLastMemory(conversation.id)).length;
+  summary.text = photoSummaryText(summary);
+  if (summary.added.length > 0) {
+    const month = (deps.now?.() ?? new Date()).toISOString().slice(0, 7);
+    await store.incrementUsage(account.id, month, "photosAdded", summary.added.length);
+  }
+  log.info(
+    { added: summary.added.length, duplicates: summary.duplicates.length, skipped: summary.skipped.length },
+    "photos received",
+  );
+  if (input.postSummary !== false)
+    await chatFor(deps, input.target).postMessage(input.target, { text: summary.text });
+  return summary;
+}

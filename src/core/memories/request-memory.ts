@@ -1,0 +1,183 @@
+/**
+ * `/memory [style] [title]`: check the style against entitlements, create the project and its queued video in one
+ * Store call, post the status message that progress will edit, and send `memory/requested` to the jobs.
+ */
+import type { ChatTarget, MessageRef } from "../chat/chat-adapter.ts";
+import { type Aspect, type Resolution, STYLE_NAMES, type StyleName } from "../domain.ts";
+import type { MemoryRequested } from "../jobs/events.ts";
+import type { Conversation, GeneratedVideo, MemoryProject } from "../store/records.ts";
+import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
+import { busyReply, noPhotosReply, startedReply } from "./replies.ts";
+
+export interface RequestMemoryInput {
+  target: ChatTarget;
+  user: ChatUser;
+  style?: StyleName;
+  aspect?: Aspect;
+  resolution?: Resolution;
+  title?: string;
+  /** When no style was typed: true posts a style picker (buttons); false uses `classic`. */
+  offerStylePicker?: boolean;
+}
+
+export type RequestMemoryResult =
+  | { kind: "started"; project: MemoryProject; video: GeneratedVideo; statusMessage?: MessageRef }
+  | { kind: "picker" }
+  | { kind: "locked"; style: StyleName; reply: string }
+  | { kind: "no_photos" }
+  | { kind: "busy"; video: GeneratedVideo };
+
+export async function requestMemory(
+  deps: MemoryDeps,
+  input: RequestMemoryInput,
+): Promise<RequestMemoryResult> {
+  const { store } = deps;
+  const chat = chatFor(deps, input.target);
+  const conversation = await upsertConversationOf(deps, input.target, input.user);
+  const account = await store.upsertAccount({
+    platform: input.target.platform,
+    workspaceId: input.target.workspaceId ?? null,
+    userId: input.user.id,
+    ...(input.user.name ? { displayName: input.user.name } : {}),
+    ...(input.user.locale ? { locale: input.user.locale } : {}),
+  });
+  const log = deps.logger.child({ conversationId: conversation.id, accountId: account.id });
+  const say = (text: string, actions?: { id: string; label: string; value: string }[]) =>
+    chat.postMessage(input.target, { text, ...(actions ? { actions } : {}) });
+
+  if (!input.style && input.offerStylePicker) {
+    const title = input.title ? ` ${input.title}` : "";
+    await say(
+      "Which style should your memory have?",
+      STYLE_NAMES.map((style) => ({ id: `style-${style}`, label: style, value: `/memory ${style}${title}` })),
+    );
+    return { kind: "picker" };
+  }
+  const style = input.style ?? "classic";
+
+  const decision = await deps.entitlements.checkStyle({
+    accountId: account.id,
+    platform: input.target.platform,
+    style,
+  });
+  if (!decision.allowed) {
+    log.info({ style, code: decision.code }, "memory refused: style locked");
+    const actions = decision.upgradeUrl
+      ? [{ id: "upgrade", label: "Unlock premium styles", value: decision.upgradeUrl }]
+      : undefined;
+    await say(decision.reply, actions);
+    return { kind: "locked", style, reply: decision.reply };
+  }
+
+  const latest = await deps.lookup.latestMemory(conversation.id);
+  if (latest) {
+    const video = await store.getVideo(latest.videoId);
+    if (video && (video.status === "queued" || video.status === "processing")) {
+      await say(busyReply(video));
+      return { kind: "busy", video };
+    }
+  }
+
+  const photos = await store.listPhotosSinceLastMemory(conversation.id);
+  if (photos.length === 0) {
+    await say(noPhotosReply());
+    return { kind: "no_photos" };
+  }
+
+  const locale = input.user.locale ?? conversation.locale ?? "en";
+  const { project, video } = await store.createProjectWithVideo({
+    conversationId: conversation.id,
+    requesterAccountId: account.id,
+    style,
+    title: input.title ?? null,
+    photoIds: photos.map((p) => p.id),
+    locale,
+    platform: input.target.platform,
+    ...(input.aspect ? { aspect: input.aspect } : {}),
+    ...(input.resolution ? { resolution: input.resolution } : {}),
+  });
+  const videoLog = log.child({ projectId: project.id, videoId: video.id });
+  const statusMessage = await postStatus(
+    deps,
+    input.target,
+    startedReply({ ...project, photoCount: photos.length }),
+  );
+  if (statusMessage)
+    await store.setVideoStatusMessage(video.id, statusMessage as unknown as Record<string, unknown>);
+  await sendRequested(deps, {
+    conversation,
+    project,
+    video,
+    accountId: account.id,
+    target: input.target,
+    statusMessage,
+    userId: input.user.id,
+  });
+  const month = (deps.now?.() ?? new Date()).toISOString().slice(0, 7);
+  await store.incrementUsage(account.id, month, "memoriesRequested");
+  videoLog.info({ style, photos: photos.length }, "memory requested");
+  return { kind: "started", project, video, ...(statusMessage ? { statusMessage } : {}) };
+}
+
+export async function upsertConversationOf(
+  deps: MemoryDeps,
+  target: ChatTarget,
+  user?: ChatUser,
+): Promise<Conversation> {
+  return deps.store.upsertConversation({
+    platform: target.platform,
+    workspaceId: target.workspaceId ?? null,
+    channelId: target.channelId,
+    threadId: target.threadId ?? null,
+    ...(user?.locale ? { locale: user.locale } : {}),
+  });
+}
+
+/** Posts the status message progress will edit; a failure to post must not lose the memory, so it is logged. */
+async function postStatus(
+  deps: MemoryDeps,
+  target: ChatTarget,
+  text: string,
+): Promise<MessageRef | undefined> {
+  try {
+    return await chatFor(deps, target).postMessage(target, { text, progress: 0 });
+  } catch (error) {
+    deps.logger.warn({ err: error }, "could not post the status message; the memory goes on without it");
+    return undefined;
+  }
+}
+
+export async function sendRequested(
+  deps: MemoryDeps,
+  input: {
+    conversation: Conversation;
+    project: MemoryProject;
+    video: GeneratedVideo;
+    accountId: string;
+    target: ChatTarget;
+    statusMessage?: MessageRef | undefined;
+    userId?: string;
+  },
+): Promise<void> {
+  const { project, video } = input;
+  const data: MemoryRequested = {
+    accountId: input.accountId,
+    conversationId: input.conversation.id,
+    projectId: project.id,
+    videoId: video.id,
+    target: stripUndefined(input.target),
+    style: project.style,
+    locale: project.locale,
+    aspect: project.aspect,
+    resolution: project.resolution,
+    ...(project.title ? { title: project.title } : {}),
+    ...(input.statusMessage ? { statusMessage: stripUndefined(input.statusMessage) } : {}),
+    ...(input.userId ? { userId: input.userId } : {}),
+  };
+  // The event id makes a re-sent request (a retried webhook) start the render once.
+  await deps.jobs.send({ name: "memory/requested", id: `memory-requested-${video.id}`, data });
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
