@@ -1,0 +1,262 @@
+/**
+ * The embedded job runner: the single-machine default when Inngest is not configured. It executes the same
+ * function definitions in-process and keeps every run and completed step in the database, so a restarted process
+ * resumes unfinished runs from their last completed step. Retries follow Inngest's backoff (and RetryAfterError),
+ * concurrency is one running run per key value (e.g. per account), and `cancelOn` events stop matching runs.
+ * One runner per database: a second process on the same database would requeue this one's running runs.
+ */
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import { type JobEvent, type JobEventName, parseJobEvent } from "../core/jobs/events.ts";
+import { isNonRetriableError, isRetryAfterError } from "../core/jobs/job-errors.ts";
+import type { Jobs } from "../core/jobs/jobs.ts";
+import type { Queryable } from "../core/store/db.ts";
+import type { AnyJobFunction, JobFunction, ReceivedEvent } from "./define-function.ts";
+import { type Backoff, inngestBackoff } from "./embedded/backoff.ts";
+import { createDbStep, RunInterruptedError } from "./embedded/db-step.ts";
+import { createRunStore, type RunRow } from "./embedded/run-store.ts";
+
+export interface EmbeddedRunnerOptions {
+  db: Queryable;
+  functions: readonly AnyJobFunction[];
+  logger: Logger;
+  /** How often due runs (retries) are looked for; new events start at once. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Runs executing at once in this process, all functions together. Default 4. */
+  maxConcurrentRuns?: number;
+  backoff?: Backoff;
+  now?: () => number;
+}
+
+export interface EmbeddedRunner {
+  /** The Jobs port: stores a run per triggered function, cancels on cancel events. */
+  readonly jobs: Jobs;
+  /** Requeues runs a previous process left running, then starts executing. */
+  start(): Promise<void>;
+  /** Stops starting steps; waits up to timeoutMs for runs in flight. Unfinished runs resume at the next start. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+  /** Resolves when nothing is running and no run is due (tests, scripts). */
+  idle(): Promise<void>;
+}
+
+interface InFlight {
+  controller: AbortController;
+  cancelled: boolean;
+  done: Promise<void>;
+}
+
+export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRunner {
+  const runs = createRunStore(options.db);
+  const log = options.logger.child({ jobs: "embedded" });
+  const functions = options.functions as readonly JobFunction<JobEventName>[];
+  const byId = new Map(functions.map((f) => [f.id, f]));
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const maxConcurrentRuns = options.maxConcurrentRuns ?? 4;
+  const backoff = options.backoff ?? inngestBackoff;
+  const now = options.now ?? Date.now;
+
+  const inFlight = new Map<string, InFlight>();
+  const heldKeys = new Map<string, number>();
+  let started = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let ticking: Promise<void> | null = null;
+  let again = false;
+  const idleWaiters: (() => void)[] = [];
+
+  const concurrencyKey = (fn: JobFunction<JobEventName>, data: Record<string, unknown>): string | null => {
+    if (!fn.concurrency) return null;
+    const value = data[fn.concurrency.key];
+    return value === undefined || value === null ? null : String(value);
+  };
+  const slot = (fnId: string, key: string) => `${fnId}\u0000${key}`;
+
+  async function send(event: JobEvent | JobEvent[]): Promise<void> {
+    for (const e of Array.isArray(event) ? event : [event]) {
+      const data = parseJobEvent(e.name, e.data) as Record<string, unknown>;
+      const received = { name: e.name, data, ...(e.id ? { id: e.id } : {}) };
+      for (const fn of functions) {
+        if (fn.cancelOn?.event === e.name) await cancelMatching(fn, fn.cancelOn.match, data);
+        if (fn.trigger !== e.name) continue;
+        const runId = `run_${randomUUID()}`;
+        const inserted = await runs.insert(
+          { id: runId, functionId: fn.id, event: received, concurrencyKey: concurrencyKey(fn, data) },
+          new Date(now()),
+        );
+        if (inserted) log.info({ runId, fn: fn.id, event: e.name }, "run queued");
+        else log.info({ fn: fn.id, eventId: e.id }, "duplicate event ignored");
+      }
+    }
+    kick();
+  }
+
+  async function cancelMatching(fn: JobFunction<JobEventName>, field: string, data: Record<string, unknown>) {
+    const value = data[field];
+    if (value === undefined || value === null) return;
+    for (const runId of await runs.cancel(fn.id, field, String(value))) {
+      log.info({ runId, fn: fn.id }, "run cancelled");
+      const running = inFlight.get(runId);
+      if (running) {
+        running.cancelled = true;
+        running.controller.abort(new Error("cancelled"));
+      }
+    }
+  }
+
+  function kick(): void {
+    if (!started || stopped) return;
+    if (ticking) {
+      again = true;
+      return;
+    }
+    ticking = tick()
+      .catch((e: unknown) => log.error({ err: e }, "job poll failed"))
+      .finally(() => {
+        ticking = null;
+        if (again) {
+          again = false;
+          kick();
+        } else notifyIdle();
+      });
+  }
+
+  async function tick(): Promise<void> {
+    if (inFlight.size >= maxConcurrentRuns) return;
+    const due = await runs.due(new Date(now()), 50);
+    for (const row of due) {
+      if (stopped || inFlight.size >= maxConcurrentRuns) return;
+      const fn = byId.get(row.function_id);
+      if (!fn) continue;
+      const key = row.concurrency_key;
+      if (key !== null && fn.concurrency && (heldKeys.get(slot(fn.id, key)) ?? 0) >= fn.concurrency.limit)
+        continue;
+      if (!(await runs.claim(row.id))) continue;
+      execute(fn, row);
+    }
+  }
+
+  function execute(fn: JobFunction<JobEventName>, row: RunRow): void {
+    const key = row.concurrency_key !== null ? slot(fn.id, row.concurrency_key) : null;
+    if (key) heldKeys.set(key, (heldKeys.get(key) ?? 0) + 1);
+    const controller = new AbortController();
+    const entry: InFlight = { controller, cancelled: false, done: Promise.resolve() };
+    inFlight.set(row.id, entry);
+    entry.done = runOnce(fn, row, entry).finally(() => {
+      inFlight.delete(row.id);
+      if (key) {
+        const held = (heldKeys.get(key) ?? 1) - 1;
+        if (held <= 0) heldKeys.delete(key);
+        else heldKeys.set(key, held);
+      }
+      kick();
+    });
+  }
+
+  async function runOnce(fn: JobFunction<JobEventName>, row: RunRow, entry: InFlight): Promise<void> {
+    const runLog = log.child({ runId: row.id, fn: fn.id });
+    const event = row.event as ReceivedEvent<JobEventName>;
+    let attempt = row.attempt;
+    const step = createDbStep({
+      runs,
+      runId: row.id,
+      signal: entry.controller.signal,
+      onStepCompleted: () => {
+        attempt = 0;
+      },
+    });
+    try {
+      const output = await fn.handler({
+        event,
+        step,
+        runId: row.id,
+        attempt,
+        logger: runLog,
+        signal: entry.controller.signal,
+      });
+      if (entry.controller.signal.aborted) return;
+      await runs.finish(row.id, "completed", output);
+      runLog.info("run completed");
+    } catch (e) {
+      // Cancelled: the row already says so. Stopped: leave it `running`, the next start resumes it.
+      if (entry.cancelled || stopped || e instanceof RunInterruptedError) return;
+      const error = e instanceof Error ? e : new Error(String(e));
+      const retriesLeft = attempt < fn.retries && !isNonRetriableError(error);
+      if (retriesLeft) {
+        const delay = isRetryAfterError(error) ? error.retryAfterMs : backoff(attempt);
+        runLog.warn({ err: error, attempt, retryInMs: delay }, "step failed; will retry");
+        await runs.retryLater(row.id, attempt + 1, new Date(now() + delay), error.message);
+        schedule(delay);
+        return;
+      }
+      runLog.error({ err: error, attempt }, "run failed");
+      if (fn.onFailure) {
+        try {
+          await fn.onFailure({
+            event,
+            error,
+            runId: row.id,
+            logger: runLog,
+            step: createDbStep({
+              runs,
+              runId: row.id,
+              prefix: "on-failure:",
+              signal: entry.controller.signal,
+            }),
+          });
+        } catch (failureError) {
+          if (stopped || failureError instanceof RunInterruptedError) return;
+          runLog.error({ err: failureError }, "onFailure handler failed");
+        }
+      }
+      await runs.finish(row.id, "failed", null, error.message);
+    }
+  }
+
+  function schedule(delayMs: number): void {
+    // The poll timer picks retries up anyway; a short retry should not wait for a long poll.
+    if (delayMs < pollIntervalMs) setTimeout(kick, Math.max(0, delayMs) + 5).unref();
+  }
+
+  function notifyIdle(): void {
+    if (inFlight.size > 0 || ticking) return;
+    void runs.due(new Date(now()), 1).then((due) => {
+      if (due.length > 0 || inFlight.size > 0 || ticking) return;
+      for (const resolve of idleWaiters.splice(0)) resolve();
+    });
+  }
+
+  return {
+    jobs: { kind: "embedded", send },
+    async start() {
+      if (started) return;
+      started = true;
+      stopped = false;
+      const orphans = await runs.requeueOrphans();
+      if (orphans > 0) log.info({ runs: orphans }, "resuming runs left unfinished by the last process");
+      timer = setInterval(kick, pollIntervalMs);
+      timer.unref();
+      kick();
+    },
+    async stop({ timeoutMs = 10_000 } = {}) {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      for (const entry of inFlight.values()) entry.controller.abort(new Error("shutdown"));
+      const settled = Promise.allSettled([...inFlight.values()].map((e) => e.done));
+      let timeout: NodeJS.Timeout | undefined;
+      await Promise.race([
+        settled,
+        new Promise((resolve) => {
+          timeout = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timeout);
+      await ticking;
+    },
+    idle() {
+      return new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        notifyIdle();
+      });
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * The Step port backed by the database: a completed step's output is stored, and on replay (retry, restart) it is
+ * returned instead of running the step again. Outputs go through JSON, exactly as on Inngest.
+ */
+import type { Step } from "../../core/jobs/jobs.ts";
+import type { RunStore } from "./run-store.ts";
+
+export class RunInterruptedError extends Error {
+  override readonly name = "RunInterruptedError";
+}
+
+export function createDbStep(options: {
+  runs: RunStore;
+  runId: string;
+  /** Prefix for step ids (onFailure steps are kept apart from the handler's). */
+  prefix?: string;
+  /** Aborted on cancel or shutdown: no further step starts. */
+  signal: AbortSignal;
+  onStepCompleted?: (stepId: string) => void;
+}): Step {
+  const { runs, runId, signal } = options;
+  return {
+    async run<T>(id: string, fn: () => Promise<T>): Promise<T> {
+      const stepId = `${options.prefix ?? ""}${id}`;
+      const stored = await runs.stepOutput(runId, stepId);
+      if (stored.found) return stored.value as T;
+      if (signal.aborted) throw new RunInterruptedError(`run ${runId} stopped before step ${stepId}`);
+      const output = await fn();
+      const json = output === undefined ? undefined : (JSON.parse(JSON.stringify(output)) as T);
+      // A step that finishes after its run was cancelled or the runner stopped is not recorded: a stopped runner
+      // must leave the database as a crash would, and a cancelled run has no use for it.
+      if (signal.aborted) throw new RunInterruptedError(`run ${runId} stopped during step ${stepId}`);
+      await runs.saveStep(runId, stepId, json);
+      options.onStepCompleted?.(stepId);
+      return json as T;
+    },
+  };
+}
