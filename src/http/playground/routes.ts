@@ -1,0 +1,183 @@
+/**
+ * The playground's page and JSON API: upload photos, type `/memory …`, list messages, follow them over SSE, and
+ * stream delivered videos with Range support.
+ */
+import { readFileSync } from "node:fs";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import type { PlaygroundMessage } from "../../bots/playground/message-log.ts";
+import { PLAYGROUND_CONVERSATION_ID, type PlaygroundBot } from "../../bots/playground/playground-bot.ts";
+import type { BlobStore } from "../../core/blobs/blob-store.ts";
+import { serveBytes, serveFile } from "../range.ts";
+
+const PAGE = readFileSync(new URL("./page.html", import.meta.url), "utf8");
+const MAX_FILES = 50;
+const MAX_UPLOAD_BYTES = 300 * 1024 * 1024;
+
+const messageBody = z.object({
+  text: z.string().trim().min(1, "text is empty").max(2000),
+  user: z.string().trim().min(1).max(64).optional(),
+});
+
+export interface ApiMessage {
+  id: string;
+  from: "user" | "bot";
+  text: string;
+  progress?: number;
+  video?: { url: string; bytes: number; durationSeconds: number };
+  user?: string;
+  actions?: PlaygroundMessage["actions"];
+}
+
+export function toApiMessage(m: PlaygroundMessage): ApiMessage {
+  return {
+    id: m.id,
+    from: m.from,
+    text: m.text,
+    ...(m.progress !== undefined ? { progress: m.progress } : {}),
+    ...(m.video
+      ? {
+          video: {
+            url: `/playground/api/conversations/${encodeURIComponent(m.conversationId)}/messages/${m.id}/video`,
+            bytes: m.video.bytes,
+            durationSeconds: m.video.durationSeconds,
+          },
+        }
+      : {}),
+    ...(m.user ? { user: m.user } : {}),
+    ...(m.actions ? { actions: m.actions } : {}),
+  };
+}
+
+export function createPlaygroundRoutes(deps: { bot: PlaygroundBot; blobs: BlobStore }): Hono {
+  const { bot, blobs } = deps;
+  const app = new Hono();
+
+  app.get("/playground", (c) => c.html(PAGE));
+
+  const api = new Hono();
+  api.use("/conversations/:id/*", async (c, next) => {
+    if (!PLAYGROUND_CONVERSATION_ID.test(c.req.param("id") ?? "")) {
+      return c.json(
+        { error: "bad_conversation", message: "Conversation ids use letters, digits, - and _." },
+        400,
+      );
+    }
+    await next();
+  });
+
+  api.post(
+    "/conversations/:id/photos",
+    bodyLimit({
+      maxSize: MAX_UPLOAD_BYTES,
+      onError: (c) =>
+        c.json({ error: "too_large", message: "That upload is too large; send fewer photos at once." }, 413),
+    }),
+    async (c) => {
+      const id = c.req.param("id");
+      const body = await c.req.parseBody({ all: true });
+      const field = body.photos;
+      const files = (Array.isArray(field) ? field : field === undefined ? [] : [field]).filter(
+        (f): f is File => typeof f !== "string",
+      );
+      if (files.length === 0) {
+        return c.json({ error: "no_photos", message: "Send one or more files in the field `photos`." }, 400);
+      }
+      if (files.length > MAX_FILES) {
+        return c.json({ error: "too_many", message: `Send at most ${MAX_FILES} photos at once.` }, 400);
+      }
+      const user = typeof body.user === "string" && body.user.trim() ? body.user.trim().slice(0, 64) : "you";
+      const photos = await Promise.all(
+        files.map(async (f, i) => ({
+          name: f.name || `photo-${i + 1}`,
+          bytes: new Uint8Array(await f.arrayBuffer()),
+        })),
+      );
+      const summary = await bot.receivePhotos(id, user, photos);
+      return c.json({
+        added: summary.added.map((p) => p.name),
+        duplicates: summary.duplicates,
+        skipped: summary.skipped.map((s) => ({ name: s.name, reason: s.reason })),
+        collected: summary.collected,
+        text: summary.text,
+      });
+    },
+  );
+
+  api.post("/conversations/:id/messages", async (c) => {
+    const parsed = messageBody.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) {
+      return c.json(
+        { error: "bad_message", message: 'Send JSON like { "text": "/memory classic", "user": "ada" }.' },
+        400,
+      );
+    }
+    const message = await bot.receiveText(c.req.param("id"), parsed.data.user ?? "you", parsed.data.text);
+    return c.json({ message: toApiMessage(message) }, 201);
+  });
+
+  api.get("/conversations/:id/messages", async (c) => {
+    const messages = await bot.messages.list(c.req.param("id"));
+    return c.json({ messages: messages.map(toApiMessage) });
+  });
+
+  api.get("/conversations/:id/messages/:messageId/video", async (c) => {
+    const message = await bot.messages.get(c.req.param("messageId"));
+    if (!message?.video || message.conversationId !== c.req.param("id")) {
+      return c.json({ error: "not_found", message: "There is no video here." }, 404);
+    }
+    const headers = { "content-type": "video/mp4", "cache-control": "private, max-age=3600" };
+    const range = c.req.header("range");
+    const local = blobs.localPath?.(message.video.key);
+    if (local) return serveFile(local, range, headers);
+    return serveBytes(await blobs.get(message.video.key), range, headers);
+  });
+
+  api.get("/conversations/:id/events", (c) => {
+    const id = c.req.param("id");
+    return streamSSE(c, async (stream) => {
+      const queue: PlaygroundMessage[] = [];
+      let wake: (() => void) | undefined;
+      const unsubscribe = bot.messages.subscribe(id, (m) => {
+        queue.push(m);
+        wake?.();
+      });
+      let open = true;
+      stream.onAbort(() => {
+        open = false;
+        wake?.();
+      });
+      try {
+        await stream.writeSSE({ event: "ready", data: "{}" });
+        while (open) {
+          const next = queue.shift();
+          if (next) {
+            await stream.writeSSE({
+              event: "message",
+              id: next.id,
+              data: JSON.stringify(toApiMessage(next)),
+            });
+            continue;
+          }
+          // Wait for a message, or send a comment every 15 s so proxies keep the stream open.
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 15_000);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = undefined;
+          if (open && queue.length === 0) await stream.write(": keep-alive\n\n");
+        }
+      } finally {
+        unsubscribe();
+      }
+    });
+  });
+
+  app.route("/playground/api", api);
+  return app;
+}
