@@ -1,0 +1,46 @@
+/**
+ * What a platform bot needs from the rest of PhotoMemory, as narrow ports. The composition root builds them from the
+ * Store, the Jobs port and the memory use cases; tests hand in fakes. Bots never reach past these.
+ */
+import type { Logger } from "pino";
+import type { ChatTarget, FileRef, MessageRef } from "../../core/chat/chat-adapter.ts";
+import type { MemoryCommand } from "../../core/memories/parse-command.ts";
+
+/** Durable dedupe of platform deliveries (Slack event_id, Discord interaction id, Telegram update_id). */
+export interface InboundDeliveries {
+  /** True the first time `(source, deliveryId)` is seen, false for a duplicate. */
+  recordInboundDelivery(source: string, deliveryId: string): Promise<boolean>;
+  /** Forgets a delivery whose processing failed, so the platform's retry is processed. */
+  forgetInboundDelivery?(source: string, deliveryId: string): Promise<void>;
+}
+
+export interface DroppedPhotos {
+  target: ChatTarget;
+  files: FileRef[];
+  /** Platform user id of whoever dropped them. */
+  userId?: string;
+  /** The platform delivery these came from, for the job event id (`slack:Ev123`, `tg:4711`). */
+  deliveryKey: string;
+  /** The message carrying the photos, for the light acknowledgement. */
+  messageId?: string;
+}
+
+export interface MemoryCommandInput {
+  target: ChatTarget;
+  command: MemoryCommand;
+  userId: string;
+  userName?: string;
+  locale?: string;
+  /** A message already standing for this request (a deferred Discord reply), to edit instead of posting. */
+  statusMessage?: MessageRef;
+  deliveryKey: string;
+}
+
+export interface BotDeps {
+  logger: Logger;
+  deliveries: InboundDeliveries;
+  /** Records the dropped photos (conversation, rows) and hands their download to jobs. */
+  dropPhotos(input: DroppedPhotos): Promise<void>;
+  /** Runs a `/memory` command: posts replies and the status message through the adapter, sends jobs. */
+  runMemoryCommand(input: MemoryCommandInput): Promise<void>;
+}

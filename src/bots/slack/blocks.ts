@@ -1,0 +1,25 @@
+/** Renders an OutgoingMessage as Slack text + Block Kit (buttons for the style picker and retry). */
+import type { OutgoingMessage } from "../../core/chat/chat-adapter.ts";
+import { formatProgress } from "../../core/memories/progress-throttle.ts";
+
+/** Prefix of every action_id PhotoMemory puts on a button; the action listener matches on it. */
+export const ACTION_PREFIX = "pm:";
+
+export function toSlackMessage(message: OutgoingMessage): { text: string; blocks: unknown[] } {
+  const text =
+    message.progress === undefined ? message.text : `${message.text}\n${formatProgress(message.progress)}`;
+  const blocks: unknown[] = [{ type: "section", text: { type: "mrkdwn", text } }];
+  if (message.actions && message.actions.length > 0) {
+    blocks.push({
+      type: "actions",
+      elements: message.actions.slice(0, 25).map((a) => ({
+        type: "button",
+        action_id: `${ACTION_PREFIX}${a.id}`,
+        text: { type: "plain_text", text: a.label.slice(0, 75) },
+        value: a.value.slice(0, 2000),
+        ...(a.style ? { style: a.style } : {}),
+      })),
+    });
+  }
+  return { text, blocks };
+}

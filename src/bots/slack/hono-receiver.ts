@@ -1,0 +1,108 @@
+/**
+ * A Bolt receiver on hono: `POST /slack/events` takes events, slash commands and interactivity. It verifies the
+ * signature on the raw bytes before anything parses them, answers url_verification, then hands the body to Bolt.
+ * Event deliveries are processed before the response (capped at 2.5 s so Slack's 3 s deadline holds) so that a
+ * failure answers 500 and Slack's retry is processed; commands and button presses answer as soon as they ack.
+ */
+import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
+import type { Context } from "hono";
+import type { Logger } from "pino";
+import { isValidSlackSignature } from "./verify.ts";
+
+const ANSWER_WITHIN_MS = 2500;
+
+export class HonoReceiver implements Receiver {
+  private app: App | undefined;
+
+  constructor(
+    private readonly signingSecret: string,
+    private readonly log: Logger,
+  ) {}
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+
+  /** The hono handler for `POST /events`. */
+  handle = async (c: Context): Promise<Response> => {
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    const valid = isValidSlackSignature({
+      signingSecret: this.signingSecret,
+      rawBody: raw,
+      timestamp: c.req.header("x-slack-request-timestamp"),
+      signature: c.req.header("x-slack-signature"),
+    });
+    if (!valid) {
+      this.log.warn({ path: c.req.path }, "slack request refused: bad signature or timestamp");
+      return c.json({ error: "invalid_signature" }, 401);
+    }
+    const body = parseSlackBody(new TextDecoder().decode(raw), c.req.header("content-type") ?? "");
+    if (!body) return c.json({ error: "bad_request" }, 400);
+    if (body.type === "url_verification") return c.json({ challenge: String(body.challenge ?? "") });
+    if (body.ssl_check) return c.body(null, 200);
+    if (!this.app) return c.json({ error: "not_ready" }, 503);
+
+    let acked: { body: unknown } | undefined;
+    let ackResolve: () => void = () => undefined;
+    const ackedPromise = new Promise<void>((resolve) => {
+      ackResolve = resolve;
+    });
+    const retryNum = c.req.header("x-slack-retry-num");
+    const retryReason = c.req.header("x-slack-retry-reason");
+    const event: ReceiverEvent = {
+      body,
+      ...(retryNum ? { retryNum: Number(retryNum) } : {}),
+      ...(retryReason ? { retryReason } : {}),
+      ack: async (response?: unknown) => {
+        acked = { body: response };
+        ackResolve();
+      },
+    };
+    const isEvent = body.type === "event_callback";
+    const processing = this.app.processEvent(event).then(
+      () => ({ ok: true as const }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    const deadline = new Promise<"late">((resolve) =>
+      setTimeout(() => resolve("late"), ANSWER_WITHIN_MS).unref(),
+    );
+    const first = await Promise.race([
+      processing,
+      deadline,
+      ...(isEvent ? [] : [ackedPromise.then(() => "acked" as const)]),
+    ]);
+
+    if (first === "late" || first === "acked") {
+      void processing.then((r) => {
+        if (!r.ok) this.log.error({ err: r.error }, "slack delivery failed after it was answered");
+      });
+      return respond(c, acked?.body);
+    }
+    if (!first.ok) {
+      this.log.error({ err: first.error }, "slack delivery failed; answering 500 so Slack retries");
+      return c.json({ error: "processing_failed" }, 500);
+    }
+    return respond(c, acked?.body);
+  };
+}
+
+function respond(c: Context, body: unknown): Response {
+  if (body === undefined || body === null || body === "") return c.body(null, 200);
+  if (typeof body === "string") return c.json({ text: body });
+  return c.json(body as Record<string, unknown>);
+}
+
+/** Events are JSON; slash commands are form-encoded; interactivity is form-encoded with a JSON `payload` field. */
+export function parseSlackBody(text: string, contentType: string): Record<string, unknown> | null {
+  try {
+    if (contentType.includes("application/json")) return JSON.parse(text) as Record<string, unknown>;
+    const form = Object.fromEntries(new URLSearchParams(text));
+    if (typeof form.payload === "string") return JSON.parse(form.payload) as Record<string, unknown>;
+    return form;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * What the Slack bot does with what Bolt routes to it: photos dropped (`message`/`file_share` and `file_shared`,
+ * once per file id), `/memory`, `@PhotoMemory memory …` in a thread, and button presses. The same listeners serve
+ * the hono receiver and Socket Mode.
+ */
+import type { App } from "@slack/bolt";
+import type { ChatTarget, FileRef, MessageRef } from "../../core/chat/chat-adapter.ts";
+import { parseMemoryCommand } from "../../core/memories/parse-command.ts";
+import type { BotDeps } from "../common/bot-deps.ts";
+import { processOnce } from "../common/deliveries.ts";
+import { friendlyError } from "../common/friendly-error.ts";
+import { ACTION_PREFIX } from "./blocks.ts";
+import type { SlackAdapter } from "./slack-adapter.ts";
+
+/** The reaction that tells the user their photo was taken in. */
+export const PHOTO_ACK_EMOJI = "frame_with_picture";
+
+interface SlackFile {
+  id: string;
+  name?: string;
+  mimetype?: string;
+  size?: number;
+}
+
+const isImage = (f: SlackFile) => (f.mimetype ?? "").startsWith("image/");
+
+export function registerSlackListeners(app: App, deps: BotDeps, adapter: SlackAdapter): void {
+  const log = deps.logger.child({ module: "slack" });
+
+  // Dedupe every Events API delivery on its event_id, durably; a failed one is forgotten so Slack's retry runs.
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId !== "string") return next();
+    const outcome = await processOnce(deps.deliveries, "slack", eventId, () => next());
+    if (outcome.duplicate) log.info({ eventId }, "duplicate slack delivery skipped");
+  });
+
+  async function collect(
+    target: ChatTarget,
+    files: SlackFile[],
+    userId: string | undefined,
+    key: string,
+    ts?: string,
+  ) {
+    const fresh: SlackFile[] = [];
+    for (const file of files) {
+      if (
+        await deps.deliveries.recordInboundDelivery("slack-file", `${target.workspaceId ?? ""}:${file.id}`)
+      ) {
+        fresh.push(file);
+      }
+    }
+    if (fresh.length === 0) return;
+    const refs: FileRef[] = fresh.map((f) => ({
+      platform: "slack",
+      fileId: f.id,
+      ...(target.workspaceId ? { workspaceId: target.workspaceId } : {}),
+      ...(f.name ? { name: f.name } : {}),
+      ...(f.mimetype ? { mimeType: f.mimetype } : {}),
+      ...(typeof f.size === "number" ? { size: f.size } : {}),
+    }));
+    try {
+      await deps.dropPhotos({
+        target,
+        files: refs,
+        deliveryKey: key,
+        ...(userId ? { userId } : {}),
+        ...(ts ? { messageId: ts } : {}),
+      });
+    } catch (error) {
+      for (const f of fresh) {
+        await deps.deliveries
+          .forgetInboundDelivery?.("slack-file", `${target.workspaceId ?? ""}:${f.id}`)
+          .catch(() => undefined);
+      }
+      throw error;
+    }
+    log.info({ channel: target.channelId, thread: target.threadId, count: refs.length }, "photos dropped");
+    if (ts) await adapter.addReaction?.(target, ts, PHOTO_ACK_EMOJI);
+  }
+
+  app.event("message", async ({ event, body }) => {
+    const m = event as {
+      subtype?: string;
+      bot_id?: string;
+      channel: string;
+      ts: string;
+      thread_ts?: string;
+      user?: string;
+      files?: SlackFile[];
+    };
+    if (m.bot_id || (m.subtype && m.subtype !== "file_share")) return;
+    const images = (m.files ?? []).filter(isImage);
+    if (images.length === 0) return;
+    const teamId = (body as { team_id?: string }).team_id;
+    const target: ChatTarget = {
+      platform: "slack",
+      ...(teamId ? { workspaceId: teamId } : {}),
+      channelId: m.channel,
+      ...(m.thread_ts ? { threadId: m.thread_ts } : {}),
+    };
+    await collect(target, images, m.user, `slack:${String((body as { event_id?: string }).event_id)}`, m.ts);
+  });
+
+  // file_shared carries only ids: look the file up to learn its type and the thread it was shared into.
+  app.event("file_shared", async ({ event, body, context }) => {
+    const e = event as { file_id: string; channel_id: string; user_id?: string };
+    if (e.user_id && e.user_id === context.botUserId) return;
+    const teamId = (body as { team_id?: string }).team_id;
+    const web = await adapter.client(teamId);
+    const info = await web.files.info({ file: e.file_id });
+    const file = info.file as
+      | (SlackFile & { shares?: Record<string, Record<string, { ts?: string; thread_ts?: string }[]>> })
+      | undefined;
+    if (!file || !isImage(file as SlackFile)) return;
+    const share = file.shares?.public?.[e.channel_id]?.[0] ?? file.shares?.private?.[e.channel_id]?.[0];
+    const target: ChatTarget = {
+      platform: "slack",
+      ...(teamId ? { workspaceId: teamId } : {}),
+      channelId: e.channel_id,
+      ...(share?.thread_ts ? { threadId: share.thread_ts } : {}),
+    };
+    await collect(
+      target,
+      [file as SlackFile],
+      e.user_id,
+      `slack:${String((body as { event_id?: string }).event_id)}`,
+      share?.ts,
+    );
+  });
+
+  app.command("/memory", async ({ command, ack, respond }) => {
+    await ack();
+    const target: ChatTarget = {
+      platform: "slack",
+      workspaceId: command.team_id,
+      channelId: command.channel_id,
+    };
+    try {
+      await deps.runMemoryCommand({
+        target,
+        command: parseMemoryCommand(command.text ?? ""),
+        userId: command.user_id,
+        userName: command.user_name,
+        deliveryKey: `slack-cmd:${command.trigger_id}`,
+      });
+    } catch (error) {
+      log.warn({ err: error, channel: command.channel_id }, "/memory failed");
+      await respond({ response_type: "ephemeral", text: friendlyError(error) }).catch(() => undefined);
+    }
+  });
+
+  app.event("app_mention", async ({ event, body }) => {
+    const text = String(event.text ?? "")
+      .replace(/<@[^>]+>/g, "")
+      .trim();
+    if (!/^\/?memory\b/i.test(text)) return;
+    const teamId = (body as { team_id?: string }).team_id;
+    const target: ChatTarget = {
+      platform: "slack",
+      ...(teamId ? { workspaceId: teamId } : {}),
+      channelId: event.channel,
+      ...(event.thread_ts ? { threadId: event.thread_ts } : {}),
+    };
+    await runSafely(
+      target,
+      text.replace(/^\/?memory/i, ""),
+      event.user ?? "",
+      `slack:${String((body as { event_id?: string }).event_id)}`,
+    );
+  });
+
+  app.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action }) => {
+    await ack();
+    const b = body as {
+      team?: { id?: string };
+      user?: { id?: string; name?: string };
+      channel?: { id?: string };
+      message?: { ts?: string; thread_ts?: string };
+      trigger_id?: string;
+    };
+    const value = (action as { value?: string }).value ?? "";
+    if (!b.channel?.id) return;
+    const target: ChatTarget = {
+      platform: "slack",
+      ...(b.team?.id ? { workspaceId: b.team.id } : {}),
+      channelId: b.channel.id,
+      ...(b.message?.thread_ts ? { threadId: b.message.thread_ts } : {}),
+    };
+    // The message holding the buttons becomes the status message, so the picker turns into progress.
+    const statusMessage: MessageRef | undefined = b.message?.ts
+      ? { target, messageId: b.message.ts }
+      : undefined;
+    await runSafely(target, value, b.user?.id ?? "", `slack-action:${b.trigger_id ?? value}`, statusMessage);
+  });
+
+  async function runSafely(
+    target: ChatTarget,
+    text: string,
+    userId: string,
+    key: string,
+    statusMessage?: MessageRef,
+  ) {
+    try {
+      await deps.runMemoryCommand({
+        target,
+        command: parseMemoryCommand(text),
+        userId,
+        deliveryKey: key,
+        ...(statusMessage ? { statusMessage } : {}),
+      });
+    } catch (error) {
+      log.warn({ err: error, channel: target.channelId }, "memory command failed");
+      await adapter.postMessage(target, { text: friendlyError(error) }).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * ChatAdapter for Slack on the Web API: chat.postMessage / chat.update for the status message, reactions.add for
+ * the light acknowledgement, files.info + url_private_download for photos, files.uploadV2 for the video.
+ */
+import { webApi } from "@slack/bolt";
+import type { Logger } from "pino";
+import type {
+  ChatAdapter,
+  ChatTarget,
+  FileRef,
+  MessageRef,
+  OutgoingMessage,
+  OutgoingVideo,
+} from "../../core/chat/chat-adapter.ts";
+import { isPhotoMemoryError, PhotoMemoryError } from "../../core/errors.ts";
+import type { HostPolicy } from "../../core/net/host-policy.ts";
+import { safeDownloadImage } from "../../core/net/safe-download.ts";
+import { toSlackMessage } from "./blocks.ts";
+import type { SlackTokenSource } from "./installations.ts";
+import { toSlackLogger } from "./slack-logger.ts";
+
+/** Slack has no small per-file cap for bots (believed 1 GB); stay well under it. */
+const SLACK_MAX_UPLOAD_BYTES = 1_000_000_000;
+
+export interface SlackAdapterOptions {
+  apiUrl: string;
+  tokens: SlackTokenSource;
+  logger: Logger;
+  /** Overrides for tests. */
+  downloadTimeoutMs?: number;
+}
+
+export interface SlackAdapter extends ChatAdapter {
+  /** A Web API client for a workspace (token resolved through the installation). */
+  client(teamId: string | undefined): Promise<webApi.WebClient>;
+}
+
+export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
+  const log = options.logger.child({ module: "slack-adapter" });
+  const clients = new Map<string, webApi.WebClient>();
+  const policy = slackFilePolicy(options.apiUrl);
+
+  async function client(teamId: string | undefined): Promise<webApi.WebClient> {
+    const { botToken } = await options.tokens(teamId);
+    const key = `${teamId ?? ""}:${botToken.slice(-6)}`;
+    let found = clients.get(key);
+    if (!found) {
+      found = createSlackWebClient(botToken, options.apiUrl, log);
+      clients.set(key, found);
+    }
+    return found;
+  }
+
+  async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toPlatformError(what, error);
+    }
+  }
+
+  return {
+    platform: "slack",
+    client,
+    limits: () => ({ maxUploadBytes: SLACK_MAX_UPLOAD_BYTES }),
+
+    async postMessage(target, message) {
+      const web = await client(target.workspaceId);
+      const result = await call("chat.postMessage", () =>
+        web.chat.postMessage({
+          channel: target.channelId,
+          ...(target.threadId ? { thread_ts: target.threadId } : {}),
+          ...toSlackMessage(message),
+          unfurl_links: false,
+        } as webApi.ChatPostMessageArguments),
+      );
+      return { target, messageId: String(result.ts) };
+    },
+
+    async editMessage(ref: MessageRef, message: OutgoingMessage) {
+      const web = await client(ref.target.workspaceId);
+      await call("chat.update", () =>
+        web.chat.update({
+          channel: ref.target.channelId,
+          ts: ref.messageId,
+          ...toSlackMessage(message),
+        } as webApi.ChatUpdateArguments),
+      );
+    },
+
+    async postVideo(target: ChatTarget, video: OutgoingVideo) {
+      if (video.bytes > SLACK_MAX_UPLOAD_BYTES) {
+        if (!video.shareUrl) {
+          throw new PhotoMemoryError("render.too_large", "The video is too large to upload to Slack.");
+        }
+        return this.postMessage(target, { text: `*${video.title}* is ready: ${video.shareUrl}` });
+      }
+      const web = await client(target.workspaceId);
+      const result = await call("files.uploadV2", () =>
+        web.files.uploadV2({
+          channel_id: target.channelId,
+          ...(target.threadId ? { thread_ts: target.threadId } : {}),
+          file: video.path,
+          filename: `${slugify(video.title)}.mp4`,
+          title: video.title,
+          initial_comment: video.shareUrl ? `*${video.title}*\n${video.shareUrl}` : `*${video.title}*`,
+        } as webApi.FilesUploadV2Arguments),
+      );
+      const uploaded = (result as { files?: { files?: { id?: string }[] }[] }).files?.[0]?.files?.[0]?.id;
+      return { target, messageId: uploaded ?? "uploaded" };
+    },
+
+    downloadFile: (file: FileRef, opts) => downloadSlackFile(file, opts),
+
+    async addReaction(target, messageId, emoji) {
+      const web = await client(target.workspaceId);
+      try {
+        await web.reactions.add({ channel: target.channelId, timestamp: messageId, name: emoji });
+      } catch (error) {
+        // A second acknowledgement of the same message is fine; anything else is worth a warning, not a failure.
+        if (slackErrorCode(error) !== "already_reacted")
+          log.warn({ err: toPlatformError("reactions.add", error) }, "reaction failed");
+      }
+    },
+  };
+
+  async function downloadSlackFile(file: FileRef, opts: { maxBytes: number; signal?: AbortSignal }) {
+    const teamId = file.workspaceId;
+    const fileId = file.fileId;
+    const { botToken } = await options.tokens(teamId);
+    const web = await client(teamId);
+    const info = await call("files.info", () => web.files.info({ file: fileId }));
+    const meta = info.file;
+    const url = meta?.url_private_download ?? meta?.url_private;
+    if (!meta || !url) {
+      throw new PhotoMemoryError(
+        "download.gone",
+        "That file is no longer available in Slack; please share it again.",
+      );
+    }
+    if (typeof meta.size === "number" && meta.size > opts.maxBytes) {
+      throw new PhotoMemoryError(
+        "download.too_large",
+        `${meta.name ?? "That file"} is too large for a memory.`,
+      );
+    }
+    try {
+      return await safeDownloadImage(url, {
+        policy,
+        maxBytes: opts.maxBytes,
+        headers: { authorization: `Bearer ${botToken}` },
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(options.downloadTimeoutMs ? { timeoutMs: options.downloadTimeoutMs } : {}),
+      });
+    } catch (error) {
+      if (isPhotoMemoryError(error, "download.html_page")) {
+        throw new PhotoMemoryError(
+          "download.html_page",
+          "Slack sent a sign-in page instead of the photo: the app is missing the files:read permission. Ask a workspace admin to reinstall PhotoMemory.",
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+/** files.slack.com (and GovSlack's files host), plus the configured API origin (a stand-in or a proxy). */
+export function slackFilePolicy(apiUrl: string): HostPolicy {
+  const api = new URL(apiUrl);
+  const hosts = ["files.slack.com"];
+  const domain = api.hostname.split(".").slice(-2).join(".");
+  if (api.protocol === "https:" && domain !== "slack.com" && domain.includes("slack"))
+    hosts.push(`files.${domain}`);
+  return { hosts, origins: api.hostname === "slack.com" ? [] : [api.origin] };
+}
+
+export function createSlackWebClient(token: string, apiUrl: string, log: Logger): webApi.WebClient {
+  return new webApi.WebClient(token, {
+    slackApiUrl: apiUrl,
+    logger: toSlackLogger(log),
+    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 5000 },
+  });
+}
+
+function slackErrorCode(error: unknown): string | undefined {
+  return (error as { data?: { error?: string } }).data?.error;
+}
+
+function toPlatformError(what: string, error: unknown): PhotoMemoryError {
+  if (isPhotoMemoryError(error)) return error;
+  const code = slackErrorCode(error);
+  const hints: Record<string, string> = {
+    not_in_channel: "Invite PhotoMemory to this channel first (type /invite @PhotoMemory), then try again.",
+    channel_not_found: "I can't see this conversation. Invite PhotoMemory to it, then try again.",
+    missing_scope: "The Slack app is missing a permission. Ask a workspace admin to reinstall PhotoMemory.",
+    invalid_auth:
+      "The Slack app's credentials are no longer valid. Ask a workspace admin to reinstall PhotoMemory.",
+    token_revoked: "PhotoMemory was removed from this workspace. Ask a workspace admin to install it again.",
+    file_uploads_disabled: "File uploads are disabled in this workspace, so I can't post the video here.",
+  };
+  return new PhotoMemoryError(
+    code === "invalid_auth" || code === "token_revoked" ? "platform.unauthorized" : "platform.failed",
+    (code && hints[code]) ?? `Slack did not accept ${what}${code ? ` (${code})` : ""}; please try again.`,
+    { cause: error },
+  );
+}
+
+function slugify(title: string): string {
+  return (
+    title
+      .normalize("NFKD")
+      .replace(/[^\w\s-]/g, "")
+      .trim()
+      .replace(/\s+/g, "-")
+      .toLowerCase()
+      .slice(0, 60) || "memory"
+  );
+}

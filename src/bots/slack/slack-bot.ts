@@ -1,0 +1,109 @@
+/**
+ * The Slack bot: Bolt routes events, commands and button presses (over the hono receiver at POST /slack/events, or
+ * over Socket Mode when SLACK_APP_TOKEN is set), the adapter talks back through the Web API, and the OAuth routes
+ * install it into more workspaces. Bolt is used for routing and self-filtering; signature checks and dedupe are ours.
+ */
+import { App, type AuthorizeResult } from "@slack/bolt";
+import { Hono } from "hono";
+import type { ChatAdapter } from "../../core/chat/chat-adapter.ts";
+import type { BotDeps } from "../common/bot-deps.ts";
+import type { SlackConfig } from "./config.ts";
+import { HonoReceiver } from "./hono-receiver.ts";
+import { createSlackTokenSource, type SlackInstallationStore } from "./installations.ts";
+import { registerSlackListeners } from "./listeners.ts";
+import { mountSlackOAuth } from "./oauth.ts";
+import { createSlackAdapter, createSlackWebClient } from "./slack-adapter.ts";
+import { toSlackLogger } from "./slack-logger.ts";
+
+export interface SlackBotDeps extends BotDeps {
+  installations?: SlackInstallationStore;
+  /** Public base URL (OAuth redirect). */
+  publicUrl: string;
+}
+
+export interface SlackBot {
+  router: Hono;
+  adapter: ChatAdapter;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createSlackBot(deps: SlackBotDeps, config: SlackConfig): SlackBot {
+  const log = deps.logger.child({ module: "slack" });
+  const tokens = createSlackTokenSource({
+    ...(config.botToken ? { botToken: config.botToken } : {}),
+    ...(deps.installations ? { installations: deps.installations } : {}),
+  });
+  const adapter = createSlackAdapter({ apiUrl: config.apiUrl, tokens, logger: deps.logger });
+
+  // Bolt's ignoreSelf needs the bot's ids; learn them once per workspace with auth.test.
+  const identities = new Map<string, Promise<AuthorizeResult>>();
+  const authorize = async ({ teamId }: { teamId?: string }): Promise<AuthorizeResult> => {
+    const key = teamId ?? "";
+    let found = identities.get(key);
+    if (!found) {
+      found = (async () => {
+        const install = await tokens(teamId);
+        let { botUserId, botId } = install;
+        if (!botUserId || !botId) {
+          const who = await createSlackWebClient(install.botToken, config.apiUrl, log).auth.test();
+          botUserId ??= who.user_id;
+          botId ??= who.bot_id;
+        }
+        return {
+          botToken: install.botToken,
+          ...(botUserId ? { botUserId } : {}),
+          ...(botId ? { botId } : {}),
+        };
+      })();
+      identities.set(key, found);
+      found.catch(() => identities.delete(key));
+    }
+    return found;
+  };
+  const common = {
+    authorize,
+    clientOptions: { slackApiUrl: config.apiUrl },
+    logger: toSlackLogger(log),
+    ignoreSelf: true,
+  };
+
+  const router = new Hono();
+  let socketApp: App | undefined;
+  if (config.signingSecret) {
+    const receiver = new HonoReceiver(config.signingSecret, log);
+    const app = new App({ ...common, receiver });
+    app.error(async (error) => {
+      throw error;
+    });
+    registerSlackListeners(app, deps, adapter);
+    router.post("/events", receiver.handle);
+  }
+  if (config.appToken) {
+    socketApp = new App({ ...common, socketMode: true, appToken: config.appToken });
+    registerSlackListeners(socketApp, deps, adapter);
+  }
+  if (config.oauth && deps.installations) {
+    mountSlackOAuth(router, {
+      ...config.oauth,
+      apiUrl: config.apiUrl,
+      publicUrl: deps.publicUrl,
+      installations: deps.installations,
+      logger: deps.logger,
+    });
+  }
+
+  return {
+    router,
+    adapter,
+    async start() {
+      if (socketApp) {
+        await socketApp.start();
+        log.info("slack socket mode connected");
+      }
+    },
+    async stop() {
+      if (socketApp) await socketApp.stop();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/** Bridges @slack/logger (used by Bolt and the Web API client) onto our pino child logger. */
+import { webApi } from "@slack/bolt";
+import type { Logger } from "pino";
+
+export function toSlackLogger(log: Logger): webApi.Logger {
+  let level = webApi.LogLevel.WARN;
+  const text = (msg: unknown[]) => msg.map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join(" ");
+  return {
+    debug: (...msg: unknown[]) => log.debug(text(msg)),
+    info: (...msg: unknown[]) => log.info(text(msg)),
+    warn: (...msg: unknown[]) => log.warn(text(msg)),
+    error: (...msg: unknown[]) => log.error(text(msg)),
+    setLevel: (l: webApi.LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

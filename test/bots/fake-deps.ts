@@ -1,0 +1,62 @@
+/** In-memory stand-ins for the ports a bot uses, plus a log capture to grep for secrets. */
+import { Writable } from "node:stream";
+import type { BotDeps, DroppedPhotos, MemoryCommandInput } from "../../src/bots/common/bot-deps.ts";
+import { createLogger } from "../../src/core/log.ts";
+
+export interface FakeDeps extends BotDeps {
+  dropped: DroppedPhotos[];
+  commands: MemoryCommandInput[];
+  seen: Set<string>;
+  logs: () => string;
+  /** Makes the next dropPhotos calls fail (the database is down). */
+  failDrops: number;
+}
+
+export function createFakeDeps(overrides: Partial<BotDeps> = {}): FakeDeps {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const deps: FakeDeps = {
+    logger: createLogger({ level: "debug", destination }),
+    dropped: [],
+    commands: [],
+    seen: new Set(),
+    failDrops: 0,
+    logs: () => lines.join(""),
+    deliveries: {
+      async recordInboundDelivery(source, id) {
+        const key = `${source}:${id}`;
+        if (deps.seen.has(key)) return false;
+        deps.seen.add(key);
+        return true;
+      },
+      async forgetInboundDelivery(source, id) {
+        deps.seen.delete(`${source}:${id}`);
+      },
+    },
+    async dropPhotos(input) {
+      if (deps.failDrops > 0) {
+        deps.failDrops--;
+        throw new Error("database unavailable");
+      }
+      deps.dropped.push(input);
+    },
+    async runMemoryCommand(input) {
+      deps.commands.push(input);
+    },
+    ...overrides,
+  };
+  return deps;
+}
+
+export async function waitFor(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -1,0 +1,145 @@
+/**
+ * A stand-in for the Slack Web API and files host on 127.0.0.1. Methods answer like Slack (`{ ok: true, ... }`),
+ * `url_private_download` points back here and demands the bot token, and the upload URL of files.uploadV2 is ours.
+ */
+import { type LocalServer, SIGN_IN_PAGE, sendJson, startLocalServer, TINY_JPEG } from "./local-server.ts";
+
+export interface SlackCall {
+  method: string;
+  params: Record<string, unknown>;
+  authorization?: string;
+}
+
+export interface SlackStandIn {
+  server: LocalServer;
+  apiUrl: string;
+  calls: SlackCall[];
+  uploads: { fileId: string; bytes: number }[];
+  callsTo(method: string): SlackCall[];
+  /** Files known to files.info; `html: true` makes the download answer a sign-in page with 200. */
+  files: Map<
+    string,
+    {
+      name: string;
+      mimetype: string;
+      size: number;
+      html?: boolean;
+      channel?: string;
+      threadTs?: string;
+      ts?: string;
+    }
+  >;
+  close(): Promise<void>;
+}
+
+export async function startSlackStandIn(options: {
+  botToken: string;
+  botUserId?: string;
+  botId?: string;
+}): Promise<SlackStandIn> {
+  const calls: SlackCall[] = [];
+  const uploads: { fileId: string; bytes: number }[] = [];
+  const files: SlackStandIn["files"] = new Map();
+  let ts = 1_700_000_000;
+  let uploadSeq = 0;
+  let base = "";
+  const server = await startLocalServer((req, res) => {
+    if (req.path.startsWith("/files-pri/")) {
+      const id = req.path.split("/")[2]?.split("-")[1] ?? "";
+      const file = files.get(id);
+      if (req.headers.authorization !== `Bearer ${options.botToken}` || file?.html) {
+        res.writeHead(200, { "content-type": "text/html" });
+        return void res.end(SIGN_IN_PAGE);
+      }
+      res.writeHead(200, { "content-type": file?.mimetype ?? "image/jpeg" });
+      return void res.end(TINY_JPEG);
+    }
+    if (req.path.startsWith("/upload/")) {
+      uploads.push({ fileId: req.path.slice("/upload/".length), bytes: req.body.byteLength });
+      res.writeHead(200, { "content-type": "text/plain" });
+      return void res.end("OK - 1");
+    }
+    if (req.path.startsWith("/respond/")) {
+      calls.push({
+        method: "response_url",
+        params: JSON.parse(req.body.toString() || "{}") as Record<string, unknown>,
+      });
+      return sendJson(res, { ok: true });
+    }
+    const method = req.path.replace(/^\/api\//, "");
+    const type = String(req.headers["content-type"] ?? "");
+    const params: Record<string, unknown> = type.includes("json")
+      ? (JSON.parse(req.body.toString() || "{}") as Record<string, unknown>)
+      : Object.fromEntries(new URLSearchParams(req.body.toString()));
+    const call: SlackCall = { method, params };
+    if (req.headers.authorization) call.authorization = req.headers.authorization;
+    calls.push(call);
+    if (method !== "oauth.v2.access" && req.headers.authorization !== `Bearer ${options.botToken}`) {
+      return sendJson(res, { ok: false, error: "invalid_auth" });
+    }
+    switch (method) {
+      case "auth.test":
+        return sendJson(res, {
+          ok: true,
+          team_id: "T0001",
+          user_id: options.botUserId ?? "UBOT",
+          bot_id: options.botId ?? "BBOT",
+        });
+      case "chat.postMessage":
+        return sendJson(res, { ok: true, channel: params.channel, ts: `${++ts}.000100` });
+      case "chat.update":
+        return sendJson(res, { ok: true, channel: params.channel, ts: params.ts });
+      case "reactions.add":
+        return sendJson(res, { ok: true });
+      case "files.info": {
+        const id = String(params.file);
+        const file = files.get(id);
+        if (!file) return sendJson(res, { ok: false, error: "file_not_found" });
+        const share = {
+          ts: file.ts ?? `${ts}.000200`,
+          ...(file.threadTs ? { thread_ts: file.threadTs } : {}),
+        };
+        return sendJson(res, {
+          ok: true,
+          file: {
+            id,
+            name: file.name,
+            mimetype: file.mimetype,
+            size: file.size,
+            url_private: `${base}/files-pri/T0001-${id}/${file.name}`,
+            url_private_download: `${base}/files-pri/T0001-${id}/download/${file.name}`,
+            shares: { public: { [file.channel ?? "C0001"]: [share] } },
+          },
+        });
+      }
+      case "files.getUploadURLExternal": {
+        const fileId = `FV${++uploadSeq}`;
+        return sendJson(res, { ok: true, upload_url: `${base}/upload/${fileId}`, file_id: fileId });
+      }
+      case "files.completeUploadExternal": {
+        const list = JSON.parse(String(params.files ?? "[]")) as { id: string; title?: string }[];
+        return sendJson(res, { ok: true, files: list.map((f) => ({ id: f.id, title: f.title })) });
+      }
+      case "oauth.v2.access":
+        return sendJson(res, {
+          ok: true,
+          access_token: options.botToken,
+          bot_user_id: options.botUserId ?? "UBOT",
+          team: { id: "T0002", name: "Second team" },
+          authed_user: { id: "U0002" },
+        });
+      default:
+        return sendJson(res, { ok: false, error: "unknown_method" });
+    }
+  });
+  base = server.url;
+  return {
+    server,
+    apiUrl: `${server.url}/api/`,
+    calls,
+    uploads,
+    files,
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    close: () => server.close(),
+  };
+}
