@@ -103,6 +103,10 @@ create table public.memory_projects (
   aspect text not null default '16:9' check (aspect in ('16:9', '9:16', '1:1')),
   resolution integer not null default 720 check (resolution in (720, 1080)),
   platform text not null check (platform in ('slack', 'discord', 'telegram', 'playground')),
+  -- The conversation's collection marker before and after this memory took its photos: a failed or cancelled
+  -- memory gives the photos back (unless a newer memory took them since).
+  collection_seq_before bigint not null default 0,
+  collection_seq_after bigint not null default 0,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );

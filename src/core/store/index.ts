@@ -2,5 +2,7 @@
 export type { Db, Queryable } from "./db.ts";
 export { type MigrateResult, migrate } from "./migrate.ts";
 export { type OpenDatabaseOptions, openDatabase } from "./open-database.ts";
+export { createPgliteDb } from "./pglite-db.ts";
+export { createPostgresDb } from "./postgres-db.ts";
 export { createSqlStore, type SqlStoreOptions } from "./sql-store.ts";
 export type * from "./store.ts";

@@ -152,8 +152,11 @@ export interface Store {
   /** Progress 0..1 of a processing video; never goes backwards. */
   setVideoProgress(id: string, progress: number): Promise<void>;
   setVideoStatusMessage(id: string, ref: MessageRefJson): Promise<void>;
-  /** Records where the video was delivered, so a retried deliver step does not post twice. */
-  setVideoDelivery(id: string, ref: MessageRefJson): Promise<void>;
+  /**
+   * Records where the video was delivered, so a retried deliver step does not post twice. The first record wins:
+   * returns false when a delivery was already recorded.
+   */
+  setVideoDelivery(id: string, ref: MessageRefJson): Promise<boolean>;
 
   /**
    * Claims a webhook delivery. True when this caller should process it (first time, or a retry of a delivery that

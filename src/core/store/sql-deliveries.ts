@@ -1,0 +1,46 @@
+/**
+ * Store part: inbound webhook deliveries. The (source, delivery id) primary key makes the claim atomic across
+ * processes; a delivery whose processing failed, or was abandoned mid-way (crash), can be claimed by the retry.
+ */
+import type { Db } from "./db.ts";
+import type { Store } from "./store.ts";
+
+type DeliveryStore = Pick<Store, "recordInboundDelivery" | "markDeliveryDone" | "markDeliveryFailed">;
+
+/** A claim older than this without done/failed is considered abandoned (the process died). */
+const DEFAULT_STALE_AFTER_MS = 10 * 60 * 1000;
+
+export function createDeliveryStore(db: Db): DeliveryStore {
+  return {
+    async recordInboundDelivery(source, deliveryId, options = {}) {
+      const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+      const rows = await db.query(
+        `insert into public.inbound_deliveries (source, delivery_id) values ($1, $2)
+         on conflict (source, delivery_id) do update set
+           status = 'processing', attempts = inbound_deliveries.attempts + 1, claimed_at = now(), last_error = null
+         where inbound_deliveries.status = 'failed'
+            or (inbound_deliveries.status = 'processing'
+                and inbound_deliveries.claimed_at < now() - make_interval(secs => $3::double precision / 1000))
+         returning delivery_id`,
+        [source, deliveryId, staleAfterMs],
+      );
+      return rows.length > 0;
+    },
+
+    async markDeliveryDone(source, deliveryId) {
+      await db.query(
+        `update public.inbound_deliveries set status = 'done', last_error = null
+         where source = $1 and delivery_id = $2`,
+        [source, deliveryId],
+      );
+    },
+
+    async markDeliveryFailed(source, deliveryId, error) {
+      await db.query(
+        `update public.inbound_deliveries set status = 'failed', last_error = left($3, 500)
+         where source = $1 and delivery_id = $2 and status <> 'done'`,
+        [source, deliveryId, error ?? null],
+      );
+    },
+  };
+}

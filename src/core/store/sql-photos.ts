@@ -1,0 +1,118 @@
+/**
+ * Store part: photos. A photo is unique per conversation and content hash; the collection of a conversation is
+ * every ready photo whose arrival seq is above the conversation's collection marker.
+ */
+import { PhotoMemoryError } from "../errors.ts";
+import type { Db } from "./db.ts";
+import { type Row, toPhoto } from "./row-mappers.ts";
+import { guarded, isUuid, textList } from "./sql-helpers.ts";
+import type { Store } from "./store.ts";
+
+type PhotoStore = Pick<
+  Store,
+  "addPhoto" | "getPhoto" | "getPhotos" | "listPhotosSinceLastMemory" | "resetCollection" | "deletePhoto"
+>;
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export function createPhotoStore(db: Db): PhotoStore {
+  return {
+    addPhoto: (input) =>
+      guarded("Saving the photo", async () => {
+        if (!SHA256.test(input.sha256)) {
+          throw new PhotoMemoryError(
+            "store.invalid_input",
+            "A photo's sha256 must be 64 lowercase hex characters.",
+          );
+        }
+        const inserted = await db.query<Row>(
+          `insert into public.photos (conversation_id, contributor_account_id, blob_key, sha256, width, height,
+             taken_at, focus_x, focus_y, original_name, mime_type, bytes)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+           on conflict (conversation_id, sha256) do nothing
+           returning *`,
+          [
+            input.conversationId,
+            input.contributorAccountId ?? null,
+            input.blobKey,
+            input.sha256,
+            input.width,
+            input.height,
+            input.takenAt ?? null,
+            input.focus?.x ?? null,
+            input.focus?.y ?? null,
+            input.originalName ?? null,
+            input.mimeType ?? null,
+            input.bytes ?? null,
+          ],
+        );
+        if (inserted[0]) return { photo: toPhoto(inserted[0]), duplicate: false };
+        // The conflicting row may have been committed by a concurrent insert after this statement's snapshot was
+        // taken; a new statement sees it.
+        const [existing] = await db.query<Row>(
+          "select * from public.photos where conversation_id = $1 and sha256 = $2",
+          [input.conversationId, input.sha256],
+        );
+        if (!existing)
+          throw new PhotoMemoryError("store.conflict", "The photo could not be saved; try again.");
+        return { photo: toPhoto(existing), duplicate: true };
+      }),
+
+    async getPhoto(id) {
+      if (!isUuid(id)) return null;
+      const [row] = await db.query<Row>("select * from public.photos where id = $1", [id]);
+      return row ? toPhoto(row) : null;
+    },
+
+    async getPhotos(ids) {
+      const valid = ids.filter(isUuid);
+      if (valid.length === 0) return [];
+      const rows = await db.query<Row>(
+        "select * from public.photos where id = any(string_to_array($1, ',')::uuid[])",
+        [textList(valid)],
+      );
+      const byId = new Map(rows.map((r) => [String(r.id), toPhoto(r)]));
+      return valid.flatMap((id) => byId.get(id.toLowerCase()) ?? []);
+    },
+
+    async listPhotosSinceLastMemory(conversationId) {
+      if (!isUuid(conversationId)) return [];
+      const rows = await db.query<Row>(
+        `select p.* from public.photos p
+         join public.conversations c on c.id = p.conversation_id
+         where p.conversation_id = $1 and p.seq > c.collection_start_seq
+           and p.status = 'ready' and p.deleted_at is null
+         order by p.seq`,
+        [conversationId],
+      );
+      return rows.map(toPhoto);
+    },
+
+    resetCollection: (conversationId) =>
+      guarded("Resetting the collection", () =>
+        db.transaction(async (tx) => {
+          const [conversation] = await tx.query<{ collection_start_seq: unknown }>(
+            "select collection_start_seq from public.conversations where id = $1 for update",
+            [conversationId],
+          );
+          if (!conversation) throw new PhotoMemoryError("store.not_found", "The conversation was not found.");
+          const [counts] = await tx.query<{ n: number; newest: unknown }>(
+            `select count(*) filter (where status = 'ready' and deleted_at is null)::int as n,
+                    coalesce(max(seq), 0) as newest
+             from public.photos where conversation_id = $1 and seq > $2`,
+            [conversationId, conversation.collection_start_seq],
+          );
+          await tx.query(
+            "update public.conversations set collection_start_seq = greatest(collection_start_seq, $2) where id = $1",
+            [conversationId, counts?.newest ?? 0],
+          );
+          return Number(counts?.n ?? 0);
+        }),
+      ),
+
+    async deletePhoto(id) {
+      if (!isUuid(id)) return;
+      await db.query("update public.photos set deleted_at = coalesce(deleted_at, now()) where id = $1", [id]);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Real Postgres for tests: a fresh database per suite on the server named by TEST_DATABASE_URL (an admin URL;
+ * default postgres://postgres@127.0.0.1:5432/postgres), dropped afterwards. With CI=true the suites always run and
+ * fail loudly when Postgres is unreachable; locally they are skipped, with a loud message, only when it is.
+ */
+import { randomBytes } from "node:crypto";
+import postgres from "postgres";
+import { describe } from "vitest";
+
+export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const IN_CI = process.env.CI === "true";
+
+async function probe(): Promise<string | null> {
+  const sql = postgres(ADMIN_URL, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => {});
+  }
+}
+
+/** Why Postgres cannot be used, or null when it can. Checked once per test file. */
+export const postgresUnreachable: string | null = await probe();
+
+/**
+ * describe() for suites that need real Postgres. In CI they always run (an unreachable server fails them);
+ * locally they are skipped only when the server is unreachable, and say so.
+ */
+export function describePostgres(name: string, fn: () => void): void {
+  if (postgresUnreachable && !IN_CI) {
+    console.warn(
+      `\n!!! SKIPPING "${name}": Postgres at ${redact(ADMIN_URL)} is unreachable (${postgresUnreachable}).` +
+        "\n!!! Set TEST_DATABASE_URL or start Postgres; with CI=true this is a failure.\n",
+    );
+    describe.skip(name, fn);
+    return;
+  }
+  describe(name, fn);
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+}
+
+export interface TestDatabase {
+  /** Connection URL of the fresh database. */
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** Creates `pm_test_<random>`; drop() removes it (closing stray connections first). */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (postgresUnreachable)
+    throw new Error(`Postgres at ${redact(ADMIN_URL)} is unreachable: ${postgresUnreachable}`);
+  const name = `pm_test_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name}`);
+  } finally {
+    await admin.end({ timeout: 1 });
+  }
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    async drop() {
+      const sql = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+      try {
+        await sql.unsafe(`drop database if exists ${name} with (force)`);
+      } finally {
+        await sql.end({ timeout: 1 });
+      }
+    },
+  };
+}

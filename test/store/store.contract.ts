@@ -1,0 +1,427 @@
+/**
+ * The Store contract: one suite, run on every driver (store.pglite.test.ts, store.postgres.test.ts). Each call
+ * starts from a freshly migrated database; tests keep apart through their own conversations and ids.
+ */
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isPhotoMemoryError } from "../../src/core/errors.ts";
+import type { Db } from "../../src/core/store/db.ts";
+import { migrate } from "../../src/core/store/migrate.ts";
+import { createSqlStore } from "../../src/core/store/sql-store.ts";
+import type { Conversation, PhotoInput, Store } from "../../src/core/store/store.ts";
+
+export interface StoreHarness {
+  db: Db;
+  close(): Promise<void>;
+}
+
+export const TEST_TOKEN_KEY = randomBytes(32).toString("base64");
+
+const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+
+async function expectCode(p: Promise<unknown>, code: string): Promise<void> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(isPhotoMemoryError(e) ? e.code : e).toBe(code);
+}
+
+export function storeContract(driver: string, open: () => Promise<StoreHarness>): void {
+  describe(`Store contract on ${driver}`, () => {
+    let harness: StoreHarness;
+    let db: Db;
+    let store: Store;
+
+    beforeAll(async () => {
+      harness = await open();
+      db = harness.db;
+      await migrate(db);
+      store = createSqlStore(db, { tokenEncryptionKey: TEST_TOKEN_KEY });
+    });
+    afterAll(async () => {
+      await harness?.close();
+    });
+
+    const newConversation = (threadId: string | null = null): Promise<Conversation> =>
+      store.upsertConversation({
+        platform: "slack",
+        workspaceId: "T1",
+        channelId: `C${randomUUID()}`,
+        threadId,
+      });
+
+    const photo = (conversationId: string, name: string, extra: Partial<PhotoInput> = {}): PhotoInput => ({
+      conversationId,
+      blobKey: `${conversationId}/photos/${sha(name)}.jpg`,
+      sha256: sha(name),
+      width: 1600,
+      height: 1200,
+      ...extra,
+    });
+
+    async function addPhotos(conversationId: string, names: string[]) {
+      const out = [];
+      for (const n of names) out.push((await store.addPhoto(photo(conversationId, n))).photo);
+      return out;
+    }
+
+    it("migrating again applies nothing", async () => {
+      const again = await migrate(db);
+      expect(again.applied).toEqual([]);
+      expect(again.skipped.length).toBeGreaterThan(0);
+    });
+
+    it("keeps one account per platform identity, also without a workspace (Telegram)", async () => {
+      const userId = `U${randomUUID()}`;
+      const a = await store.upsertAccount({ platform: "telegram", userId, displayName: "Ana" });
+      const b = await store.upsertAccount({ platform: "telegram", userId, locale: "pt-BR" });
+      expect(b.id).toBe(a.id);
+      expect(b.displayName).toBe("Ana");
+      expect(b.locale).toBe("pt-BR");
+      expect(b.plan).toBe("free");
+      const other = await store.upsertAccount({ platform: "slack", workspaceId: "T1", userId });
+      expect(other.id).not.toBe(a.id);
+      expect((await store.getAccount(a.id))?.userId).toBe(userId);
+      expect(await store.getAccount("not-a-uuid")).toBeNull();
+    });
+
+    it("keeps one conversation per channel and thread, telling threads apart from the channel", async () => {
+      const channelId = `C${randomUUID()}`;
+      const place = { platform: "discord" as const, workspaceId: null, channelId };
+      const channel = await store.upsertConversation(place);
+      const again = await store.upsertConversation(place);
+      const thread = await store.upsertConversation({ ...place, threadId: "1700000000.0001" });
+      expect(again.id).toBe(channel.id);
+      expect(thread.id).not.toBe(channel.id);
+      expect(thread.threadId).toBe("1700000000.0001");
+    });
+
+    it("stores bot tokens encrypted and gives them back only with the key", async () => {
+      const externalId = `T${randomUUID()}`;
+      const token = `xoxb-${randomUUID()}`;
+      const ws = await store.upsertWorkspace({
+        platform: "slack",
+        externalId,
+        name: "Acme",
+        botToken: token,
+      });
+      expect(ws.hasBotToken).toBe(true);
+      const [raw] = await db.query<{ bot_token_encrypted: string }>(
+        "select bot_token_encrypted from public.workspaces where id = $1",
+        [ws.id],
+      );
+      expect(raw?.bot_token_encrypted).not.toContain(token);
+      expect(raw?.bot_token_encrypted).not.toContain("xoxb-");
+      expect(await store.getWorkspaceToken("slack", externalId)).toBe(token);
+
+      // An update without a token keeps it.
+      await store.upsertWorkspace({ platform: "slack", externalId, name: "Acme Inc" });
+      expect(await store.getWorkspaceToken("slack", externalId)).toBe(token);
+
+      const otherKey = createSqlStore(db, { tokenEncryptionKey: randomBytes(32).toString("hex") });
+      await expectCode(otherKey.getWorkspaceToken("slack", externalId), "store.token_unreadable");
+      await expectCode(createSqlStore(db).getWorkspaceToken("slack", externalId), "config.invalid");
+
+      // Ciphertext copied into another workspace's row does not decrypt there.
+      const victim = `T${randomUUID()}`;
+      await store.upsertWorkspace({ platform: "slack", externalId: victim, botToken: "xoxb-victim" });
+      await db.query("update public.workspaces set bot_token_encrypted = $1 where external_id = $2", [
+        raw?.bot_token_encrypted,
+        victim,
+      ]);
+      await expectCode(store.getWorkspaceToken("slack", victim), "store.token_unreadable");
+
+      await store.markWorkspaceUninstalled("slack", externalId);
+      expect(await store.getWorkspaceToken("slack", externalId)).toBeNull();
+    });
+
+    it("returns the existing photo for the same content in the same conversation", async () => {
+      const c = await newConversation();
+      const first = await store.addPhoto(
+        photo(c.id, "beach", { focus: { x: 0.25, y: 0.5 }, originalName: "a.jpg" }),
+      );
+      const again = await store.addPhoto(photo(c.id, "beach", { originalName: "copy.jpg" }));
+      expect(first.duplicate).toBe(false);
+      expect(again.duplicate).toBe(true);
+      expect(again.photo.id).toBe(first.photo.id);
+      expect(again.photo.originalName).toBe("a.jpg");
+      expect(first.photo.focus).toEqual({ x: 0.25, y: 0.5 });
+      const elsewhere = await store.addPhoto(photo((await newConversation()).id, "beach"));
+      expect(elsewhere.duplicate).toBe(false);
+      expect(elsewhere.photo.id).not.toBe(first.photo.id);
+      expect(await store.listPhotosSinceLastMemory(c.id)).toHaveLength(1);
+    });
+
+    it("lists the collection in arrival order, without deleted photos, and getPhotos keeps the asked order", async () => {
+      const c = await newConversation("t-1");
+      const [a, b, d] = await addPhotos(c.id, ["a", "b", "d"]);
+      await store.deletePhoto(b!.id);
+      const listed = await store.listPhotosSinceLastMemory(c.id);
+      expect(listed.map((p) => p.id)).toEqual([a!.id, d!.id]);
+      const got = await store.getPhotos([d!.id, a!.id, randomUUID(), "junk"]);
+      expect(got.map((p) => p.id)).toEqual([d!.id, a!.id]);
+    });
+
+    it("creates a memory with its queued video and starts a new collection", async () => {
+      const c = await newConversation();
+      const requester = await store.upsertAccount({ platform: "slack", workspaceId: "T1", userId: "U-req" });
+      const photos = await addPhotos(c.id, ["p1", "p2"]);
+      const { project, video } = await store.createProjectWithVideo({
+        conversationId: c.id,
+        requesterAccountId: requester.id,
+        style: "cinematic",
+        title: "Summer",
+        photoIds: photos.map((p) => p.id),
+        locale: "en",
+        platform: "slack",
+        statusMessageRef: { messageId: "m1" },
+      });
+      expect(project.status).toBe("processing");
+      expect(project.photoIds).toEqual(photos.map((p) => p.id));
+      expect(project.style).toBe("cinematic");
+      expect(video.status).toBe("queued");
+      expect(video.projectId).toBe(project.id);
+      expect(video.statusMessageRef).toEqual({ messageId: "m1" });
+      expect(video.shareToken.length).toBeGreaterThanOrEqual(22);
+      expect((await store.getVideoByShareToken(video.shareToken))?.id).toBe(video.id);
+      expect(await store.getVideoByShareToken("A".repeat(32))).toBeNull();
+
+      expect(await store.listPhotosSinceLastMemory(c.id)).toEqual([]);
+      expect((await store.getConversation(c.id))?.lastMemoryAt).toBeInstanceOf(Date);
+      const [late] = await addPhotos(c.id, ["p3"]);
+      expect((await store.listPhotosSinceLastMemory(c.id)).map((p) => p.id)).toEqual([late!.id]);
+    });
+
+    it("creates nothing when part of a memory is invalid (one transaction)", async () => {
+      const c = await newConversation();
+      const own = await addPhotos(c.id, ["x1"]);
+      const foreign = await addPhotos((await newConversation()).id, ["x2"]);
+      const input = {
+        conversationId: c.id,
+        style: "classic" as const,
+        photoIds: [own[0]!.id, foreign[0]!.id],
+        locale: "en",
+        platform: "slack" as const,
+      };
+      await expectCode(store.createProjectWithVideo(input), "store.not_found");
+      const [count] = await db.query<{ n: number }>(
+        "select count(*)::int as n from public.memory_projects where conversation_id = $1",
+        [c.id],
+      );
+      expect(count?.n).toBe(0);
+      expect(await store.listPhotosSinceLastMemory(c.id)).toHaveLength(1);
+    });
+
+    it("guards status transitions and moves the project along", async () => {
+      const c = await newConversation();
+      const photos = await addPhotos(c.id, ["t1"]);
+      const { project, video } = await store.createProjectWithVideo({
+        conversationId: c.id,
+        style: "modern",
+        photoIds: photos.map((p) => p.id),
+        locale: "de",
+        aspect: "9:16",
+        resolution: 1080,
+        platform: "discord",
+      });
+      expect(await store.transitionVideo(video.id, ["queued"], "processing")).toBe(true);
+      // A retried step finds the work moved on.
+      expect(await store.transitionVideo(video.id, ["queued"], "processing")).toBe(false);
+      await store.setVideoProgress(video.id, 0.6);
+      await store.setVideoProgress(video.id, 0.4);
+      expect((await store.getVideo(video.id))?.progress).toBeCloseTo(0.6);
+      const done = await store.transitionVideo(video.id, ["processing"], "completed", {
+        videoKey: `${c.id}/videos/${video.id}.mp4`,
+        posterKey: `${c.id}/videos/${video.id}.jpg`,
+        durationSeconds: 12.5,
+        bytes: 1_234_567,
+        width: 1080,
+        height: 1920,
+      });
+      expect(done).toBe(true);
+      const completed = await store.getVideo(video.id);
+      expect(completed).toMatchObject({ status: "completed", progress: 1, bytes: 1_234_567, width: 1080 });
+      expect(completed?.finishedAt).toBeInstanceOf(Date);
+      expect((await store.getProject(project.id))?.status).toBe("completed");
+
+      await expectCode(
+        store.transitionVideo(video.id, ["completed"], "processing"),
+        "store.invalid_transition",
+      );
+      expect(await store.transitionVideo(video.id, ["queued", "processing"], "processing")).toBe(false);
+      expect((await store.getVideo(video.id))?.status).toBe("completed");
+      await store.setVideoProgress(video.id, 0.1);
+      expect((await store.getVideo(video.id))?.progress).toBe(1);
+      await expectCode(store.transitionVideo(randomUUID(), ["queued"], "processing"), "store.not_found");
+    });
+
+    it("gives the photos back when a memory fails, and takes them again on retry", async () => {
+      const c = await newConversation();
+      const photos = await addPhotos(c.id, ["f1", "f2"]);
+      const { project, video } = await store.createProjectWithVideo({
+        conversationId: c.id,
+        style: "classic",
+        photoIds: photos.map((p) => p.id),
+        locale: "en",
+        platform: "telegram",
+      });
+      await store.transitionVideo(video.id, ["queued"], "processing");
+      await store.transitionVideo(video.id, ["processing"], "failed", {
+        errorCode: "render.ffmpeg_failed",
+        errorMessage: "The video could not be made.",
+      });
+      const failed = await store.getVideo(video.id);
+      expect(failed).toMatchObject({ status: "failed", errorCode: "render.ffmpeg_failed" });
+      expect((await store.getProject(project.id))?.status).toBe("failed");
+      expect(await store.listPhotosSinceLastMemory(c.id)).toHaveLength(2);
+
+      expect(await store.transitionVideo(video.id, ["failed"], "queued")).toBe(true);
+      expect((await store.getVideo(video.id))?.errorCode).toBeNull();
+      expect(await store.listPhotosSinceLastMemory(c.id)).toEqual([]);
+    });
+
+    it("records a delivery of the video once", async () => {
+      const c = await newConversation();
+      const photos = await addPhotos(c.id, ["d1"]);
+      const { video } = await store.createProjectWithVideo({
+        conversationId: c.id,
+        style: "classic",
+        photoIds: photos.map((p) => p.id),
+        locale: "en",
+        platform: "slack",
+      });
+      expect(await store.setVideoDelivery(video.id, { messageId: "first" })).toBe(true);
+      expect(await store.setVideoDelivery(video.id, { messageId: "second" })).toBe(false);
+      expect((await store.getVideo(video.id))?.deliveredMessageRef).toEqual({ messageId: "first" });
+      await store.setVideoStatusMessage(video.id, { messageId: "status-2" });
+      expect((await store.getVideo(video.id))?.statusMessageRef).toEqual({ messageId: "status-2" });
+    });
+
+    it("resets a collection: the next memory only uses photos added afterwards", async () => {
+      const c = await newConversation();
+      await addPhotos(c.id, ["r1", "r2", "r3"]);
+      expect(await store.resetCollection(c.id)).toBe(3);
+      expect(await store.listPhotosSinceLastMemory(c.id)).toEqual([]);
+      expect(await store.resetCollection(c.id)).toBe(0);
+      const [fresh] = await addPhotos(c.id, ["r4"]);
+      expect((await store.listPhotosSinceLastMemory(c.id)).map((p) => p.id)).toEqual([fresh!.id]);
+    });
+
+    it("claims an inbound delivery once, and again after its processing failed", async () => {
+      const id = `Ev${randomUUID()}`;
+      expect(await store.recordInboundDelivery("slack", id)).toBe(true);
+      expect(await store.recordInboundDelivery("slack", id)).toBe(false);
+      expect(await store.recordInboundDelivery("telegram", id)).toBe(true);
+      await store.markDeliveryFailed("slack", id, "db down");
+      expect(await store.recordInboundDelivery("slack", id)).toBe(true);
+      expect(await store.recordInboundDelivery("slack", id)).toBe(false);
+      await store.markDeliveryDone("slack", id);
+      expect(await store.recordInboundDelivery("slack", id)).toBe(false);
+      // A claim abandoned by a crashed process goes stale and can be taken over.
+      const stale = `Ev${randomUUID()}`;
+      expect(await store.recordInboundDelivery("stripe", stale)).toBe(true);
+      expect(await store.recordInboundDelivery("stripe", stale, { staleAfterMs: 60_000 })).toBe(false);
+      await db.query(
+        "update public.inbound_deliveries set claimed_at = now() - interval '2 minutes' where delivery_id = $1",
+        [stale],
+      );
+      expect(await store.recordInboundDelivery("stripe", stale, { staleAfterMs: 60_000 })).toBe(true);
+    });
+
+    it("applies subscription events in event order, ignoring older ones", async () => {
+      const account = await store.upsertAccount({ platform: "telegram", userId: `U${randomUUID()}` });
+      const sub = `sub_${randomUUID()}`;
+      const t0 = new Date("2026-11-01T10:00:00Z");
+      const later = new Date("2026-11-01T10:05:00Z");
+      const periodEnd = new Date(Date.now() + 30 * 86_400_000);
+      const base = { accountId: account.id, provider: "stripe" as const, externalSubscriptionId: sub };
+      const updated = await store.upsertSubscription({
+        ...base,
+        status: "active",
+        currentPeriodEnd: periodEnd,
+        eventAt: later,
+      });
+      expect(updated.applied).toBe(true);
+      const stale = await store.upsertSubscription({ ...base, status: "unpaid", eventAt: t0 });
+      expect(stale.applied).toBe(false);
+      expect(stale.subscription.status).toBe("active");
+      expect((await store.findActiveSubscription({ accountId: account.id }))?.externalSubscriptionId).toBe(
+        sub,
+      );
+
+      const cancelled = await store.upsertSubscription({
+        ...base,
+        status: "cancelled",
+        eventAt: new Date("2026-11-02T00:00:00Z"),
+      });
+      expect(cancelled.applied).toBe(true);
+      expect(await store.findActiveSubscription({ accountId: account.id })).toBeNull();
+      await expectCode(
+        store.upsertSubscription({
+          ...base,
+          externalSubscriptionId: "x",
+          status: "active",
+          eventAt: t0,
+          accountId: null,
+        }),
+        "store.invalid_input",
+      );
+    });
+
+    it("counts usage per account and month", async () => {
+      const account = await store.upsertAccount({
+        platform: "discord",
+        workspaceId: "G1",
+        userId: `U${randomUUID()}`,
+      });
+      expect(await store.getUsage(account.id, "2026-11")).toMatchObject({
+        memoriesRequested: 0,
+        renderSeconds: 0,
+      });
+      await store.incrementUsage(account.id, "2026-11", "memoriesRequested");
+      await store.incrementUsage(account.id, "2026-11", "memoriesRequested");
+      await store.incrementUsage(account.id, "2026-11", "renderSeconds", 12.5);
+      await store.incrementUsage(account.id, "2026-12", "memoriesRequested");
+      expect(await store.getUsage(account.id, "2026-11")).toMatchObject({
+        memoriesRequested: 2,
+        renderSeconds: 12.5,
+      });
+      expect((await store.getUsage(account.id, "2026-12")).memoriesRequested).toBe(1);
+      await expectCode(
+        store.incrementUsage(account.id, "2026-13", "memoriesRequested"),
+        "store.invalid_input",
+      );
+    });
+
+    it("announces every status and progress change of a video on video_progress", async () => {
+      const c = await newConversation();
+      const photos = await addPhotos(c.id, ["n1"]);
+      const payloads: { videoId: string; status: string; progress: number }[] = [];
+      const unlisten = await db.listen("video_progress", (p) => payloads.push(JSON.parse(p)));
+      try {
+        const { video } = await store.createProjectWithVideo({
+          conversationId: c.id,
+          style: "classic",
+          photoIds: photos.map((p) => p.id),
+          locale: "en",
+          platform: "playground",
+        });
+        await store.transitionVideo(video.id, ["queued"], "processing");
+        await store.setVideoProgress(video.id, 0.5);
+        await store.setVideoStatusMessage(video.id, { messageId: "no-notify" });
+        await store.transitionVideo(video.id, ["processing"], "completed");
+        const mine = () => payloads.filter((p) => p.videoId === video.id);
+        await expect.poll(() => mine().length, { timeout: 5000 }).toBe(4);
+        expect(mine().map((p) => [p.status, p.progress])).toEqual([
+          ["queued", 0],
+          ["processing", 0],
+          ["processing", 0.5],
+          ["completed", 1],
+        ]);
+      } finally {
+        await unlisten();
+      }
+    });
+  });
+}
