@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  cancelMemory,
+  handleMemoryCommand,
+  receivePhotos,
+  requestMemory,
+  retryMemory,
+} from "../../src/core/memories/index.ts";
+import { createHarness, type Harness, makeJpeg } from "./harness.ts";
+
+const ada = { id: "ada", name: "Ada" };
+let h: Harness;
+
+// One database for the file (PGlite start-up and migrations take a while); every test gets its own conversation.
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+beforeEach(() => {
+  h.newConversation();
+});
+
+async function dropPhotos(count: number) {
+  const photos = await Promise.all(
+    Array.from({ length: count }, async (_, i) => ({
+      name: `IMG_${i + 1}.jpg`,
+      bytes: await makeJpeg(i + 1),
+    })),
+  );
+  return receivePhotos(h.deps, { target: h.target, user: ada, photos });
+}
+
+describe("receiving photos", () => {
+  it("answers a burst with one line that names every skipped photo and why", async () => {
+    const summary = await receivePhotos(h.deps, {
+      target: h.target,
+      user: ada,
+      photos: [
+        { name: "beach.jpg", bytes: await makeJpeg(1) },
+        {
+          name: "login.html",
+          bytes: new TextEncoder().encode("<!doctype html><html><body>Sign in</body></html>"),
+        },
+        { name: "empty.jpg", bytes: new Uint8Array() },
+        { name: "sunset.jpg", bytes: await makeJpeg(2) },
+      ],
+    });
+    expect(summary.added.map((p) => p.name)).toEqual(["beach.jpg", "sunset.jpg"]);
+    const texts = await h.botTexts();
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toContain("Got 2 photos (2 in this collection)");
+    expect(texts[0]).toContain("2 skipped");
+    expect(texts[0]).toMatch(/login\.html is not a photo/);
+    expect(texts[0]).toMatch(/empty\.jpg is empty/);
+  });
+
+  it("recognises a photo sent twice", async () => {
+    const bytes = await makeJpeg(7);
+    await receivePhotos(h.deps, { target: h.target, user: ada, photos: [{ name: "a.jpg", bytes }] });
+    const again = await receivePhotos(h.deps, {
+      target: h.target,
+      user: ada,
+      photos: [{ name: "a-copy.jpg", bytes }],
+    });
+    expect(again.duplicates).toEqual(["a-copy.jpg"]);
+    expect(again.collected).toBe(1);
+    expect((await h.botTexts())[1]).toContain("a-copy.jpg was already here");
+  });
+});
+
+describe("requesting a memory", () => {
+  it("starts a memory: one status message with progress and one memory/requested event", async () => {
+    await dropPhotos(3);
+    const result = await requestMemory(h.deps, {
+      target: h.target,
+      user: ada,
+      style: "modern",
+      title: "Our trip",
+    });
+    expect(result.kind).toBe("started");
+    if (result.kind !== "started") return;
+    expect(h.events).toHaveLength(1);
+    const event = h.events[0];
+    expect(event?.name).toBe("memory/requested");
+    expect(event?.data).toMatchObject({
+      videoId: result.video.id,
+      projectId: result.project.id,
+      style: "modern",
+      title: "Our trip",
+      target: { platform: "playground", channelId: h.target.channelId },
+    });
+    expect(result.project.photoIds).toHaveLength(3);
+    const messages = await h.chat.messages.list(h.target.channelId);
+    const status = messages.at(-1);
+    expect(status?.text).toContain("from 3 photos in the modern style");
+    expect(status?.progress).toBe(0);
+    expect((await h.deps.store.getVideo(result.video.id))?.statusMessageRef).toMatchObject({
+      messageId: status?.id,
+    });
+  });
+
+  it("answers a premium style with a locked reply that names it, and starts nothing", async () => {
+    await dropPhotos(2);
+    const result = await requestMemory(h.deps, { target: h.target, user: ada, style: "vintage" });
+    expect(result.kind).toBe("locked");
+    expect(h.events).toHaveLength(0);
+    const last = (await h.botTexts()).at(-1);
+    expect(last).toContain("vintage style is a premium style");
+    expect(last).toContain("locked");
+  });
+
+  it("asks for photos first when there are none", async () => {
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory" });
+    expect(h.events).toHaveLength(0);
+    expect((await h.botTexts()).at(-1)).toContain("no new photos");
+  });
+
+  it("does not start a second memory while one is being made", async () => {
+    await dropPhotos(2);
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory" });
+    await dropPhotos(1);
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory" });
+    expect(h.events).toHaveLength(1);
+    expect((await h.botTexts()).at(-1)).toContain("already being made");
+  });
+
+  it("offers a style picker when the platform has buttons and no style was typed", async () => {
+    await dropPhotos(1);
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "", offerStylePicker: true });
+    const last = (await h.chat.messages.list(h.target.channelId)).at(-1);
+    expect(last?.actions?.map((a) => a.label)).toEqual(["classic", "modern", "cinematic", "vintage"]);
+    expect(h.events).toHaveLength(0);
+  });
+});
+
+describe("help, status, reset, cancel, retry", () => {
+  it("explains the commands", async () => {
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory help" });
+    const help = (await h.botTexts()).at(-1) ?? "";
+    for (const word of [
+      "/memory status",
+      "/memory reset",
+      "/memory cancel",
+      "/memory retry",
+      "vintage (premium)",
+    ]) {
+      expect(help).toContain(word);
+    }
+  });
+
+  it("reports the collection and the last memory", async () => {
+    await dropPhotos(2);
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory status" });
+    expect((await h.botTexts()).at(-1)).toContain("2 photos in this collection");
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory Lake" });
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory status" });
+    expect((await h.botTexts()).at(-1)).toMatch(/0 photos in this collection\. “Lake” is waiting/);
+  });
+
+  it("starts a new collection on reset", async () => {
+    await dropPhotos(3);
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory reset" });
+    expect((await h.botTexts()).at(-1)).toContain("3 photos set aside");
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory" });
+    expect(h.events).toHaveLength(0);
+    expect((await h.botTexts()).at(-1)).toContain("no new photos");
+  });
+
+  it("cancels the memory being made and sends memory/cancelled", async () => {
+    await dropPhotos(2);
+    const started = await requestMemory(h.deps, { target: h.target, user: ada });
+    if (started.kind !== "started") throw new Error(started.kind);
+    const result = await cancelMemory(h.deps, { target: h.target, user: ada });
+    expect(result.cancelled).toBe(true);
+    expect((await h.deps.store.getVideo(started.video.id))?.status).toBe("cancelled");
+    expect(h.events.at(-1)).toMatchObject({ name: "memory/cancelled", data: { videoId: started.video.id } });
+    await cancelMemory(h.deps, { target: h.target, user: ada });
+    expect((await h.botTexts()).at(-1)).toContain("nothing to cancel");
+  });
+
+  it("retries a failed memory with the same photos and style", async () => {
+    await dropPhotos(2);
+    const started = await requestMemory(h.deps, {
+      target: h.target,
+      user: ada,
+      style: "modern",
+      title: "Trip",
+    });
+    if (started.kind !== "started") throw new Error(started.kind);
+    await h.deps.store.transitionVideo(started.video.id, ["queued"], "processing");
+    await h.deps.store.transitionVideo(started.video.id, ["processing"], "failed", {
+      errorCode: "render.ffmpeg_failed",
+      errorMessage: "The video could not be encoded.",
+    });
+    const retried = await retryMemory(h.deps, { target: h.target, user: ada, videoId: started.video.id });
+    expect(retried.retried).toBe(true);
+    expect(retried.video?.id).not.toBe(started.video.id);
+    expect(retried.project).toMatchObject({ style: "modern", title: "Trip" });
+    expect(retried.project?.photoIds).toEqual(started.project.photoIds);
+    expect(h.events.at(-1)).toMatchObject({ name: "memory/requested", data: { videoId: retried.video?.id } });
+    expect((await h.botTexts()).at(-1)).toContain("Trying again");
+  });
+
+  it("does not retry a memory of another conversation", async () => {
+    await dropPhotos(1);
+    const started = await requestMemory(h.deps, { target: h.target, user: ada });
+    if (started.kind !== "started") throw new Error(started.kind);
+    const elsewhere = { platform: "playground" as const, channelId: "other" };
+    const result = await retryMemory(h.deps, { target: elsewhere, user: ada, videoId: started.video.id });
+    expect(result.retried).toBe(false);
+  });
+});
