@@ -53,7 +53,7 @@ export interface Harness {
   deps: MemoryDeps;
   db: Db;
   events: JobEvent[];
-  blobs: ReturnType<typeof createMemoryBlobStore>;
+  blobs: BlobStore;
   chat: ReturnType<typeof createPlaygroundChat>;
   target: ChatTarget;
   /** Moves the harness to a fresh conversation and forgets the recorded events. */
@@ -62,12 +62,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(): Promise<Harness> {
+export async function createHarness(options: { blobs?: BlobStore } = {}): Promise<Harness> {
   const dir = await mkdtemp(path.join(tmpdir(), "pm-memories-"));
   const db = await openDatabase({ dataDir: dir });
   await migrate(db);
   const store = createSqlStore(db);
-  const blobs = createMemoryBlobStore();
+  const blobs = options.blobs ?? createMemoryBlobStore();
   const events: JobEvent[] = [];
   const chat = createPlaygroundChat({ db, blobs });
   const deps: MemoryDeps = {
