@@ -1,0 +1,65 @@
+/**
+ * Encoder settings shared by every segment (they must match for `-c copy` concatenation) and by the benchmark's
+ * floor, plus the bitrate budget that makes a video fit `maxBytes`. Pure.
+ */
+
+export const X264_PRESET = "veryfast";
+export const X264_CRF = 21;
+export const KEYFRAME_SECONDS = 4;
+export const AUDIO_BITRATE_KBPS = 128;
+
+export interface VideoRate {
+  /** Peak video bitrate in kbit/s (x264 VBV), or null for plain CRF quality. */
+  maxrateKbps: number | null;
+}
+
+export function x264Args(fps: number, rate: VideoRate): string[] {
+  const args = [
+    "-c:v",
+    "libx264",
+    "-preset",
+    X264_PRESET,
+    "-crf",
+    String(X264_CRF),
+    "-profile:v",
+    "high",
+    "-pix_fmt",
+    "yuv420p",
+    "-r",
+    String(fps),
+    "-g",
+    String(KEYFRAME_SECONDS * fps),
+  ];
+  if (rate.maxrateKbps !== null) {
+    // One second of buffer: the whole file stays within maxrate × (duration + segments) seconds.
+    args.push("-maxrate", `${rate.maxrateKbps}k`, "-bufsize", `${rate.maxrateKbps}k`);
+  }
+  return args;
+}
+
+/** Smallest video bitrate we accept before saying the memory cannot fit (below this it is a smear). */
+export const MIN_VIDEO_KBPS = 150;
+
+/**
+ * Chooses audio and video bitrates so duration × rates (+ the VBV slack of each segment and ~2 % container overhead)
+ * stays under `maxBytes`. Returns null when even the minimum video bitrate cannot fit.
+ */
+export function budgetFor(
+  maxBytes: number,
+  durationSeconds: number,
+  segments: number,
+  shrink = 1,
+): { videoKbps: number; audioKbps: number } | null {
+  const usableBits = maxBytes * 8 * 0.97 * shrink;
+  for (const audioKbps of [AUDIO_BITRATE_KBPS, 96, 64, 32]) {
+    const audioBits = audioKbps * 1000 * durationSeconds;
+    const videoKbps = Math.floor((usableBits - audioBits) / (durationSeconds + segments) / 1000);
+    if (
+      videoKbps >= Math.max(MIN_VIDEO_KBPS, audioKbps * 4) ||
+      (audioKbps === 32 && videoKbps >= MIN_VIDEO_KBPS)
+    ) {
+      return { videoKbps, audioKbps };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,82 @@
+/** A small typed wrapper over child_process.spawn for ffmpeg: progress, cancellation, and the stderr tail for errors. */
+import { spawn } from "node:child_process";
+import { PhotoMemoryError } from "../errors.ts";
+import { ProgressParser } from "./progress.ts";
+
+export interface RunFfmpegOptions {
+  ffmpeg: string;
+  /** Arguments after the global ones this wrapper adds (-hide_banner -nostats -progress pipe:1). */
+  args: string[];
+  /** Planned output duration, for progress = out_time / duration. */
+  durationSeconds?: number;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+  /** Called with the child's pid once it runs (the benchmark samples its memory). */
+  onSpawn?: (pid: number) => void;
+}
+
+export interface RunFfmpegResult {
+  /** The last ~50 lines ffmpeg wrote to stderr. */
+  stderrTail: string;
+}
+
+const TAIL_LINES = 50;
+
+export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(cancelled(signal.reason));
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      options.ffmpeg,
+      ["-hide_banner", "-nostats", "-loglevel", "error", "-progress", "pipe:1", ...options.args],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    const tail: string[] = [];
+    let partial = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      const lines = (partial + chunk).split("\n");
+      partial = lines.pop() ?? "";
+      tail.push(...lines.filter((l) => l.trim() !== ""));
+      if (tail.length > TAIL_LINES) tail.splice(0, tail.length - TAIL_LINES);
+    });
+    const parser = new ProgressParser(options.durationSeconds ?? 0, (f) => options.onProgress?.(f));
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => parser.feed(chunk));
+
+    let aborted = false;
+    const onAbort = () => {
+      aborted = true;
+      child.kill("SIGKILL");
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const stderrTail = () => [...tail, partial].filter((l) => l.trim() !== "").join("\n");
+
+    child.on("error", (cause) => {
+      signal?.removeEventListener("abort", onAbort);
+      reject(
+        new PhotoMemoryError(
+          "render.ffmpeg_missing",
+          `ffmpeg (${options.ffmpeg}) could not be started: install it (apt-get install ffmpeg) or set FFMPEG_PATH.`,
+          { cause },
+        ),
+      );
+    });
+    child.on("close", (code, killedBy) => {
+      signal?.removeEventListener("abort", onAbort);
+      if (aborted) return reject(cancelled(signal?.reason));
+      if (code === 0) return resolve({ stderrTail: stderrTail() });
+      const detail = stderrTail() || `exit ${code ?? killedBy}`;
+      reject(
+        new PhotoMemoryError(
+          "render.ffmpeg_failed",
+          `ffmpeg failed while rendering the video (${code === null ? `killed by ${killedBy}` : `exit code ${code}`}).`,
+          { cause: new Error(detail) },
+        ),
+      );
+    });
+  });
+}
+
+function cancelled(cause: unknown): PhotoMemoryError {
+  return new PhotoMemoryError("render.cancelled", "The video render was cancelled.", { cause });
+}

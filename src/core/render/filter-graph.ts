@@ -1,0 +1,168 @@
+/**
+ * Builds the ffmpeg arguments of one segment: each slide piece is one prepared still (decoded once and looped),
+ * moved by zoompan on a 2× oversampled input (so its whole-pixel rounding is half an output pixel: smooth), titled
+ * with drawtext (text from files: no escaping hazards), and chained with xfade. Pure.
+ */
+import { type VideoRate, x264Args } from "./encoder.ts";
+import { filterValue, num } from "./filter-escape.ts";
+import type { Segment, SegmentSlide } from "./segments.ts";
+import type { PlannedSlide, PlannedText, Rect, RenderPlan } from "./types.ts";
+
+/** The prepared still of a moving photo is this many times the frame size. */
+export const OVERSAMPLE = 2;
+
+/** Whole-pixel crop of the cover rect, the region sharp extracts for a slide. */
+export function extractRect(slide: PlannedSlide): Rect {
+  const x = Math.max(0, Math.floor(slide.motion.cover.x));
+  const y = Math.max(0, Math.floor(slide.motion.cover.y));
+  const w = Math.max(1, Math.min(slide.sourceWidth - x, Math.round(slide.motion.cover.w)));
+  const h = Math.max(1, Math.min(slide.sourceHeight - y, Math.round(slide.motion.cover.h)));
+  return { x, y, w, h };
+}
+
+export function isMoving(slide: PlannedSlide): boolean {
+  const { from, to } = slide.motion;
+  return from.x !== to.x || from.y !== to.y || from.w !== to.w || from.h !== to.h;
+}
+
+/** Size of the prepared still sharp writes for a slide. */
+export function preparedSize(plan: RenderPlan, slide: PlannedSlide): { width: number; height: number } {
+  const factor = isMoving(slide) ? OVERSAMPLE : 1;
+  return { width: plan.width * factor, height: plan.height * factor };
+}
+
+export interface SegmentFiles {
+  /** Prepared still per slide index. */
+  image: (slideIndex: number) => string;
+  /** Text file per slide index and line index. */
+  textFile: (slideIndex: number, lineIndex: number) => string;
+  output: string;
+}
+
+export function segmentArgs(
+  plan: RenderPlan,
+  segment: Segment,
+  files: SegmentFiles,
+  rate: VideoRate,
+): string[] {
+  const inputs = segment.slides.flatMap((piece) => [
+    "-framerate",
+    String(plan.fps),
+    "-i",
+    files.image(piece.slideIndex),
+  ]);
+  return [
+    ...inputs,
+    "-filter_complex",
+    segmentFilterGraph(plan, segment, files.textFile),
+    "-map",
+    "[v]",
+    "-an",
+    "-frames:v",
+    String(segment.frames),
+    ...x264Args(plan.fps, rate),
+    "-f",
+    "mp4",
+    "-y",
+    files.output,
+  ];
+}
+
+export function segmentFilterGraph(
+  plan: RenderPlan,
+  segment: Segment,
+  textFile: (slideIndex: number, lineIndex: number) => string,
+): string {
+  const chains = segment.slides.map(
+    (piece, k) => `[${k}:v]${pieceFilters(plan, piece, textFile).join(",")}[s${k}]`,
+  );
+  let last = "s0";
+  segment.slides.forEach((piece, k) => {
+    if (k === 0) return;
+    const previous = plan.slides[piece.slideIndex - 1];
+    const transition = previous?.transitionOut ?? { kind: "fade", frames: 1 };
+    const label = `x${k}`;
+    chains.push(
+      `[${last}][s${k}]xfade=transition=${transition.kind}:duration=${num(transition.frames / plan.fps)}:offset=${num(piece.localStart / plan.fps)}[${label}]`,
+    );
+    last = label;
+  });
+  const finish: string[] = [];
+  if (plan.vignetteAngle !== null) finish.push(`vignette=angle=${num(plan.vignetteAngle)}:eval=init`);
+  if (plan.grain > 0) finish.push(`noise=c0s=${num(plan.grain, 0)}:c0f=t`);
+  finish.push("format=yuv420p", "setsar=1");
+  chains.push(`[${last}]${finish.join(",")}[v]`);
+  return chains.join(";");
+}
+
+function pieceFilters(
+  plan: RenderPlan,
+  piece: SegmentSlide,
+  textFile: (slideIndex: number, lineIndex: number) => string,
+): string[] {
+  const slide = plan.slides[piece.slideIndex] as PlannedSlide;
+  const filters = [
+    "format=yuv420p",
+    "loop=loop=-1:size=1:start=0",
+    `trim=end_frame=${piece.frames}`,
+    `setpts=N/(${plan.fps}*TB)`,
+  ];
+  if (isMoving(slide)) filters.push(kenBurns(plan, slide, piece));
+  filters.push("setsar=1");
+  if (plan.letterboxPx > 0) {
+    const b = plan.letterboxPx;
+    filters.push(
+      `drawbox=x=0:y=0:w=iw:h=${b}:color=black:t=fill`,
+      `drawbox=x=0:y=ih-${b}:w=iw:h=${b}:color=black:t=fill`,
+    );
+  }
+  slide.texts.forEach((text, line) => {
+    filters.push(drawText(text, textFile(piece.slideIndex, line)));
+  });
+  return filters;
+}
+
+/** zoompan with the crop moving linearly from `from` to `to` over the slide's own frames (continuous across cuts). */
+export function kenBurns(
+  plan: RenderPlan,
+  slide: PlannedSlide,
+  piece: Pick<SegmentSlide, "offsetFrames">,
+): string {
+  const e = extractRect(slide);
+  const size = preparedSize(plan, slide);
+  const sx = size.width / e.w;
+  const sy = size.height / e.h;
+  const { from, to } = slide.motion;
+  const p = `((on+${piece.offsetFrames})/${Math.max(1, slide.frames - 1)})`;
+  const z = `${num(e.w)}/(${num(from.w)}+${num(to.w - from.w)}*${p})`;
+  const x = `(${num(from.x - e.x)}+${num(to.x - from.x)}*${p})*${num(sx, 6)}`;
+  const y = `(${num(from.y - e.y)}+${num(to.y - from.y)}*${p})*${num(sy, 6)}`;
+  return `zoompan=z='${z}':x='${x}':y='${y}':d=1:s=${plan.width}x${plan.height}:fps=${plan.fps}`;
+}
+
+function drawText(text: PlannedText, file: string): string {
+  const parts = [
+    `fontfile=${filterValue(text.fontFile)}`,
+    `textfile=${filterValue(file)}`,
+    "expansion=none",
+    `fontsize=${text.sizePx}`,
+    `fontcolor=${text.color}`,
+    "x=(w-text_w)/2",
+    `y=${text.y}`,
+  ];
+  if (text.box) {
+    parts.push(
+      "box=1",
+      `boxcolor=${text.box.color}@${num(text.box.opacity, 2)}`,
+      `boxborderw=${text.box.padding}`,
+    );
+  }
+  if (text.shadow) {
+    parts.push(
+      `shadowcolor=${text.shadow.color}@${num(text.shadow.opacity, 2)}`,
+      `shadowx=${text.shadow.offset}`,
+      `shadowy=${text.shadow.offset}`,
+    );
+  }
+  return `drawtext=${parts.join(":")}`;
+}

@@ -1,0 +1,236 @@
+/**
+ * planRender: photos + script + style → RenderPlan. Pure (no I/O, no clock): every number renderMemory needs is
+ * decided here, in whole frames at 30 fps so segment cuts and transitions line up exactly.
+ */
+import type { Aspect, PreparedPhoto, Resolution, Script, StyleName } from "../domain.ts";
+import { PhotoMemoryError } from "../errors.ts";
+import { coverRect, frameSize, zoomTowards } from "./geometry.ts";
+import { STYLES } from "./styles.ts";
+import { wrapText } from "./text-layout.ts";
+import type { PlannedSlide, PlannedText, RenderPlan, StyleSpec, TextLook } from "./types.ts";
+
+export const FPS = 30;
+
+export interface PlanOptions {
+  aspect: Aspect;
+  resolution: Resolution;
+  musicPath?: string;
+}
+
+export function planRender(
+  photos: PreparedPhoto[],
+  script: Script,
+  style: StyleName,
+  options: PlanOptions,
+): RenderPlan {
+  const spec = STYLES[style];
+  const ordered = orderPhotos(photos, script);
+  const first = ordered[0];
+  const last = ordered[ordered.length - 1];
+  if (!first || !last)
+    throw new PhotoMemoryError("render.no_photos", "There are no photos to make a memory from.");
+
+  const { width, height } = frameSize(options.aspect, options.resolution);
+  const letterboxPx = letterbox(spec, width, height);
+  const frame = { width, height, letterboxPx, locale: script.locale };
+  const seconds = (s: number) => Math.max(1, Math.round(s * FPS));
+
+  type Draft = Omit<PlannedSlide, "startFrame" | "transitionOut">;
+  const drafts: Draft[] = [];
+  drafts.push({
+    ...cardSlide("title", first, spec.titleSeconds, spec, frame),
+    texts: titleTexts(script, spec, frame),
+  });
+  ordered.forEach((photo, index) => {
+    drafts.push(
+      photoSlide(photo, index, seconds(spec.photoSeconds), spec, frame, script.captions[photo.id] ?? ""),
+    );
+  });
+  const closing = script.closing?.trim();
+  if (closing) {
+    drafts.push({
+      ...cardSlide("closing", last, spec.closingSeconds, spec, frame),
+      texts: layoutBlock(closing, spec.closing, frame, null),
+    });
+  }
+
+  const wanted = seconds(spec.transitionSeconds);
+  const slides: PlannedSlide[] = [];
+  let start = 0;
+  drafts.forEach((draft, i) => {
+    const next = drafts[i + 1];
+    const transitionOut = next
+      ? {
+          kind: spec.transitions[i % spec.transitions.length] ?? "fade",
+          frames: Math.min(wanted, Math.floor(draft.frames / 3), Math.floor(next.frames / 3)),
+        }
+      : null;
+    slides.push({ ...draft, startFrame: start, transitionOut });
+    start += draft.frames - (transitionOut?.frames ?? 0);
+  });
+  const totalFrames = start;
+  const titleSlide = slides[0] as PlannedSlide;
+
+  return {
+    style,
+    aspect: options.aspect,
+    resolution: options.resolution,
+    width,
+    height,
+    fps: FPS,
+    totalFrames,
+    durationSeconds: totalFrames / FPS,
+    slides,
+    grade: spec.grade,
+    letterboxPx,
+    vignetteAngle: spec.vignetteAngle ?? null,
+    grain: spec.grain,
+    audio: options.musicPath
+      ? { kind: "music", path: options.musicPath, fadeOutSeconds: Math.min(3, totalFrames / FPS / 4) }
+      : { kind: "silence" },
+    posterFrame: Math.floor((titleSlide.frames - (titleSlide.transitionOut?.frames ?? 0)) / 2),
+  };
+}
+
+/** Script order wins; ids the script does not know are left out, unknown ids in the script are ignored. */
+function orderPhotos(photos: PreparedPhoto[], script: Script): PreparedPhoto[] {
+  const byId = new Map(photos.map((p) => [p.id, p]));
+  const seen = new Set<string>();
+  const ordered: PreparedPhoto[] = [];
+  for (const id of script.order) {
+    const photo = byId.get(id);
+    if (photo && !seen.has(id)) {
+      seen.add(id);
+      ordered.push(photo);
+    }
+  }
+  return ordered.length > 0 || script.order.length > 0 ? ordered : photos;
+}
+
+interface FrameInfo {
+  width: number;
+  height: number;
+  letterboxPx: number;
+  locale: string;
+}
+
+function letterbox(spec: StyleSpec, width: number, height: number): number {
+  if (!spec.letterboxAspect) return 0;
+  const bar = width > height ? (height - width / spec.letterboxAspect) / 2 : height * 0.08;
+  return Math.max(0, Math.round(bar / 2) * 2);
+}
+
+function focusOf(photo: PreparedPhoto): { x: number; y: number } {
+  const clamp01 = (v: number) => (Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0.5);
+  const f = photo.focus ?? { x: 0.5, y: 0.5 };
+  return { x: clamp01(f.x) * photo.width, y: clamp01(f.y) * photo.height };
+}
+
+function photoSlide(
+  photo: PreparedPhoto,
+  index: number,
+  frames: number,
+  spec: StyleSpec,
+  frame: FrameInfo,
+  caption: string,
+): Omit<PlannedSlide, "startFrame" | "transitionOut"> {
+  const focus = focusOf(photo);
+  const cover = coverRect(photo, frame.width / frame.height, {
+    x: focus.x / photo.width,
+    y: focus.y / photo.height,
+  });
+  const zoomed = zoomTowards(cover, 1 + spec.motion.zoom, focus);
+  const zoomOut = spec.motion.alternate && index % 2 === 1;
+  return {
+    kind: "photo",
+    photoId: photo.id,
+    sourcePath: photo.path,
+    sourceWidth: photo.width,
+    sourceHeight: photo.height,
+    frames,
+    motion: { focus, cover, from: zoomOut ? zoomed : cover, to: zoomOut ? cover : zoomed },
+    background: null,
+    texts: layoutBlock(caption, spec.caption, frame, null),
+  };
+}
+
+function cardSlide(
+  kind: "title" | "closing",
+  photo: PreparedPhoto,
+  seconds: number,
+  spec: StyleSpec,
+  frame: FrameInfo,
+): Omit<PlannedSlide, "startFrame" | "transitionOut" | "texts"> {
+  const focus = focusOf(photo);
+  const cover = coverRect(photo, frame.width / frame.height, {
+    x: focus.x / photo.width,
+    y: focus.y / photo.height,
+  });
+  return {
+    kind,
+    photoId: photo.id,
+    sourcePath: photo.path,
+    sourceWidth: photo.width,
+    sourceHeight: photo.height,
+    frames: Math.max(1, Math.round(seconds * FPS)),
+    motion: { focus, cover, from: cover, to: cover },
+    background: { blur: spec.title.backgroundBlur, dim: spec.title.backgroundDim },
+  };
+}
+
+function titleTexts(script: Script, spec: StyleSpec, frame: FrameInfo): PlannedText[] {
+  const title = layoutBlock(script.title, spec.title.text, frame, null);
+  const lastTitle = title[title.length - 1];
+  const below = lastTitle ? lastTitle.y + lastTitle.sizePx * 1.6 : null;
+  return [...title, ...layoutBlock(script.subtitle ?? "", spec.title.subtitle, frame, below)];
+}
+
+/** Lays out a block of wrapped lines centred on the look's anchor inside the visible (non-letterbox) area. */
+function layoutBlock(text: string, look: TextLook, frame: FrameInfo, minTop: number | null): PlannedText[] {
+  const cleaned = sanitise(look.uppercase ? text.toLocaleUpperCase(frame.locale) : text);
+  const visibleTop = frame.letterboxPx;
+  const visibleHeight = frame.height - 2 * frame.letterboxPx;
+  const sizePx = Math.max(12, Math.round(look.sizeOfHeight * Math.min(frame.height, frame.width * 1.2)));
+  const lines = wrapText(cleaned, sizePx, frame.width * look.maxWidthOfWidth);
+  if (lines.length === 0) return [];
+  const lineHeight = Math.round(sizePx * 1.45);
+  const blockHeight = lines.length * lineHeight;
+  const margin = Math.round(frame.height * 0.04);
+  let top = Math.round(visibleTop + look.anchorY * visibleHeight - blockHeight / 2);
+  if (minTop !== null) top = Math.max(top, Math.round(minTop));
+  top = Math.min(Math.max(top, visibleTop + margin), visibleTop + visibleHeight - margin - blockHeight);
+  return lines.map((line, i) => ({
+    text: line,
+    fontFile: look.fontFile,
+    sizePx,
+    color: look.color,
+    y: top + i * lineHeight,
+    ...(look.box
+      ? {
+          box: {
+            color: look.box.color,
+            opacity: look.box.opacity,
+            padding: Math.round(sizePx * look.box.paddingOfSize),
+          },
+        }
+      : {}),
+    ...(look.shadow
+      ? {
+          shadow: {
+            color: look.shadow.color,
+            opacity: look.shadow.opacity,
+            offset: Math.max(1, Math.round(sizePx * look.shadow.offsetOfSize)),
+          },
+        }
+      : {}),
+  }));
+}
+
+/** Keeps printable text only: control characters and emoji (DejaVu has no glyphs for them) are dropped. */
+function sanitise(text: string): string {
+  return text
+    .replace(/\p{Extended_Pictographic}/gu, "")
+    .replace(/\p{Cc}|\p{Cs}/gu, " ")
+    .replace(/\u200d|\ufe0f/gu, "")
+    .trim();
+}

@@ -1,0 +1,133 @@
+/** Shapes of the render engine: styles as data and the pure RenderPlan that renderMemory executes. */
+import type { Aspect, Resolution, StyleName } from "../domain.ts";
+
+/** xfade transition names this engine uses (all exist in ffmpeg ≥ 4.3). */
+export type TransitionKind =
+  | "fade"
+  | "fadeblack"
+  | "dissolve"
+  | "slideleft"
+  | "slideright"
+  | "slideup"
+  | "wipeleft"
+  | "wiperight"
+  | "smoothleft"
+  | "smoothup";
+
+export interface TextLook {
+  /** Absolute path of a TrueType font (DejaVu from fonts-dejavu-core). */
+  fontFile: string;
+  /** Font size as a fraction of the frame height. */
+  sizeOfHeight: number;
+  /** ffmpeg colour, e.g. "white" or "0xF5E6C8". */
+  color: string;
+  /** A translucent box behind the text. */
+  box?: { color: string; opacity: number; paddingOfSize: number };
+  shadow?: { color: string; opacity: number; offsetOfSize: number };
+  /** Vertical anchor of the text block, as a fraction of the (visible) frame height. */
+  anchorY: number;
+  /** Longest line, as a fraction of frame width, before wrapping. */
+  maxWidthOfWidth: number;
+  uppercase?: boolean;
+}
+
+/** Static colour grading, baked into each photo by sharp before ffmpeg sees it. */
+export interface Grade {
+  /** Contrast multiplier around mid-grey (1 = unchanged). */
+  contrast: number;
+  /** Saturation multiplier (1 = unchanged, 0 = grey). */
+  saturation: number;
+  brightness: number;
+  /** Multiplies R, G, B after the above: a warm tint is e.g. [1.08, 1, 0.88]. */
+  tint: readonly [number, number, number];
+  /** Sepia tone (0 = none, 1 = full). */
+  sepia: number;
+}
+
+export interface StyleSpec {
+  name: StyleName;
+  label: string;
+  premium: boolean;
+  /** How long each photo is on screen, transitions included. */
+  photoSeconds: number;
+  titleSeconds: number;
+  closingSeconds: number;
+  /** Transitions used in turn between slides. */
+  transitions: readonly TransitionKind[];
+  transitionSeconds: number;
+  /** Ken Burns: how far the zoom goes (0.1 = 10 %) and whether photos alternate zooming in and out. */
+  motion: { zoom: number; alternate: boolean };
+  grade: Grade;
+  /** Letterbox to this picture aspect (2.39 for cinematic) when the frame is wider than it is tall. */
+  letterboxAspect?: number;
+  /** Vignette strength as ffmpeg's vignette angle (radians), or undefined for none. */
+  vignetteAngle?: number;
+  /** Film grain strength (ffmpeg noise, 0..100), 0 for none. */
+  grain: number;
+  title: { text: TextLook; subtitle: TextLook; backgroundBlur: number; backgroundDim: number };
+  caption: TextLook;
+  closing: TextLook;
+}
+
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** One line of text drawn on a slide, already laid out in output pixels. */
+export interface PlannedText {
+  text: string;
+  fontFile: string;
+  sizePx: number;
+  color: string;
+  /** Top of the line in output pixels; lines are centred horizontally. */
+  y: number;
+  box?: { color: string; opacity: number; padding: number };
+  shadow?: { color: string; opacity: number; offset: number };
+}
+
+export interface PlannedSlide {
+  kind: "title" | "photo" | "closing";
+  /** Photo id this slide shows (cards show a blurred photo behind the text). */
+  photoId: string;
+  sourcePath: string;
+  sourceWidth: number;
+  sourceHeight: number;
+  /** First frame of the slide on the timeline (30 fps). */
+  startFrame: number;
+  frames: number;
+  /** Transition into the next slide; it overlaps the end of this slide and the start of the next. */
+  transitionOut: { kind: TransitionKind; frames: number } | null;
+  /**
+   * Ken Burns in source pixels: `cover` is the frame-aspect crop prepared for ffmpeg; the visible crop moves
+   * linearly from `from` to `to` (both inside `cover`, both containing the focus). Cards have from = to = cover.
+   */
+  motion: { focus: { x: number; y: number }; cover: Rect; from: Rect; to: Rect };
+  /** Cards: the photo is blurred and dimmed behind the text. */
+  background: { blur: number; dim: number } | null;
+  texts: PlannedText[];
+}
+
+export type PlannedAudio = { kind: "music"; path: string; fadeOutSeconds: number } | { kind: "silence" };
+
+export interface RenderPlan {
+  style: StyleName;
+  aspect: Aspect;
+  resolution: Resolution;
+  width: number;
+  height: number;
+  fps: number;
+  totalFrames: number;
+  durationSeconds: number;
+  slides: PlannedSlide[];
+  grade: Grade;
+  /** Height of each black bar in pixels (0 = none). */
+  letterboxPx: number;
+  vignetteAngle: number | null;
+  grain: number;
+  audio: PlannedAudio;
+  /** Frame shown in the poster (the middle of the title card). */
+  posterFrame: number;
+}
