@@ -1,0 +1,145 @@
+/** Runs the real `photomemory` binary as a user would, on tiny generated photos, and checks the video with ffprobe. */
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HTML_LOGIN_PAGE, jpegWithExif, noise, noisyJpeg } from "../fixtures/generate-photos.ts";
+
+const run = promisify(execFile);
+const BIN = fileURLToPath(new URL("../../bin/photomemory.js", import.meta.url));
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function photomemory(args: string[], cwd: string): Promise<Result> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      cwd,
+      maxBuffer: 10 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+async function ffprobe(file: string): Promise<Array<Record<string, string>>> {
+  const ffprobePath = process.env.FFPROBE_PATH || "ffprobe";
+  const { stdout } = await run(ffprobePath, [
+    "-v",
+    "error",
+    "-show_entries",
+    "stream=codec_type,codec_name,profile,pix_fmt,width,height",
+    "-of",
+    "json",
+    file,
+  ]);
+  return (JSON.parse(stdout) as { streams: Array<Record<string, string>> }).streams;
+}
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "photomemory-cli-"));
+  const photos = path.join(dir, "photos");
+  await mkdir(photos);
+  await writeFile(path.join(photos, "01-beach.jpg"), await noisyJpeg(320, 240, 1));
+  await writeFile(
+    path.join(photos, "02-rotated.jpg"),
+    await jpegWithExif(sharp(noise(320, 200, 2), { raw: { width: 320, height: 200, channels: 3 } }), {
+      orientation: 6,
+      dateTimeOriginal: "2025:07:15 12:00:00",
+      gps: true,
+    }),
+  );
+  // PNG bytes under a .jpg name: the bytes decide.
+  await writeFile(
+    path.join(photos, "03-actually-png.jpg"),
+    await sharp(noise(300, 300, 3), { raw: { width: 300, height: 300, channels: 3 } })
+      .png()
+      .toBuffer(),
+  );
+  const good = await noisyJpeg(400, 300, 4);
+  await writeFile(path.join(photos, "04-broken.jpg"), good.subarray(0, Math.floor(good.length / 2)));
+  await writeFile(path.join(photos, "05-login.jpg"), HTML_LOGIN_PAGE);
+  await copyFile(path.join(photos, "01-beach.jpg"), path.join(dir, "beach-again.jpg"));
+
+  const bad = path.join(dir, "bad");
+  await mkdir(bad);
+  await writeFile(path.join(bad, "page.jpg"), HTML_LOGIN_PAGE);
+  await writeFile(path.join(bad, "empty.jpg"), "");
+});
+
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe("photomemory render", () => {
+  it("renders every usable photo and names each skipped one with its reason", async () => {
+    const result = await photomemory(
+      ["render", "photos", "beach-again.jpg", "--json", "--resolution", "720", "--out", "out/memory.mp4"],
+      dir,
+    );
+    expect(result.stderr).toContain("04-broken.jpg");
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as {
+      output: string;
+      bytes: number;
+      width: number;
+      height: number;
+      photosUsed: number;
+      photosSkipped: Array<{ file: string; code: string; reason: string }>;
+    };
+    expect(summary.output).toBe(path.join(dir, "out", "memory.mp4"));
+    expect(summary.photosUsed).toBe(3);
+    expect(summary.photosSkipped.map((s) => [path.basename(s.file), s.code])).toEqual([
+      ["04-broken.jpg", "photo.truncated"],
+      ["05-login.jpg", "photo.not_image"],
+      ["beach-again.jpg", "photo.duplicate"],
+    ]);
+    expect(summary.photosSkipped[1]?.reason).toContain("HTML page");
+    expect([summary.width, summary.height]).toEqual([1280, 720]);
+
+    expect((await readdir(path.join(dir, "out"))).sort()).toEqual(["memory.jpg", "memory.mp4"]);
+    const streams = await ffprobe(summary.output);
+    const video = streams.find((s) => s.codec_type === "video");
+    expect(video).toMatchObject({
+      codec_name: "h264",
+      profile: "High",
+      pix_fmt: "yuv420p",
+      width: 1280,
+      height: 720,
+    });
+    expect(streams.find((s) => s.codec_type === "audio")?.codec_name).toBe("aac");
+  });
+
+  it("exits non-zero and writes no file when no photo is usable", async () => {
+    const result = await photomemory(["render", "bad", "missing.jpg", "--out", "none/memory.mp4"], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no video was made/);
+    expect(result.stderr).toContain("missing.jpg does not exist");
+    expect(result.stderr).toContain("empty");
+    const left = await readdir(path.join(dir, "none")).catch(() => []);
+    expect(left).toEqual([]);
+  });
+
+  it("exits 2 on a usage error", async () => {
+    const result = await photomemory(["render", "photos", "--style", "sepia"], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--style must be one of");
+    expect((await photomemory(["render", "photos", "--music", "nope.mp3"], dir)).code).toBe(2);
+    expect((await photomemory(["frobnicate"], dir)).code).toBe(2);
+  });
+
+  it("prints help", async () => {
+    const result = await photomemory(["--help"], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("photomemory render <files or folders…>");
+  });
+});
