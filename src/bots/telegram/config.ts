@@ -1,0 +1,52 @@
+/**
+ * Telegram's environment block, parsed by `src/config.ts`. The bot is on when TELEGRAM_BOT_TOKEN is set; with
+ * TELEGRAM_WEBHOOK_SECRET it takes updates at POST /telegram/webhook, otherwise it long-polls.
+ */
+import { z } from "zod";
+import { PhotoMemoryError } from "../../core/errors.ts";
+
+const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+export const telegramEnvSchema = z.object({
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    blank,
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]+$/, "must look like 123456:ABC-def")
+      .optional(),
+  ),
+  TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+    blank,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, "must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+      .optional(),
+  ),
+  TELEGRAM_API_ROOT: z.preprocess(blank, z.url().default("https://api.telegram.org")),
+  PUBLIC_URL: z.preprocess(blank, z.url().optional()),
+});
+
+export interface TelegramConfig {
+  token: string;
+  webhookSecret?: string;
+  /** Bot API root; a self-hosted Bot API server lifts the 50 MB upload and 20 MB download limits. */
+  apiRoot: string;
+  /** When set together with the secret, setWebhook points Telegram at `<publicUrl>/telegram/webhook` on start. */
+  publicUrl?: string;
+}
+
+export function parseTelegramConfig(env: Record<string, string | undefined>): TelegramConfig | null {
+  const parsed = telegramEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new PhotoMemoryError("config.invalid", `The Telegram configuration is invalid: ${problems}.`);
+  }
+  const e = parsed.data;
+  if (!e.TELEGRAM_BOT_TOKEN) return null;
+  return {
+    token: e.TELEGRAM_BOT_TOKEN,
+    ...(e.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: e.TELEGRAM_WEBHOOK_SECRET } : {}),
+    apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+    ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, "") } : {}),
+  };
+}

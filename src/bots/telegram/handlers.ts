@@ -1,0 +1,136 @@
+/**
+ * What the Telegram bot does with an update: photos (largest size) and images sent as documents are collected for
+ * the chat, albums get one summary line, `/start`, `/help` and `/memory` run the memory commands, and inline
+ * buttons (style picker, retry) come back as callback queries.
+ */
+import type { Bot, Context } from "grammy";
+import type { ChatAdapter, ChatTarget, FileRef } from "../../core/chat/chat-adapter.ts";
+import type { MemoryCommand } from "../../core/memories/parse-command.ts";
+import { parseMemoryCommand } from "../../core/memories/parse-command.ts";
+import type { BotDeps } from "../common/bot-deps.ts";
+import { processOnce } from "../common/deliveries.ts";
+import { friendlyError } from "../common/friendly-error.ts";
+import type { AlbumSummary } from "./album-summary.ts";
+import { TELEGRAM_DOWNLOAD_LIMIT } from "./telegram-adapter.ts";
+
+export const PHOTO_ACK_EMOJI = "👍";
+
+export function registerTelegramHandlers(
+  bot: Bot,
+  deps: BotDeps,
+  adapter: ChatAdapter,
+  albums: AlbumSummary,
+  options: { officialApi: boolean },
+): void {
+  const log = deps.logger.child({ module: "telegram" });
+
+  // Dedupe on update_id in the Store; an update whose handling failed is forgotten so Telegram's re-send runs.
+  bot.use(async (ctx, next) => {
+    const outcome = await processOnce(deps.deliveries, "telegram", String(ctx.update.update_id), () =>
+      next(),
+    );
+    if (outcome.duplicate) log.info({ updateId: ctx.update.update_id }, "duplicate telegram update skipped");
+  });
+
+  // Never react to bots, ourselves included.
+  bot.use(async (ctx, next) => {
+    if (ctx.from?.is_bot) return;
+    await next();
+  });
+
+  const targetOf = (ctx: Context): ChatTarget | null => {
+    const chat = ctx.chat;
+    if (!chat) return null;
+    const msg = ctx.msg;
+    const thread = msg?.is_topic_message && msg.message_thread_id ? String(msg.message_thread_id) : undefined;
+    return { platform: "telegram", channelId: String(chat.id), ...(thread ? { threadId: thread } : {}) };
+  };
+
+  async function run(ctx: Context, command: MemoryCommand, statusMessageId?: number) {
+    const target = targetOf(ctx);
+    if (!target) return;
+    try {
+      await deps.runMemoryCommand({
+        target,
+        command,
+        userId: String(ctx.from?.id ?? ""),
+        ...(ctx.from?.first_name ? { userName: ctx.from.first_name } : {}),
+        ...(ctx.from?.language_code ? { locale: ctx.from.language_code } : {}),
+        deliveryKey: `tg:${ctx.update.update_id}`,
+        ...(statusMessageId ? { statusMessage: { target, messageId: String(statusMessageId) } } : {}),
+      });
+    } catch (error) {
+      log.warn({ err: error, chat: target.channelId }, "memory command failed");
+      await adapter.postMessage(target, { text: friendlyError(error) }).catch(() => undefined);
+    }
+  }
+
+  bot.command(["start", "help"], (ctx) => run(ctx, { kind: "help" }));
+  bot.command("memory", (ctx) => run(ctx, parseMemoryCommand(ctx.message?.text ?? "")));
+
+  bot.on("callback_query:data", async (ctx) => {
+    await ctx.answerCallbackQuery().catch(() => undefined);
+    await run(ctx, parseMemoryCommand(ctx.callbackQuery.data), ctx.callbackQuery.message?.message_id);
+  });
+
+  bot.on(["message:photo", "message:document"], async (ctx) => {
+    const target = targetOf(ctx);
+    const message = ctx.message;
+    if (!target) return;
+    const file = pickFile(message);
+    if (!file) return;
+    if (options.officialApi && (file.size ?? 0) > TELEGRAM_DOWNLOAD_LIMIT) {
+      await ctx.reply(
+        "That file is over the 20 MB Telegram lets bots download. Please send it as a photo, or a smaller file.",
+      );
+      return;
+    }
+    await deps.dropPhotos({
+      target,
+      files: [file],
+      userId: String(ctx.from?.id ?? ""),
+      deliveryKey: `tg:${ctx.update.update_id}`,
+      messageId: String(message.message_id),
+    });
+    log.info({ chat: target.channelId, album: Boolean(message.media_group_id) }, "photo dropped");
+    if (message.media_group_id) {
+      albums.add(`${target.channelId}:${message.media_group_id}`, async (count) => {
+        await adapter
+          .postMessage(target, {
+            text: `Got ${count} photos from your album. Send /memory when you're ready.`,
+          })
+          .catch((error: unknown) => log.warn({ err: error }, "album summary failed"));
+      });
+    } else {
+      await adapter.addReaction?.(target, String(message.message_id), PHOTO_ACK_EMOJI);
+    }
+  });
+}
+
+type PhotoMessage = NonNullable<Context["message"]>;
+
+/** The largest PhotoSize of a photo, or a document whose MIME type says image. */
+export function pickFile(message: PhotoMessage): FileRef | null {
+  if (message.photo && message.photo.length > 0) {
+    const largest = [...message.photo].sort((a, b) => b.width * b.height - a.width * a.height)[0];
+    if (!largest) return null;
+    return {
+      platform: "telegram",
+      fileId: largest.file_id,
+      name: `photo_${largest.file_unique_id}.jpg`,
+      mimeType: "image/jpeg",
+      ...(largest.file_size ? { size: largest.file_size } : {}),
+    };
+  }
+  const doc = message.document;
+  if (doc && (doc.mime_type ?? "").startsWith("image/")) {
+    return {
+      platform: "telegram",
+      fileId: doc.file_id,
+      ...(doc.file_name ? { name: doc.file_name } : {}),
+      ...(doc.mime_type ? { mimeType: doc.mime_type } : {}),
+      ...(doc.file_size ? { size: doc.file_size } : {}),
+    };
+  }
+  return null;
+}

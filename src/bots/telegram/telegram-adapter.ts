@@ -1,0 +1,179 @@
+/**
+ * ChatAdapter for Telegram on grammY's API client: sendMessage / editMessageText for the status message,
+ * setMessageReaction for the light acknowledgement, getFile + the file URL (which contains the bot token, so it is
+ * built here, used once and never logged or stored) for photos, sendVideo for the result.
+ */
+import { type Api, GrammyError, InputFile } from "grammy";
+import type { InlineKeyboardButton } from "grammy/types";
+import type { Logger } from "pino";
+import type {
+  ChatAdapter,
+  ChatTarget,
+  MessageRef,
+  OutgoingMessage,
+  OutgoingVideo,
+} from "../../core/chat/chat-adapter.ts";
+import { isPhotoMemoryError, PhotoMemoryError } from "../../core/errors.ts";
+import { formatProgress } from "../../core/memories/progress-throttle.ts";
+import { safeDownloadImage } from "../../core/net/safe-download.ts";
+
+/** sendVideo accepts 50 MB on api.telegram.org; a self-hosted Bot API server takes up to 2000 MB. */
+export const TELEGRAM_UPLOAD_LIMIT = 50 * 1000 * 1000;
+const LOCAL_SERVER_UPLOAD_LIMIT = 2000 * 1000 * 1000;
+/** getFile serves files up to 20 MB on api.telegram.org. */
+export const TELEGRAM_DOWNLOAD_LIMIT = 20 * 1000 * 1000;
+
+export interface TelegramAdapterOptions {
+  api: Api;
+  token: string;
+  apiRoot: string;
+  logger: Logger;
+}
+
+export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdapter {
+  const log = options.logger.child({ module: "telegram-adapter" });
+  const root = new URL(options.apiRoot);
+  const official = root.hostname === "api.telegram.org";
+  const maxUploadBytes = official ? TELEGRAM_UPLOAD_LIMIT : LOCAL_SERVER_UPLOAD_LIMIT;
+  const policy = { hosts: ["api.telegram.org"], origins: official ? [] : [root.origin] };
+  const api = options.api;
+
+  const where = (target: ChatTarget) => ({
+    chatId: Number(target.channelId),
+    thread: target.threadId ? { message_thread_id: Number(target.threadId) } : {},
+  });
+
+  const adapter: ChatAdapter = {
+    platform: "telegram",
+    limits: () => ({ maxUploadBytes }),
+
+    async postMessage(target, message) {
+      const { chatId, thread } = where(target);
+      const sent = await call("sendMessage", () =>
+        api.sendMessage(chatId, render(message), { ...thread, ...keyboard(message) }),
+      );
+      return { target, messageId: String(sent.message_id) };
+    },
+
+    async editMessage(ref: MessageRef, message: OutgoingMessage) {
+      const { chatId } = where(ref.target);
+      try {
+        await api.editMessageText(chatId, Number(ref.messageId), render(message), keyboard(message));
+      } catch (error) {
+        // Telegram refuses an edit that changes nothing; the user already sees the right text.
+        if (error instanceof GrammyError && /message is not modified/i.test(error.description)) return;
+        throw toPlatformError("editMessageText", error);
+      }
+    },
+
+    async postVideo(target, video: OutgoingVideo) {
+      if (video.bytes > maxUploadBytes) return postLink(target, video);
+      const { chatId, thread } = where(target);
+      try {
+        const sent = await api.sendVideo(chatId, new InputFile(video.path, "memory.mp4"), {
+          ...thread,
+          caption: video.shareUrl ? `${video.title}\n${video.shareUrl}` : video.title,
+          supports_streaming: true,
+          width: video.width,
+          height: video.height,
+          duration: Math.round(video.durationSeconds),
+          ...(video.posterPath ? { thumbnail: new InputFile(video.posterPath, "poster.jpg") } : {}),
+        });
+        return { target, messageId: String(sent.message_id) };
+      } catch (error) {
+        if (error instanceof GrammyError && error.error_code === 413 && video.shareUrl)
+          return postLink(target, video);
+        throw toPlatformError("sendVideo", error);
+      }
+    },
+
+    async downloadFile(file, opts) {
+      if (typeof file.size === "number" && file.size > TELEGRAM_DOWNLOAD_LIMIT && official) {
+        throw new PhotoMemoryError(
+          "download.too_large",
+          "Telegram lets bots fetch files up to 20 MB; please send a smaller photo.",
+        );
+      }
+      const info = await call("getFile", () => api.getFile(file.fileId));
+      if (!info.file_path) {
+        throw new PhotoMemoryError(
+          "download.gone",
+          "Telegram no longer has that file; please send it again.",
+        );
+      }
+      const url = `${root.origin}${root.pathname.replace(/\/+$/, "")}/file/bot${options.token}/${info.file_path}`;
+      try {
+        return await safeDownloadImage(url, {
+          policy,
+          maxBytes: Math.min(opts.maxBytes, official ? TELEGRAM_DOWNLOAD_LIMIT : opts.maxBytes),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+      } catch (error) {
+        // Re-raise without the cause: a fetch error can carry the URL, and the URL carries the token.
+        if (isPhotoMemoryError(error)) throw new PhotoMemoryError(error.code, error.message);
+        throw new PhotoMemoryError("download.failed", "The photo could not be fetched from Telegram.");
+      }
+    },
+
+    async addReaction(target, messageId, emoji) {
+      const { chatId } = where(target);
+      try {
+        await api.setMessageReaction(chatId, Number(messageId), [{ type: "emoji", emoji: emoji as "👍" }]);
+      } catch (error) {
+        log.warn({ err: toPlatformError("setMessageReaction", error) }, "reaction failed");
+      }
+    },
+  };
+
+  async function postLink(target: ChatTarget, video: OutgoingVideo): Promise<MessageRef> {
+    if (!video.shareUrl) {
+      throw new PhotoMemoryError("render.too_large", "The video is larger than Telegram lets a bot send.");
+    }
+    return adapter.postMessage(target, {
+      text: `${video.title}\nThe video is too large to send here, so here is a link: ${video.shareUrl}`,
+    });
+  }
+
+  return adapter;
+}
+
+function render(message: OutgoingMessage): string {
+  return message.progress === undefined
+    ? message.text
+    : `${message.text}\n${formatProgress(message.progress)}`;
+}
+
+function keyboard(message: OutgoingMessage): {
+  reply_markup?: { inline_keyboard: InlineKeyboardButton[][] };
+} {
+  if (!message.actions || message.actions.length === 0) return {};
+  const buttons = message.actions.map((a) => ({ text: a.label, callback_data: a.value.slice(0, 64) }));
+  const rows: InlineKeyboardButton[][] = [];
+  for (let i = 0; i < buttons.length; i += 2) rows.push(buttons.slice(i, i + 2));
+  return { reply_markup: { inline_keyboard: rows } };
+}
+
+async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw toPlatformError(what, error);
+  }
+}
+
+function toPlatformError(what: string, error: unknown): PhotoMemoryError {
+  if (isPhotoMemoryError(error)) return error;
+  if (error instanceof GrammyError) {
+    const blocked = error.error_code === 403;
+    return new PhotoMemoryError(
+      blocked ? "platform.unauthorized" : "platform.failed",
+      blocked
+        ? "I can't write to this chat any more (the bot was blocked or removed)."
+        : `Telegram did not accept ${what} (${error.error_code}); please try again.`,
+    );
+  }
+  return new PhotoMemoryError(
+    "platform.failed",
+    `Telegram could not be reached for ${what}; please try again.`,
+  );
+}

@@ -1,0 +1,165 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTelegramBot, type TelegramBot } from "../../../src/bots/telegram/telegram-bot.ts";
+import { isPhotoMemoryError } from "../../../src/core/errors.ts";
+import { TINY_JPEG } from "../../stand-ins/local-server.ts";
+import { startTelegramStandIn, type TelegramStandIn } from "../../stand-ins/telegram-api.ts";
+import { createFakeDeps, type FakeDeps, waitFor } from "../fake-deps.ts";
+
+const TOKEN = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+const SECRET = "s3cr3t_webhook-token";
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/telegram/${name}`, import.meta.url), "utf8");
+
+let tg: TelegramStandIn;
+let deps: FakeDeps;
+let bot: TelegramBot;
+
+beforeAll(async () => {
+  tg = await startTelegramStandIn(TOKEN);
+});
+afterAll(() => tg.close());
+afterEach(async () => {
+  await bot.stop();
+  expect(deps.logs()).not.toContain(TOKEN);
+  expect(deps.logs()).not.toContain(TOKEN.split(":")[1]);
+});
+
+function setup() {
+  deps = createFakeDeps();
+  bot = createTelegramBot(
+    deps,
+    { token: TOKEN, webhookSecret: SECRET, apiRoot: tg.apiRoot },
+    { albumQuietMs: 50 },
+  );
+}
+
+const post = (body: string, secret: string | null = SECRET) =>
+  bot.router.request("/webhook", {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(secret === null ? {} : { "x-telegram-bot-api-secret-token": secret }),
+    },
+    body,
+  });
+
+describe("Telegram webhook", () => {
+  it("refuses a missing or wrong secret token with 401 and processes nothing", async () => {
+    setup();
+    expect((await post(fixture("photo.json"), null)).status).toBe(401);
+    expect((await post(fixture("photo.json"), "s3cr3t_webhook-tokem")).status).toBe(401);
+    expect(deps.dropped).toHaveLength(0);
+  });
+
+  it("stores the largest size of a photo once, even when Telegram re-sends the update, and reacts", async () => {
+    setup();
+    expect((await post(fixture("photo.json"))).status).toBe(200);
+    expect((await post(fixture("photo.json"))).status).toBe(200);
+    expect(deps.dropped).toHaveLength(1);
+    expect(deps.dropped[0]?.target).toEqual({ platform: "telegram", channelId: "5550001" });
+    expect(deps.dropped[0]?.files[0]).toMatchObject({ fileId: "AgACAgQAAxkBAAMpZ-large", size: 98532 });
+    expect(JSON.stringify(deps.dropped)).not.toContain(TOKEN);
+    expect(tg.callsTo("setMessageReaction").at(-1)?.params).toMatchObject({
+      chat_id: 5550001,
+      message_id: 41,
+    });
+  });
+
+  it("processes the re-send of an update whose handling failed", async () => {
+    setup();
+    deps.failDrops = 1;
+    expect((await post(fixture("document-image.json"))).status).toBe(500);
+    expect((await post(fixture("document-image.json"))).status).toBe(200);
+    expect(deps.dropped.map((d) => d.files[0]?.fileId)).toEqual(["BQACAgQAAxkBAAMqZ-doc"]);
+  });
+
+  it("persists every album item and posts one summary line", async () => {
+    setup();
+    const before = tg.callsTo("sendMessage").length;
+    await post(fixture("album-1.json"));
+    await post(fixture("album-2.json"));
+    expect(deps.dropped).toHaveLength(2);
+    await waitFor(() => tg.callsTo("sendMessage").length > before, "the album summary");
+    await new Promise((r) => setTimeout(r, 120));
+    const summaries = tg.callsTo("sendMessage").slice(before);
+    expect(summaries).toHaveLength(1);
+    expect(String(summaries[0]?.params.text)).toContain("Got 2 photos");
+  });
+
+  it("runs /memory with style, title and the user's language; a style button edits the picker", async () => {
+    setup();
+    await post(fixture("memory-command.json"));
+    expect(deps.commands[0]).toMatchObject({
+      target: { platform: "telegram", channelId: "5550001" },
+      command: { kind: "request", style: "vintage", title: "Summer in Lisbon" },
+      locale: "pt",
+    });
+    await post(fixture("callback-style.json"));
+    expect(deps.commands[1]).toMatchObject({
+      command: { kind: "request", style: "classic" },
+      statusMessage: { messageId: "46" },
+    });
+  });
+});
+
+describe("Telegram adapter", () => {
+  it("downloads through getFile and turns an HTML page into a clear error", async () => {
+    setup();
+    tg.files.set("good", { path: "photos/file_1.jpg", size: TINY_JPEG.byteLength });
+    tg.files.set("html", { path: "photos/file_2.jpg", size: 100, html: true });
+    const bytes = await bot.adapter.downloadFile(
+      { platform: "telegram", fileId: "good" },
+      { maxBytes: 1_000_000 },
+    );
+    expect(Buffer.from(bytes).equals(TINY_JPEG)).toBe(true);
+    const error = await bot.adapter
+      .downloadFile({ platform: "telegram", fileId: "html" }, { maxBytes: 1_000_000 })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(isPhotoMemoryError(error, "download.html_page")).toBe(true);
+    expect(String((error as Error).message)).not.toContain(TOKEN);
+  });
+
+  it("sends the video with its title, and falls back to the share link when Telegram refuses the size", async () => {
+    setup();
+    const dir = mkdtempSync(path.join(tmpdir(), "pm-tg-"));
+    const file = path.join(dir, "m.mp4");
+    writeFileSync(file, Buffer.alloc(2048, 1));
+    const target = { platform: "telegram" as const, channelId: "5550001" };
+    const video = {
+      path: file,
+      title: "Summer in Lisbon",
+      bytes: 2048,
+      durationSeconds: 9,
+      width: 1280,
+      height: 720,
+    };
+    await bot.adapter.postVideo(target, video);
+    const sent = tg.callsTo("sendVideo").at(-1);
+    expect(sent?.params).toMatchObject({ chat_id: "5550001", caption: "Summer in Lisbon" });
+    expect(sent?.uploadBytes).toBe(2048);
+
+    tg.rejectVideosOver = 1000;
+    await bot.adapter.postVideo(target, { ...video, shareUrl: "https://photomemory.example/s/abc" });
+    tg.rejectVideosOver = undefined;
+    expect(String(tg.callsTo("sendMessage").at(-1)?.params.text)).toContain(
+      "https://photomemory.example/s/abc",
+    );
+
+    const before = tg.callsTo("sendVideo").length;
+    await bot.adapter.postVideo(target, {
+      ...video,
+      bytes: 2_100_000_000,
+      shareUrl: "https://photomemory.example/s/big",
+    });
+    expect(tg.callsTo("sendVideo").length).toBe(before);
+    expect(String(tg.callsTo("sendMessage").at(-1)?.params.text)).toContain(
+      "https://photomemory.example/s/big",
+    );
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * A stand-in for the Telegram Bot API on 127.0.0.1: `POST /bot<token>/<method>` (JSON or multipart) and
+ * `GET /file/bot<token>/<file_path>`. Files known to getFile can be served as a JPEG or as an HTML page.
+ */
+import { type LocalServer, SIGN_IN_PAGE, sendJson, startLocalServer, TINY_JPEG } from "./local-server.ts";
+
+export interface TelegramCall {
+  method: string;
+  params: Record<string, unknown>;
+  /** Size of a multipart upload (sendVideo). */
+  uploadBytes?: number;
+}
+
+export interface TelegramStandIn {
+  server: LocalServer;
+  apiRoot: string;
+  calls: TelegramCall[];
+  callsTo(method: string): TelegramCall[];
+  files: Map<string, { path: string; size: number; html?: boolean }>;
+  /** Makes sendVideo answer 413 like Telegram does for a file over its limit. */
+  rejectVideosOver?: number;
+  close(): Promise<void>;
+}
+
+export async function startTelegramStandIn(token: string): Promise<TelegramStandIn> {
+  const calls: TelegramCall[] = [];
+  const files: TelegramStandIn["files"] = new Map();
+  let messageId = 1000;
+  const standIn = {} as TelegramStandIn;
+  const server = await startLocalServer(async (req, res) => {
+    const filePrefix = `/file/bot${token}/`;
+    if (req.method === "GET" && req.path.startsWith(filePrefix)) {
+      const file = [...files.values()].find((f) => f.path === req.path.slice(filePrefix.length));
+      if (!file) return sendJson(res, { ok: false, error_code: 404, description: "Not Found" }, 404);
+      res.writeHead(200, { "content-type": file.html ? "text/html" : "application/octet-stream" });
+      return void res.end(file.html ? SIGN_IN_PAGE : TINY_JPEG);
+    }
+    const prefix = `/bot${token}/`;
+    if (!req.path.startsWith(prefix))
+      return sendJson(res, { ok: false, error_code: 401, description: "Unauthorized" }, 401);
+    const method = req.path.slice(prefix.length);
+    const type = String(req.headers["content-type"] ?? "");
+    let params: Record<string, unknown> = {};
+    const call: TelegramCall = { method, params };
+    if (type.includes("multipart/form-data")) {
+      for (const part of parseMultipart(req.body, type)) {
+        if (part.filename === undefined) params[part.name] = part.data.toString();
+        else call.uploadBytes = (call.uploadBytes ?? 0) + part.data.byteLength;
+      }
+    } else if (req.body.byteLength > 0) {
+      params = JSON.parse(req.body.toString()) as Record<string, unknown>;
+    }
+    call.params = params;
+    calls.push(call);
+    const message = () => ({
+      message_id: ++messageId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: Number(params.chat_id), type: "private" },
+    });
+    switch (method) {
+      case "getMe":
+        return sendJson(res, {
+          ok: true,
+          result: { id: 7000000001, is_bot: true, first_name: "PhotoMemory", username: "photomemory_bot" },
+        });
+      case "sendMessage":
+        return sendJson(res, { ok: true, result: { ...message(), text: params.text } });
+      case "editMessageText":
+        return sendJson(res, {
+          ok: true,
+          result: { ...message(), message_id: Number(params.message_id), text: params.text },
+        });
+      case "sendVideo":
+        if (standIn.rejectVideosOver !== undefined && (call.uploadBytes ?? 0) > standIn.rejectVideosOver) {
+          return sendJson(res, { ok: false, error_code: 413, description: "Request Entity Too Large" }, 413);
+        }
+        return sendJson(res, { ok: true, result: { ...message(), video: { file_id: "BAAC-video" } } });
+      case "getFile": {
+        const file = files.get(String(params.file_id));
+        if (!file)
+          return sendJson(
+            res,
+            { ok: false, error_code: 400, description: "Bad Request: invalid file_id" },
+            400,
+          );
+        return sendJson(res, {
+          ok: true,
+          result: {
+            file_id: params.file_id,
+            file_unique_id: "u1",
+            file_size: file.size,
+            file_path: file.path,
+          },
+        });
+      }
+      case "setMessageReaction":
+      case "answerCallbackQuery":
+      case "setWebhook":
+      case "deleteWebhook":
+        return sendJson(res, { ok: true, result: true });
+      default:
+        return sendJson(res, { ok: false, error_code: 404, description: "Not Found: method not found" }, 404);
+    }
+  });
+  Object.assign(standIn, {
+    server,
+    apiRoot: server.url,
+    calls,
+    files,
+    callsTo: (method: string) => calls.filter((c) => c.method === method),
+    close: () => server.close(),
+  });
+  return standIn;
+}
+
+/** A minimal multipart/form-data reader: enough for grammY's uploads. */
+function parseMultipart(
+  body: Buffer,
+  contentType: string,
+): { name: string; filename?: string; data: Buffer }[] {
+  const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
+  if (!boundary) return [];
+  const parts: { name: string; filename?: string; data: Buffer }[] = [];
+  const delimiter = Buffer.from(`--${boundary}`);
+  let start = body.indexOf(delimiter);
+  while (start !== -1) {
+    const next = body.indexOf(delimiter, start + delimiter.length);
+    if (next === -1) break;
+    const chunk = body.subarray(start + delimiter.length + 2, next - 2);
+    const headerEnd = chunk.indexOf("\r\n\r\n");
+    if (headerEnd !== -1) {
+      const headers = chunk.subarray(0, headerEnd).toString();
+      const name = /;\s*name="([^"]*)"/.exec(headers)?.[1] ?? "";
+      const filename = /filename="?([^";\r\n]*)/.exec(headers)?.[1];
+      parts.push({
+        name,
+        ...(filename !== undefined ? { filename } : {}),
+        data: chunk.subarray(headerEnd + 4),
+      });
+    }
+    start = next;
+  }
+  return parts;
+}
