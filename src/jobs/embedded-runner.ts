@@ -169,7 +169,10 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
         event,
         step,
         runId: row.id,
-        attempt,
+        // Live: the attempt of the step about to run (reset when a step completes), as Inngest reports it.
+        get attempt() {
+          return attempt;
+        },
         logger: runLog,
         signal: entry.controller.signal,
       });

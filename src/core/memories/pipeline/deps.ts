@@ -1,0 +1,74 @@
+/**
+ * What the pipeline steps need. Built once by `createJobFunctions` (src/jobs/functions.ts) from the composition root.
+ * Steps take (deps, input) and return ids and storage keys only, never bytes: a job step's output is capped at 4 MB.
+ */
+import type { Logger } from "pino";
+import type { BlobStore } from "../../blobs/blob-store.ts";
+import type { ChatAdapter, ChatTarget } from "../../chat/chat-adapter.ts";
+import type {
+  Aspect,
+  Platform,
+  PreparedPhoto,
+  Resolution,
+  Script,
+  ScriptWriter,
+  StyleName,
+} from "../../domain.ts";
+import { PhotoMemoryError } from "../../errors.ts";
+import type { Semaphore } from "../../jobs/semaphore.ts";
+import type { Store } from "../../store/store.ts";
+
+export interface RenderInput {
+  photos: PreparedPhoto[];
+  script: Script;
+  style: StyleName;
+  aspect?: Aspect | undefined;
+  resolution?: Resolution | undefined;
+  videoPath: string;
+  posterPath: string;
+  workDir: string;
+  /** The chat's upload limit; the renderer sizes the encode to fit, or throws `render.too_large`. */
+  maxBytes?: number | undefined;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((fraction: number) => void) | undefined;
+}
+
+export interface RenderOutput {
+  durationSeconds: number;
+  bytes: number;
+  width: number;
+  height: number;
+}
+
+/** Photos + script → MP4 and poster on local disk (planRender + renderMemory in production, a fake in tests). */
+export interface MemoryRenderer {
+  render(input: RenderInput): Promise<RenderOutput>;
+}
+
+export interface PipelineDeps {
+  store: Store;
+  blobs: BlobStore;
+  chats: Partial<Record<Platform, ChatAdapter>>;
+  scriptWriter: ScriptWriter;
+  /** Used when the script writer fails outright (the offline writer). */
+  fallbackWriter: ScriptWriter;
+  renderer: MemoryRenderer;
+  /** Per-instance limit on renders running at once (RENDER_CONCURRENCY). */
+  renderSemaphore: Semaphore;
+  logger: Logger;
+  /** A public link to a finished video, offered with it (or instead of it when too large for the chat). */
+  shareUrl?: (shareToken: string) => string;
+  /** Where temp dirs go; default the OS temp dir. */
+  tmpDir?: string;
+  now?: () => number;
+}
+
+export function chatOf(deps: Pick<PipelineDeps, "chats">, target: ChatTarget): ChatAdapter {
+  const adapter = deps.chats[target.platform];
+  if (!adapter)
+    throw new PhotoMemoryError(
+      "platform.failed",
+      `The ${target.platform} bot is not enabled on this server.`,
+    );
+  return adapter;
+}

@@ -1,0 +1,42 @@
+/** The step-sized view of a memory's photos: ids and blob keys (what `load-photos` returns and later steps use). */
+import type { PreparedPhoto } from "../../domain.ts";
+import type { Photo } from "../../store/records.ts";
+
+export interface PhotoRef {
+  id: string;
+  blobKey: string;
+  width: number;
+  height: number;
+  /** ISO string (step outputs go through JSON). */
+  takenAt: string | null;
+  arrivalIndex: number;
+  focus: { x: number; y: number } | null;
+  name: string | null;
+}
+
+export function toPhotoRef(photo: Photo, arrivalIndex: number): PhotoRef {
+  return {
+    id: photo.id,
+    blobKey: photo.blobKey,
+    width: photo.width,
+    height: photo.height,
+    takenAt: photo.takenAt ? new Date(photo.takenAt).toISOString() : null,
+    arrivalIndex,
+    focus: photo.focus,
+    name: photo.originalName,
+  };
+}
+
+/** A PhotoRef as the script writers and the renderer see it; `path` is where the JPEG was (or will be) put. */
+export function toPreparedPhoto(ref: PhotoRef, path: string): PreparedPhoto {
+  return {
+    id: ref.id,
+    path,
+    width: ref.width,
+    height: ref.height,
+    takenAt: ref.takenAt ? new Date(ref.takenAt) : null,
+    arrivalIndex: ref.arrivalIndex,
+    ...(ref.focus ? { focus: ref.focus } : {}),
+    ...(ref.name ? { name: ref.name } : {}),
+  };
+}
