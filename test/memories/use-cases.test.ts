@@ -212,3 +212,39 @@ describe("help, status, reset, cancel, retry", () => {
     expect(result.retried).toBe(false);
   });
 });
+
+describe("platform entry points", () => {
+  it("hands dropped platform files to the ingest job, never bytes", async () => {
+    const { dropPhotos } = await import("../../src/core/memories/index.ts");
+    const target = { platform: "playground" as const, channelId: h.target.channelId };
+    await dropPhotos(h.deps, {
+      target,
+      userId: "U1",
+      deliveryKey: "slack:Ev1",
+      files: [{ platform: "playground", fileId: "F1", name: "IMG_1.jpg" }],
+    });
+    expect(h.events).toHaveLength(1);
+    expect(h.events[0]).toMatchObject({
+      name: "photos/dropped",
+      id: "photos-dropped-slack:Ev1-0",
+      data: { target, files: [{ fileId: "F1", name: "IMG_1.jpg" }], userId: "U1" },
+    });
+  });
+
+  it("edits a standing message (a deferred reply) instead of posting a new status", async () => {
+    const { runMemoryCommand } = await import("../../src/core/memories/index.ts");
+    await dropPhotos(2);
+    const standing = await h.chat.adapter.postMessage(h.target, { text: "Thinking…" });
+    const before = (await h.chat.messages.list(h.target.channelId)).length;
+    await runMemoryCommand(h.deps, {
+      target: h.target,
+      user: ada,
+      command: { kind: "request", style: "classic" },
+      statusMessage: standing,
+    });
+    const after = await h.chat.messages.list(h.target.channelId);
+    expect(after).toHaveLength(before);
+    expect(after.find((m) => m.id === standing.messageId)?.text).toContain("Making your memory");
+    expect(h.events[0]?.data).toMatchObject({ statusMessage: { messageId: standing.messageId } });
+  });
+});

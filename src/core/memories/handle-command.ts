@@ -1,5 +1,5 @@
 /** One entry point for whatever a user typed after `/memory`: every platform calls this with its text. */
-import type { ChatTarget } from "../chat/chat-adapter.ts";
+import type { ChatTarget, MessageRef } from "../chat/chat-adapter.ts";
 import type { Resolution } from "../domain.ts";
 import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
 import { cancelMemory, memoryStatus, resetCollection, retryMemory } from "./manage-memory.ts";
@@ -22,6 +22,23 @@ export async function handleMemoryCommand(
   input: HandleCommandInput,
 ): Promise<MemoryCommand> {
   const command = parseMemoryCommand(input.text);
+  await runMemoryCommand(deps, { ...input, command });
+  return command;
+}
+
+export interface RunCommandInput {
+  target: ChatTarget;
+  user: ChatUser;
+  command: MemoryCommand;
+  offerStylePicker?: boolean;
+  resolution?: Resolution;
+  /** A message already standing for this request (a deferred Discord reply): edited instead of a new post. */
+  statusMessage?: MessageRef;
+}
+
+/** Runs an already parsed command (platforms parse their slash-command arguments themselves). */
+export async function runMemoryCommand(deps: MemoryDeps, input: RunCommandInput): Promise<void> {
+  const { command } = input;
   const base = { target: input.target, user: input.user };
   switch (command.kind) {
     case "help":
@@ -47,8 +64,8 @@ export async function handleMemoryCommand(
         ...(command.title ? { title: command.title } : {}),
         ...(input.resolution ? { resolution: input.resolution } : {}),
         offerStylePicker: input.offerStylePicker ?? false,
+        ...(input.statusMessage ? { statusMessage: input.statusMessage } : {}),
       });
       break;
   }
-  return command;
 }

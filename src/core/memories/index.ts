@@ -1,12 +1,18 @@
 /** The memory use cases: what a user can do with photos and `/memory`, on any platform. */
 export type { ChatUser, MemoryDeps } from "./deps.ts";
+export { type DropPhotosInput, dropPhotos } from "./drop-photos.ts";
 export {
   createFreeEntitlements,
   type EntitlementDecision,
   type Entitlements,
   lockedStyleReply,
 } from "./entitlements.ts";
-export { type HandleCommandInput, handleMemoryCommand } from "./handle-command.ts";
+export {
+  type HandleCommandInput,
+  handleMemoryCommand,
+  type RunCommandInput,
+  runMemoryCommand,
+} from "./handle-command.ts";
 export { cancelMemory, memoryStatus, resetCollection, retryMemory } from "./manage-memory.ts";
 export { createSqlMemoryLookup, type LatestMemory, type MemoryLookup } from "./memory-lookup.ts";
 export { isMemoryCommand, type MemoryCommand, parseMemoryCommand } from "./parse-command.ts";

@@ -2,7 +2,7 @@
  * `/memory [style] [title]`: check the style against entitlements, create the project and its queued video in one
  * Store call, post the status message that progress will edit, and send `memory/requested` to the jobs.
  */
-import type { ChatTarget, MessageRef } from "../chat/chat-adapter.ts";
+import type { ChatTarget, MessageRef, OutgoingMessage } from "../chat/chat-adapter.ts";
 import { type Aspect, type Resolution, STYLE_NAMES, type StyleName } from "../domain.ts";
 import type { MemoryRequested } from "../jobs/events.ts";
 import type { Conversation, GeneratedVideo, MemoryProject } from "../store/records.ts";
@@ -18,6 +18,8 @@ export interface RequestMemoryInput {
   title?: string;
   /** When no style was typed: true posts a style picker (buttons); false uses `classic`. */
   offerStylePicker?: boolean;
+  /** A message already standing for this request (a deferred Discord reply): edited instead of a new post. */
+  statusMessage?: MessageRef;
 }
 
 export type RequestMemoryResult =
@@ -42,8 +44,12 @@ export async function requestMemory(
     ...(input.user.locale ? { locale: input.user.locale } : {}),
   });
   const log = deps.logger.child({ conversationId: conversation.id, accountId: account.id });
-  const say = (text: string, actions?: { id: string; label: string; value: string }[]) =>
-    chat.postMessage(input.target, { text, ...(actions ? { actions } : {}) });
+  const say = async (text: string, actions?: { id: string; label: string; value: string }[]) => {
+    const message = { text, ...(actions ? { actions } : {}) };
+    if (input.statusMessage && (await tryEdit(deps, input.statusMessage, message)))
+      return input.statusMessage;
+    return chat.postMessage(input.target, message);
+  };
 
   if (!input.style && input.offerStylePicker) {
     const title = input.title ? ` ${input.title}` : "";
@@ -97,11 +103,11 @@ export async function requestMemory(
     ...(input.resolution ? { resolution: input.resolution } : {}),
   });
   const videoLog = log.child({ projectId: project.id, videoId: video.id });
-  const statusMessage = await postStatus(
-    deps,
-    input.target,
-    startedReply({ ...project, photoCount: photos.length }),
-  );
+  const startedText = startedReply({ ...project, photoCount: photos.length });
+  const statusMessage =
+    input.statusMessage && (await tryEdit(deps, input.statusMessage, { text: startedText, progress: 0 }))
+      ? input.statusMessage
+      : await postStatus(deps, input.target, startedText);
   if (statusMessage)
     await store.setVideoStatusMessage(video.id, statusMessage as unknown as Record<string, unknown>);
   await sendRequested(deps, {
@@ -131,6 +137,19 @@ export async function upsertConversationOf(
     threadId: target.threadId ?? null,
     ...(user?.locale ? { locale: user.locale } : {}),
   });
+}
+
+/** Edits a standing message when the platform still allows it; false means post a new one instead. */
+async function tryEdit(deps: MemoryDeps, ref: MessageRef, message: OutgoingMessage): Promise<boolean> {
+  const chat = chatFor(deps, ref.target);
+  if (!chat.editMessage || (ref.editableUntil && Date.parse(ref.editableUntil) <= Date.now())) return false;
+  try {
+    await chat.editMessage(ref, message);
+    return true;
+  } catch (error) {
+    deps.logger.warn({ err: error }, "could not edit the standing message; posting a new one");
+    return false;
+  }
 }
 
 /** Posts the status message progress will edit; a failure to post must not lose the memory, so it is logged. */
