@@ -31,6 +31,7 @@ describe("parseMemoryCommand", () => {
     expect(parseMemoryCommand("/memory cancel")).toEqual({ kind: "cancel" });
     expect(parseMemoryCommand("/memory retry")).toEqual({ kind: "retry" });
     expect(parseMemoryCommand("/memory retry v_123")).toEqual({ kind: "retry", videoId: "v_123" });
+    expect(parseMemoryCommand("retry:v_123")).toEqual({ kind: "retry", videoId: "v_123" });
   });
   it("treats a subcommand word followed by more words as a title", () => {
     expect(parseMemoryCommand("/memory help desk party")).toEqual({

@@ -21,6 +21,9 @@ export function parseMemoryCommand(text: string): MemoryCommand {
   // argument text that Slack and Discord slash commands deliver.
   const prefix = /^\/memory(?:@\w+)?(?=\s|$)/i.exec(rest);
   if (prefix) rest = rest.slice(prefix[0].length).trim();
+  // Button values posted by the bot itself (the Retry button of a failed memory carries `retry:<videoId>`).
+  const button = /^retry:(\S+)$/.exec(rest);
+  if (button?.[1]) return { kind: "retry", videoId: button[1] };
   const words = rest.split(/\s+/).filter((w) => w.length > 0);
   const first = words[0]?.toLowerCase();
   if (first && SUBCOMMANDS.has(first) && (first === "retry" || words.length === 1)) {

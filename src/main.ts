@@ -1,0 +1,208 @@
+/**
+ * The composition root: reads the configuration, opens and migrates the database, wires the Store, blobs, script
+ * writer, jobs (embedded runner or Inngest), chat adapters and use cases, serves the hono app on Node, and shuts
+ * down gracefully on SIGTERM/SIGINT (unfinished renders resume at the next start).
+ */
+import { mkdir } from "node:fs/promises";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pathToFileURL } from "node:url";
+import { serve } from "@hono/node-server";
+import type { Hono } from "hono";
+import { createPlaygroundBot, createPlaygroundChat } from "./bots/playground/playground-bot.ts";
+import { type Config, loadConfig } from "./config.ts";
+import type { BlobStore } from "./core/blobs/blob-store.ts";
+import { createLocalBlobStore } from "./core/blobs/local-blob-store.ts";
+import { createSupabaseBlobStore } from "./core/blobs/supabase-blob-store.ts";
+import type { ChatAdapter } from "./core/chat/chat-adapter.ts";
+import type { Platform, ScriptWriter } from "./core/domain.ts";
+import { createSemaphore } from "./core/jobs/semaphore.ts";
+import { createLogger, type Logger } from "./core/log.ts";
+import { createFreeEntitlements, createSqlMemoryLookup, type MemoryDeps } from "./core/memories/index.ts";
+import { createOfflineScriptWriter } from "./core/script/offline-script-writer.ts";
+import { createOpenAIScriptWriter } from "./core/script/openai-script-writer.ts";
+import { createSqlStore, migrate, openDatabase } from "./core/store/index.ts";
+import { createApp, type MountedRouter } from "./http/app.ts";
+import { createPlaygroundRoutes } from "./http/playground/routes.ts";
+import { createEmbeddedRunner, type EmbeddedRunner } from "./jobs/embedded-runner.ts";
+import { createJobFunctions } from "./jobs/functions.ts";
+import { createInngestClient, createInngestHandler, createInngestJobs } from "./jobs/inngest-client.ts";
+
+export interface Service {
+  /** Where the service listens, e.g. http://127.0.0.1:3000. */
+  url: string;
+  app: Hono;
+  /** Stops taking requests, lets renders in flight stop or finish, closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Extra routers (tests, future platforms). */
+  routers?: MountedRouter[];
+  /** Extra chat adapters by platform. */
+  chats?: Partial<Record<Platform, ChatAdapter>>;
+}
+
+function createBlobStore(config: Config): BlobStore {
+  return config.blobs.kind === "local"
+    ? createLocalBlobStore({ root: config.blobs.root })
+    : createSupabaseBlobStore({
+        url: config.blobs.url,
+        serviceRoleKey: config.blobs.serviceRoleKey,
+        bucket: config.blobs.bucket,
+      });
+}
+
+function createScriptWriter(config: Config, logger: Logger): ScriptWriter {
+  if (config.script.kind === "offline") return createOfflineScriptWriter();
+  return createOpenAIScriptWriter({
+    apiKey: config.script.apiKey,
+    model: config.script.model,
+    ...(config.script.baseURL ? { baseURL: config.script.baseURL } : {}),
+    timeoutMs: config.script.timeoutMs,
+    logger: logger.child({ module: "openai" }),
+  });
+}
+
+export async function startService(config: Config, options: StartOptions = {}): Promise<Service> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const log = logger.child({ module: "main" });
+  await mkdir(config.dataDir, { recursive: true });
+
+  const db = await openDatabase({
+    databaseUrl: config.database.kind === "postgres" ? config.database.url : undefined,
+    dataDir: config.dataDir,
+  });
+  const migrated = await migrate(db);
+  log.info({ database: db.kind, migrations: migrated }, "database ready");
+
+  const store = createSqlStore(db, { tokenEncryptionKey: config.tokenEncryptionKey });
+  const blobs = createBlobStore(config);
+  const scriptWriter = createScriptWriter(config, logger);
+  const playgroundChat = createPlaygroundChat({ db, blobs });
+  const chats: Partial<Record<Platform, ChatAdapter>> = {
+    playground: playgroundChat.adapter,
+    ...options.chats,
+  };
+
+  const functions = createJobFunctions({
+    store,
+    blobs,
+    scriptWriter,
+    chats,
+    logger,
+    renderSemaphore: createSemaphore(config.renderConcurrency),
+    publicUrl: config.publicUrl,
+    ffmpeg: config.ffmpeg,
+  });
+  let runner: EmbeddedRunner | undefined;
+  let inngestHandler: Parameters<typeof createApp>[0]["inngestHandler"];
+  let jobs: MemoryDeps["jobs"];
+  if (config.jobs.kind === "embedded") {
+    runner = createEmbeddedRunner({ db, functions, logger });
+    jobs = runner.jobs;
+  } else {
+    const client = createInngestClient({
+      ...(config.jobs.signingKey ? { signingKey: config.jobs.signingKey } : {}),
+      ...(config.jobs.eventKey ? { eventKey: config.jobs.eventKey } : {}),
+      ...(config.jobs.baseUrl ? { baseUrl: config.jobs.baseUrl } : {}),
+      isDev: config.jobs.dev,
+      logger,
+    });
+    jobs = createInngestJobs(client);
+    inngestHandler = createInngestHandler({ client, functions, logger });
+  }
+
+  const memory: MemoryDeps = {
+    store,
+    blobs,
+    jobs,
+    entitlements: createFreeEntitlements(),
+    lookup: createSqlMemoryLookup(db),
+    chats,
+    logger,
+  };
+  const bot = createPlaygroundBot(playgroundChat, memory, logger);
+
+  let ready = false;
+  const app = createApp({
+    logger,
+    checkDatabase: async () => {
+      await db.query("select 1");
+    },
+    isReady: () => ready,
+    playground: createPlaygroundRoutes({ bot, blobs }),
+    routers: options.routers ?? [],
+    ...(inngestHandler ? { inngestHandler } : {}),
+  });
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    if (server.listening) resolve();
+    server.once("listening", () => resolve());
+    server.once("error", reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  const url = `http://${host}:${address.port}`;
+
+  await runner?.start();
+  ready = true;
+  log.info(
+    { url, jobs: jobs.kind, blobs: blobs.kind, script: scriptWriter.name },
+    `PhotoMemory is up: ${url}/playground`,
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      ready = false;
+      log.info("shutting down");
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await runner?.stop({ timeoutMs: config.shutdownTimeoutMs });
+      // Open SSE streams would keep the server up forever; the page reconnects to the next instance.
+      server.closeAllConnections();
+      await closed;
+      await db.close();
+      log.info("stopped");
+    })();
+    return stopping;
+  };
+  return { url, app, stop };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(2);
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const service = await startService(config, { logger });
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) process.exit(1);
+    logger.info({ signal }, "signal received");
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
