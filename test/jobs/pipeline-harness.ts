@@ -1,0 +1,182 @@
+/**
+ * A real Store on PGlite, local blobs in a temp dir, a recording chat adapter and a fast fake renderer (it writes a
+ * small file and reports progress), wired into the real job functions.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
+import { createLocalBlobStore } from "../../src/core/blobs/local-blob-store.ts";
+import type {
+  ChatAdapter,
+  ChatTarget,
+  FileRef,
+  MessageRef,
+  OutgoingMessage,
+  OutgoingVideo,
+} from "../../src/core/chat/chat-adapter.ts";
+import type { ScriptWriter } from "../../src/core/domain.ts";
+import { PhotoMemoryError } from "../../src/core/errors.ts";
+import { createSemaphore } from "../../src/core/jobs/semaphore.ts";
+import type { MemoryRenderer, RenderInput } from "../../src/core/memories/pipeline/index.ts";
+import { createOfflineScriptWriter } from "../../src/core/script/offline-script-writer.ts";
+import { createSqlStore, type Db } from "../../src/core/store/index.ts";
+import { createJobFunctions } from "../../src/jobs/functions.ts";
+import { migratedDb, silentLogger } from "./helpers.ts";
+
+export interface ChatRecord {
+  kind: "post" | "edit" | "video";
+  messageId: string;
+  text?: string;
+  progress?: number;
+  actions?: OutgoingMessage["actions"];
+  video?: Omit<OutgoingVideo, "path" | "posterPath">;
+}
+
+export function createRecordingChat(
+  options: { maxUploadBytes?: number; files?: Map<string, Uint8Array> } = {},
+) {
+  const records: ChatRecord[] = [];
+  let next = 1;
+  const files = options.files ?? new Map<string, Uint8Array>();
+  const adapter: ChatAdapter = {
+    platform: "playground",
+    limits: () => ({ maxUploadBytes: options.maxUploadBytes ?? 50_000_000 }),
+    async postMessage(target: ChatTarget, message: OutgoingMessage): Promise<MessageRef> {
+      const messageId = `m${next++}`;
+      records.push({ kind: "post", messageId, ...message });
+      return { target, messageId };
+    },
+    async editMessage(ref: MessageRef, message: OutgoingMessage) {
+      records.push({ kind: "edit", messageId: ref.messageId, ...message });
+    },
+    async postVideo(target: ChatTarget, video: OutgoingVideo): Promise<MessageRef> {
+      const messageId = `m${next++}`;
+      const { path: _p, posterPath: _pp, ...rest } = video;
+      records.push({ kind: "video", messageId, video: rest });
+      return { target, messageId };
+    },
+    async downloadFile(file: FileRef) {
+      const bytes = files.get(file.fileId);
+      if (!bytes) throw new PhotoMemoryError("download.failed", "The file could not be downloaded.");
+      return bytes;
+    },
+  };
+  return { adapter, records, files };
+}
+
+/** Writes a tiny "video" and poster, reporting progress in 1 % steps (the throttle decides what the chat sees). */
+export function createFakeRenderer(hooks: { onRender?: (input: RenderInput) => Promise<void> | void } = {}) {
+  const calls: RenderInput[] = [];
+  const renderer: MemoryRenderer = {
+    async render(input) {
+      calls.push(input);
+      await hooks.onRender?.(input);
+      for (let i = 0; i <= 100; i++) input.onProgress?.(i / 100);
+      const body = Buffer.alloc(1000 * input.photos.length, 7);
+      await writeFile(input.videoPath, body);
+      await writeFile(input.posterPath, Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
+      return { durationSeconds: 3 * input.photos.length, bytes: body.byteLength, width: 1280, height: 720 };
+    },
+  };
+  return { renderer, calls };
+}
+
+export async function samplePhoto(seed: number, format: "jpeg" | "png" = "jpeg"): Promise<Buffer> {
+  const img = sharp({
+    create: {
+      width: 64 + seed,
+      height: 48,
+      channels: 3,
+      background: { r: (seed * 50) % 255, g: 90, b: 160 },
+    },
+  });
+  return format === "png" ? img.png().toBuffer() : img.jpeg().toBuffer();
+}
+
+export async function createPipelineHarness(
+  options: { renderer?: MemoryRenderer; scriptWriter?: ScriptWriter; maxUploadBytes?: number; db?: Db } = {},
+) {
+  const db = options.db ?? (await migratedDb());
+  const dir = await mkdtemp(join(tmpdir(), "photomemory-jobs-test-"));
+  const store = createSqlStore(db);
+  const blobs = createLocalBlobStore({ root: join(dir, "blobs") });
+  const chat = createRecordingChat(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {});
+  const fake = createFakeRenderer();
+  // A new set per "process": each has its own render semaphore, as a restarted process would.
+  const makeFunctions = () =>
+    createJobFunctions({
+      store,
+      blobs,
+      scriptWriter: options.scriptWriter ?? createOfflineScriptWriter(),
+      chats: { playground: chat.adapter },
+      logger: silentLogger,
+      renderSemaphore: createSemaphore(1),
+      renderer: options.renderer ?? fake.renderer,
+      tmpDir: dir,
+    });
+  const functions = makeFunctions();
+  const target: ChatTarget = { platform: "playground", channelId: "room-1" };
+  const conversation = await store.upsertConversation({ platform: "playground", channelId: "room-1" });
+  const account = await store.upsertAccount({ platform: "playground", userId: "ada" });
+
+  /** Adds photos to the conversation and creates a project with its queued video, as `/memory` does. */
+  async function requestMemory(count = 3, title?: string) {
+    for (let i = 0; i < count; i++) {
+      const bytes = await samplePhoto(i);
+      const key = `${conversation.id}/photos/seed-${i}.jpg`;
+      await blobs.put(key, bytes, "image/jpeg");
+      await store.addPhoto({
+        conversationId: conversation.id,
+        contributorAccountId: account.id,
+        blobKey: key,
+        sha256: `${"0".repeat(62)}${String(i).padStart(2, "0")}`,
+        width: 64 + i,
+        height: 48,
+        originalName: `IMG_${i}.jpg`,
+      });
+    }
+    const photos = await store.listPhotosSinceLastMemory(conversation.id);
+    const { project, video } = await store.createProjectWithVideo({
+      conversationId: conversation.id,
+      requesterAccountId: account.id,
+      style: "classic",
+      title: title ?? null,
+      photoIds: photos.map((p) => p.id),
+      locale: "en",
+      platform: "playground",
+    });
+    const status = await chat.adapter.postMessage(target, { text: "🎞️ Making your memory…", progress: 0 });
+    const data = {
+      accountId: account.id,
+      conversationId: conversation.id,
+      projectId: project.id,
+      videoId: video.id,
+      target,
+      style: "classic" as const,
+      locale: "en",
+      ...(title ? { title } : {}),
+      statusMessage: status,
+    };
+    return { project, video, data };
+  }
+
+  return {
+    db,
+    dir,
+    store,
+    blobs,
+    chat,
+    fake,
+    functions,
+    makeFunctions,
+    target,
+    conversation,
+    account,
+    requestMemory,
+    async close() {
+      if (!options.db) await db.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
