@@ -21,7 +21,7 @@ export function createProgress(out: Output): Progress {
   let drawn = false;
 
   const draw = (fraction: number) => {
-    const width = Math.max(10, Math.min(40, (out.columns ?? 80) - label.length - 12));
+    const width = Math.max(10, Math.min(40, (out.columns || 80) - label.length - 12));
     const clamped = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
     const filled = Math.round(clamped * width);
     const line = `${label} [${"█".repeat(filled)}${"░".repeat(width - filled)}] ${String(Math.floor(clamped * 100)).padStart(3)}%`;

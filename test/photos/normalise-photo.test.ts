@@ -33,6 +33,30 @@ describe("normalisePhoto: photos that work", () => {
     expect(meta.orientation ?? 1).toBe(1);
   });
 
+  it("matches sharp's own auto-orientation for all eight EXIF orientations", async () => {
+    const width = 60;
+    const height = 40;
+    const gradient = Buffer.alloc(width * height * 3);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++)
+        gradient.set([x * 4, y * 6, x < 10 && y < 10 ? 255 : 0], (y * width + x) * 3);
+    for (let orientation = 1; orientation <= 8; orientation++) {
+      const png = await sharp(gradient, { raw: { width, height, channels: 3 } })
+        .png()
+        .withMetadata({ orientation })
+        .toBuffer();
+      const photo = await normalisePhoto(png);
+      const expected = await sharp(png).rotate().flatten().jpeg({ quality: 88 }).raw().toBuffer();
+      const actual = await sharp(photo.jpeg).raw().toBuffer();
+      expect([photo.width, photo.height]).toEqual(orientation >= 5 ? [height, width] : [width, height]);
+      expect(actual.length).toBe(expected.length);
+      // Both are JPEG-decoded: compare the mean absolute difference, which is tiny when the pixels line up.
+      let total = 0;
+      for (let i = 0; i < actual.length; i++) total += Math.abs((actual[i] ?? 0) - (expected[i] ?? 0));
+      expect(total / actual.length, `orientation ${orientation}`).toBeLessThan(4);
+    }
+  });
+
   it("converts a red CMYK JPEG to red sRGB, not inverted", async () => {
     const cmyk = await solid(48, 48, { r: 220, g: 20, b: 20, alpha: 1 })
       .toColourspace("cmyk")
