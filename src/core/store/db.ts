@@ -12,7 +12,10 @@ export interface Queryable {
 
 export interface Db extends Queryable {
   readonly kind: "postgres" | "pglite";
-  /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
+  /**
+   * Runs fn in one transaction: committed when fn resolves, rolled back when it throws. Inside fn use only `tx`:
+   * on PGlite (one connection) a call on the Db itself waits for the transaction to end, i.e. forever.
+   */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
    * Subscribes to a Postgres NOTIFY channel (e.g. `video_progress`); resolves to an unsubscribe function.

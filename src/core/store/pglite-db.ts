@@ -5,12 +5,20 @@
  */
 import { mkdir } from "node:fs/promises";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { lockDataDir } from "./data-dir-lock.ts";
 import type { Db, Queryable } from "./db.ts";
 
 /** dataDir: a folder (created when missing), or undefined for an in-memory database (tests). */
 export async function createPgliteDb(dataDir?: string): Promise<Db> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir ? { dataDir } : {});
+  const unlock = dataDir ? await lockDataDir(dataDir) : async () => {};
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create(dataDir ? { dataDir } : {});
+  } catch (e) {
+    await unlock();
+    throw e;
+  }
   let tail: Promise<unknown> = Promise.resolve();
 
   // Everything goes through one queue so a transaction never sees a stranger's statement.
@@ -42,6 +50,7 @@ export async function createPgliteDb(dataDir?: string): Promise<Db> {
     },
     async close() {
       await exclusive(() => pg.close());
+      await unlock();
     },
   };
 }
