@@ -1,0 +1,85 @@
+/**
+ * Turns Discord attachments into dropped photos: images only, once per attachment id (durably), from humans only.
+ * Used by the gateway (as messages arrive), by `/memory` attachments, and by `/memory` without the gateway, which
+ * reads the channel's recent messages through REST.
+ */
+import { type REST, Routes } from "discord.js";
+import type { ChatTarget, FileRef } from "../../core/chat/chat-adapter.ts";
+import type { BotDeps } from "../common/bot-deps.ts";
+
+export interface DiscordAttachment {
+  id: string;
+  filename?: string;
+  url?: string;
+  content_type?: string;
+  size?: number;
+}
+
+export interface DiscordMessageLike {
+  id: string;
+  author: { id: string; bot?: boolean };
+  attachments: DiscordAttachment[];
+}
+
+const isImage = (a: DiscordAttachment) => (a.content_type ?? "").startsWith("image/");
+
+/** Collects new image attachments; returns how many were new. */
+export async function collectAttachments(
+  deps: BotDeps,
+  target: ChatTarget,
+  attachments: DiscordAttachment[],
+  meta: { userId?: string; deliveryKey: string; messageId?: string },
+): Promise<number> {
+  const fresh: DiscordAttachment[] = [];
+  for (const a of attachments.filter(isImage)) {
+    if (a.url && (await deps.deliveries.recordInboundDelivery("discord-attachment", a.id))) fresh.push(a);
+  }
+  if (fresh.length === 0) return 0;
+  const files: FileRef[] = fresh.map((a) => ({
+    platform: "discord",
+    fileId: a.id,
+    ...(target.workspaceId ? { workspaceId: target.workspaceId } : {}),
+    ...(a.url ? { url: a.url } : {}),
+    ...(a.filename ? { name: a.filename } : {}),
+    ...(a.content_type ? { mimeType: a.content_type } : {}),
+    ...(typeof a.size === "number" ? { size: a.size } : {}),
+  }));
+  try {
+    await deps.dropPhotos({
+      target,
+      files,
+      deliveryKey: meta.deliveryKey,
+      ...(meta.userId ? { userId: meta.userId } : {}),
+      ...(meta.messageId ? { messageId: meta.messageId } : {}),
+    });
+  } catch (error) {
+    for (const a of fresh)
+      await deps.deliveries.forgetInboundDelivery?.("discord-attachment", a.id).catch(() => undefined);
+    throw error;
+  }
+  return fresh.length;
+}
+
+/** Without the gateway: read the last messages of the channel and collect their image attachments. */
+export async function collectRecentMessages(
+  deps: BotDeps,
+  rest: REST,
+  target: ChatTarget,
+  deliveryKey: string,
+  limit = 50,
+): Promise<number> {
+  const messages = (await rest.get(Routes.channelMessages(target.channelId), {
+    query: new URLSearchParams({ limit: String(limit) }),
+  })) as DiscordMessageLike[];
+  let count = 0;
+  // Oldest first, so arrival order follows the conversation.
+  for (const message of [...messages].reverse()) {
+    if (message.author.bot) continue;
+    count += await collectAttachments(deps, target, message.attachments, {
+      userId: message.author.id,
+      deliveryKey: `${deliveryKey}:${message.id}`,
+      messageId: message.id,
+    });
+  }
+  return count;
+}

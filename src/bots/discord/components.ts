@@ -1,0 +1,27 @@
+/** Renders an OutgoingMessage as a Discord message body: content plus button rows (style picker, retry). */
+import { ButtonStyle, ComponentType } from "discord.js";
+import type { OutgoingMessage } from "../../core/chat/chat-adapter.ts";
+import { formatProgress } from "../../core/memories/progress-throttle.ts";
+
+/** custom_id prefix of PhotoMemory's buttons; the value after it is what the button asks for. */
+export const BUTTON_PREFIX = "pm:";
+
+export function toDiscordMessage(message: OutgoingMessage): Record<string, unknown> {
+  const content =
+    message.progress === undefined ? message.text : `${message.text}\n${formatProgress(message.progress)}`;
+  const buttons = (message.actions ?? []).slice(0, 25).map((a) => ({
+    type: ComponentType.Button,
+    style:
+      a.style === "danger"
+        ? ButtonStyle.Danger
+        : a.style === "primary"
+          ? ButtonStyle.Primary
+          : ButtonStyle.Secondary,
+    label: a.label.slice(0, 80),
+    custom_id: `${BUTTON_PREFIX}${a.value}`.slice(0, 100),
+  }));
+  const rows = [];
+  for (let i = 0; i < buttons.length; i += 5)
+    rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + 5) });
+  return { content: content.slice(0, 2000), components: rows, allowed_mentions: { parse: [] } };
+}

@@ -1,0 +1,241 @@
+/**
+ * ChatAdapter for Discord over REST (discord.js's REST client, base URL from DISCORD_API_URL). Interaction tokens
+ * are kept in memory only (never in refs, events or the database): while one is valid, the deferred reply is
+ * edited through the interaction webhook; once it has expired (15 min) or is unknown to this process, progress
+ * goes into a new channel message posted with the bot token, which later edits update.
+ */
+import { readFile } from "node:fs/promises";
+import { DiscordAPIError, type REST, Routes } from "discord.js";
+import type { Logger } from "pino";
+import type {
+  ChatAdapter,
+  ChatTarget,
+  MessageRef,
+  OutgoingMessage,
+  OutgoingVideo,
+} from "../../core/chat/chat-adapter.ts";
+import { isPhotoMemoryError, PhotoMemoryError } from "../../core/errors.ts";
+import { safeDownloadImage } from "../../core/net/safe-download.ts";
+import { toDiscordMessage } from "./components.ts";
+
+/** Discord's default upload limit for bots; an interaction's `attachment_size_limit` can raise it. */
+export const DISCORD_DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
+/** Interaction tokens last 15 minutes; stop using one a little before. */
+const INTERACTION_TOKEN_MS = 15 * 60 * 1000;
+const SAFETY_MS = 30 * 1000;
+const INTERACTION_PREFIX = "interaction:";
+
+export interface DiscordAdapter extends ChatAdapter {
+  /** Records a deferred interaction: its token (for edits), when it expires, and the channel's upload limit. */
+  noteInteraction(interaction: {
+    id: string;
+    token: string;
+    channelId: string;
+    attachmentSizeLimit?: number;
+  }): MessageRef;
+}
+
+export interface DiscordAdapterOptions {
+  rest: REST;
+  applicationId: string;
+  apiUrl: string;
+  logger: Logger;
+  now?: () => number;
+}
+
+export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
+  const { rest, applicationId } = options;
+  const now = options.now ?? Date.now;
+  const log = options.logger.child({ module: "discord-adapter" });
+  const uploadLimits = new Map<string, number>();
+  const interactions = new Map<
+    string,
+    { token: string; expiresAt: number; channelId: string; used: boolean }
+  >();
+  const replacements = new Map<string, string>();
+  const api = new URL(options.apiUrl);
+  const policy = {
+    hosts: ["cdn.discordapp.com", "media.discordapp.net"],
+    origins: api.hostname === "discord.com" ? [] : [api.origin],
+  };
+
+  const liveToken = (messageId: string) => {
+    if (!messageId.startsWith(INTERACTION_PREFIX)) return undefined;
+    const found = interactions.get(messageId.slice(INTERACTION_PREFIX.length));
+    return found && found.expiresAt - SAFETY_MS > now() ? found : undefined;
+  };
+
+  const prune = () => {
+    for (const [id, i] of interactions) if (i.expiresAt < now()) interactions.delete(id);
+  };
+
+  const adapter: DiscordAdapter = {
+    platform: "discord",
+    limits: (target) => ({
+      maxUploadBytes: uploadLimits.get(target.channelId) ?? DISCORD_DEFAULT_UPLOAD_LIMIT,
+    }),
+
+    noteInteraction({ id, token, channelId, attachmentSizeLimit }) {
+      prune();
+      const expiresAt = now() + INTERACTION_TOKEN_MS;
+      interactions.set(id, { token, expiresAt, channelId, used: false });
+      if (attachmentSizeLimit && attachmentSizeLimit > 0) uploadLimits.set(channelId, attachmentSizeLimit);
+      return {
+        target: { platform: "discord", channelId },
+        messageId: `${INTERACTION_PREFIX}${id}`,
+        editableUntil: new Date(expiresAt).toISOString(),
+      };
+    },
+
+    async postMessage(target, message) {
+      // The first message for a channel with an unused deferred reply fills that reply ("is thinking…").
+      for (const [id, i] of interactions) {
+        if (!i.used && i.channelId === target.channelId && i.expiresAt - SAFETY_MS > now()) {
+          i.used = true;
+          const ref: MessageRef = {
+            target,
+            messageId: `${INTERACTION_PREFIX}${id}`,
+            editableUntil: new Date(i.expiresAt).toISOString(),
+          };
+          await adapter.editMessage?.(ref, message);
+          return ref;
+        }
+      }
+      const sent = (await call("create message", () =>
+        rest.post(Routes.channelMessages(target.channelId), { body: toDiscordMessage(message) }),
+      )) as { id: string };
+      return { target, messageId: sent.id };
+    },
+
+    async editMessage(ref, message) {
+      const body = toDiscordMessage(message);
+      const live = liveToken(ref.messageId);
+      if (live) {
+        live.used = true;
+        await call("edit reply", () =>
+          rest.patch(Routes.webhookMessage(applicationId, live.token, "@original"), { body, auth: false }),
+        );
+        return;
+      }
+      if (!ref.messageId.startsWith(INTERACTION_PREFIX)) {
+        await call("edit message", () =>
+          rest.patch(Routes.channelMessage(ref.target.channelId, ref.messageId), { body }),
+        );
+        return;
+      }
+      // The interaction token has expired (or lives in another process): continue in a message of our own.
+      const replacement = replacements.get(ref.messageId);
+      if (replacement) {
+        await call("edit message", () =>
+          rest.patch(Routes.channelMessage(ref.target.channelId, replacement), { body }),
+        );
+        return;
+      }
+      const sent = (await call("create message", () =>
+        rest.post(Routes.channelMessages(ref.target.channelId), { body }),
+      )) as { id: string };
+      replacements.set(ref.messageId, sent.id);
+    },
+
+    async postVideo(target, video) {
+      const limit = adapter.limits(target).maxUploadBytes;
+      if (video.bytes > limit) return postLink(target, video);
+      const content = video.shareUrl ? `**${video.title}**\n<${video.shareUrl}>` : `**${video.title}**`;
+      try {
+        const sent = (await rest.post(Routes.channelMessages(target.channelId), {
+          body: {
+            content,
+            attachments: [{ id: 0, filename: "memory.mp4", title: video.title }],
+            allowed_mentions: { parse: [] },
+          },
+          files: [{ name: "memory.mp4", data: await readFile(video.path), contentType: "video/mp4" }],
+        })) as { id: string };
+        return { target, messageId: sent.id };
+      } catch (error) {
+        if (error instanceof DiscordAPIError && (error.status === 413 || error.code === 40005)) {
+          log.warn(
+            { channel: target.channelId, bytes: video.bytes },
+            "discord refused the video size; posting the link",
+          );
+          return postLink(target, video);
+        }
+        throw toPlatformError("upload the video", error);
+      }
+    },
+
+    async downloadFile(file, opts) {
+      if (!file.url)
+        throw new PhotoMemoryError(
+          "download.gone",
+          "That Discord attachment has no link any more; please send it again.",
+        );
+      try {
+        return await safeDownloadImage(file.url, {
+          policy,
+          maxBytes: opts.maxBytes,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+      } catch (error) {
+        if (isPhotoMemoryError(error, "download.gone")) {
+          throw new PhotoMemoryError(
+            "download.gone",
+            "Discord's link to that photo has expired; please drop it again.",
+          );
+        }
+        throw error;
+      }
+    },
+
+    async addReaction(target, messageId, emoji) {
+      try {
+        await rest.put(
+          Routes.channelMessageOwnReaction(target.channelId, messageId, encodeURIComponent(emoji)),
+        );
+      } catch (error) {
+        log.warn({ err: toPlatformError("react", error) }, "reaction failed");
+      }
+    },
+  };
+
+  async function postLink(target: ChatTarget, video: OutgoingVideo): Promise<MessageRef> {
+    if (!video.shareUrl) {
+      throw new PhotoMemoryError(
+        "render.too_large",
+        "The video is larger than this Discord server lets a bot upload.",
+      );
+    }
+    return adapter.postMessage(target, {
+      text: `**${video.title}** is ready. It is larger than this server's upload limit, so here is a link: <${video.shareUrl}>`,
+    } satisfies OutgoingMessage);
+  }
+
+  return adapter;
+}
+
+async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw toPlatformError(what, error);
+  }
+}
+
+function toPlatformError(what: string, error: unknown): PhotoMemoryError {
+  if (isPhotoMemoryError(error)) return error;
+  if (error instanceof DiscordAPIError) {
+    const hints: Record<number, string> = {
+      50001: "I can't see this channel. Give PhotoMemory the View Channel permission here.",
+      50013: "I'm missing a permission here (Send Messages, Attach Files or Add Reactions).",
+      10062: "Discord's reply window for that command has closed; please run it again.",
+    };
+    return new PhotoMemoryError(
+      error.status === 401 ? "platform.unauthorized" : "platform.failed",
+      hints[Number(error.code)] ??
+        `Discord did not accept the request to ${what} (${error.code}); please try again.`,
+    );
+  }
+  return new PhotoMemoryError(
+    "platform.failed",
+    `Discord could not be reached to ${what}; please try again.`,
+  );
+}

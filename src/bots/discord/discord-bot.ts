@@ -1,0 +1,65 @@
+/**
+ * The Discord bot: HTTP interactions at POST /discord/interactions, /memory registered through REST at start
+ * (on DISCORD_GUILD_ID when set, which takes effect at once), the optional gateway, and the REST adapter.
+ */
+import { REST } from "discord.js";
+import { Hono } from "hono";
+import type { BotDeps } from "../common/bot-deps.ts";
+import type { DiscordConfig } from "./config.ts";
+import { createDiscordAdapter, type DiscordAdapter } from "./discord-adapter.ts";
+import { createDiscordGateway } from "./gateway.ts";
+import { createInteractionHandler } from "./interactions.ts";
+import { registerMemoryCommand } from "./memory-command.ts";
+import { discordPublicKey } from "./verify.ts";
+
+export interface DiscordBot {
+  router: Hono;
+  adapter: DiscordAdapter;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createDiscordBot(
+  deps: BotDeps,
+  config: DiscordConfig,
+  options: { onSettled?: (work: Promise<void>) => void } = {},
+): DiscordBot {
+  const log = deps.logger.child({ module: "discord" });
+  const rest = new REST({ version: "10", api: config.apiUrl, retries: 2, timeout: 15_000 }).setToken(
+    config.token,
+  );
+  const adapter = createDiscordAdapter({
+    rest,
+    applicationId: config.applicationId,
+    apiUrl: config.apiUrl,
+    logger: deps.logger,
+  });
+  const router = new Hono();
+  router.post(
+    "/interactions",
+    createInteractionHandler({
+      deps,
+      adapter,
+      rest,
+      publicKey: discordPublicKey(config.publicKey),
+      gateway: config.gateway,
+      ...(options.onSettled ? { onSettled: options.onSettled } : {}),
+    }),
+  );
+  const gateway = config.gateway
+    ? createDiscordGateway(deps, adapter, { token: config.token, apiUrl: config.apiUrl })
+    : null;
+
+  return {
+    router,
+    adapter,
+    async start() {
+      await registerMemoryCommand(rest, config.applicationId, config.guildId);
+      log.info({ guild: config.guildId ?? "global" }, "discord /memory registered");
+      await gateway?.start();
+    },
+    async stop() {
+      await gateway?.stop();
+    },
+  };
+}

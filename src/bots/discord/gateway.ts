@@ -1,0 +1,78 @@
+/**
+ * The optional gateway (DISCORD_GATEWAY=1): a persistent discord.js client with the Message Content intent that
+ * collects photos as they are dropped in channels the bot can see, and reacts to acknowledge them. Without the
+ * intent Discord sends empty attachment lists, which is why the slash command also reads recent messages.
+ */
+import { Client, GatewayIntentBits, Partials } from "discord.js";
+import type { ChatTarget } from "../../core/chat/chat-adapter.ts";
+import type { BotDeps } from "../common/bot-deps.ts";
+import { collectAttachments, type DiscordMessageLike } from "./collect-photos.ts";
+import type { DiscordAdapter } from "./discord-adapter.ts";
+
+export const PHOTO_ACK_EMOJI = "🖼️";
+
+/** What the gateway does with one message; separate from the client so it can be tested without a socket. */
+export async function onDroppedMessage(
+  deps: BotDeps,
+  adapter: DiscordAdapter,
+  message: DiscordMessageLike & { channelId: string; guildId?: string | null },
+): Promise<void> {
+  if (message.author.bot) return;
+  const target: ChatTarget = {
+    platform: "discord",
+    ...(message.guildId ? { workspaceId: message.guildId } : {}),
+    channelId: message.channelId,
+  };
+  const count = await collectAttachments(deps, target, message.attachments, {
+    userId: message.author.id,
+    deliveryKey: `discord-msg:${message.id}`,
+    messageId: message.id,
+  });
+  if (count > 0) await adapter.addReaction?.(target, message.id, PHOTO_ACK_EMOJI);
+}
+
+export function createDiscordGateway(
+  deps: BotDeps,
+  adapter: DiscordAdapter,
+  options: { token: string; apiUrl: string },
+) {
+  const log = deps.logger.child({ module: "discord-gateway" });
+  const client = new Client({
+    intents: [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.MessageContent,
+      GatewayIntentBits.DirectMessages,
+    ],
+    partials: [Partials.Channel],
+    rest: { api: options.apiUrl },
+  });
+  client.on("messageCreate", (message) => {
+    const attachments = [...message.attachments.values()].map((a) => ({
+      id: a.id,
+      url: a.url,
+      filename: a.name,
+      ...(a.contentType ? { content_type: a.contentType } : {}),
+      size: a.size,
+    }));
+    onDroppedMessage(deps, adapter, {
+      id: message.id,
+      channelId: message.channelId,
+      guildId: message.guildId,
+      author: { id: message.author.id, bot: message.author.bot },
+      attachments,
+    }).catch((error: unknown) =>
+      log.warn({ err: error, channel: message.channelId }, "collecting photos failed"),
+    );
+  });
+  client.on("error", (error) => log.error({ err: error }, "discord gateway error"));
+  return {
+    async start() {
+      await client.login(options.token);
+      log.info("discord gateway connected");
+    },
+    async stop() {
+      await client.destroy();
+    },
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * POST /discord/interactions: verified with Ed25519 on the raw body (401 otherwise, which Discord probes for),
+ * PING answered with PONG, `/memory` and button presses deferred at once (type 5 / type 6) and handled after the
+ * response: attachments and, without the gateway, the channel's recent photos are collected, then the command runs.
+ */
+import type { KeyObject } from "node:crypto";
+import { InteractionResponseType, InteractionType, type REST } from "discord.js";
+import type { Context } from "hono";
+import type { ChatTarget } from "../../core/chat/chat-adapter.ts";
+import type { MemoryCommand } from "../../core/memories/parse-command.ts";
+import { parseMemoryCommand } from "../../core/memories/parse-command.ts";
+import type { BotDeps } from "../common/bot-deps.ts";
+import { friendlyError } from "../common/friendly-error.ts";
+import { collectAttachments, collectRecentMessages, type DiscordAttachment } from "./collect-photos.ts";
+import { BUTTON_PREFIX } from "./components.ts";
+import type { DiscordAdapter } from "./discord-adapter.ts";
+import { type CommandOption, PHOTO_OPTIONS, toMemoryCommand } from "./memory-command.ts";
+import { isValidDiscordSignature } from "./verify.ts";
+
+interface Interaction {
+  id: string;
+  type: number;
+  token: string;
+  application_id: string;
+  guild_id?: string;
+  channel_id?: string;
+  channel?: { id: string };
+  member?: { user?: { id: string; username?: string } };
+  user?: { id: string; username?: string };
+  locale?: string;
+  attachment_size_limit?: number;
+  data?: {
+    name?: string;
+    custom_id?: string;
+    options?: CommandOption[];
+    resolved?: { attachments?: Record<string, DiscordAttachment> };
+  };
+}
+
+export interface InteractionHandlerOptions {
+  deps: BotDeps;
+  adapter: DiscordAdapter;
+  rest: REST;
+  publicKey: KeyObject;
+  /** With the gateway on, photos are collected as they arrive; otherwise /memory reads recent messages. */
+  gateway: boolean;
+  /** Lets tests wait for the work done after the response. */
+  onSettled?: (work: Promise<void>) => void;
+}
+
+export function createInteractionHandler(options: InteractionHandlerOptions) {
+  const { deps, adapter, rest } = options;
+  const log = deps.logger.child({ module: "discord" });
+
+  return async (c: Context): Promise<Response> => {
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    const valid = isValidDiscordSignature({
+      key: options.publicKey,
+      rawBody: raw,
+      signature: c.req.header("x-signature-ed25519"),
+      timestamp: c.req.header("x-signature-timestamp"),
+    });
+    if (!valid) {
+      log.warn("discord interaction refused: bad signature");
+      return c.json({ error: "invalid request signature" }, 401);
+    }
+    let interaction: Interaction;
+    try {
+      interaction = JSON.parse(new TextDecoder().decode(raw)) as Interaction;
+    } catch {
+      return c.json({ error: "bad_request" }, 400);
+    }
+    if (interaction.type === InteractionType.Ping) return c.json({ type: InteractionResponseType.Pong });
+
+    const isCommand =
+      interaction.type === InteractionType.ApplicationCommand && interaction.data?.name === "memory";
+    const isButton =
+      interaction.type === InteractionType.MessageComponent &&
+      (interaction.data?.custom_id ?? "").startsWith(BUTTON_PREFIX);
+    const channelId = interaction.channel_id ?? interaction.channel?.id;
+    if ((!isCommand && !isButton) || !channelId) {
+      return c.json({
+        type: InteractionResponseType.ChannelMessageWithSource,
+        data: { content: "I don't know that one.", flags: 64 },
+      });
+    }
+    const deferred = isCommand
+      ? InteractionResponseType.DeferredChannelMessageWithSource
+      : InteractionResponseType.DeferredMessageUpdate;
+    if (!(await deps.deliveries.recordInboundDelivery("discord", interaction.id))) {
+      log.info({ interactionId: interaction.id }, "duplicate discord interaction skipped");
+      return c.json({ type: deferred });
+    }
+    const statusMessage = adapter.noteInteraction({
+      id: interaction.id,
+      token: interaction.token,
+      channelId,
+      ...(interaction.attachment_size_limit
+        ? { attachmentSizeLimit: interaction.attachment_size_limit }
+        : {}),
+    });
+    const target: ChatTarget = {
+      platform: "discord",
+      ...(interaction.guild_id ? { workspaceId: interaction.guild_id } : {}),
+      channelId,
+    };
+    const user = interaction.member?.user ?? interaction.user;
+    const work = (async () => {
+      try {
+        let command: MemoryCommand;
+        if (isCommand) {
+          const opts = interaction.data?.options ?? [];
+          command = toMemoryCommand(opts);
+          const resolved = interaction.data?.resolved?.attachments ?? {};
+          const attached = opts
+            .filter(
+              (o) => (PHOTO_OPTIONS as readonly string[]).includes(o.name) && typeof o.value === "string",
+            )
+            .map((o) => resolved[String(o.value)])
+            .filter((a): a is DiscordAttachment => Boolean(a));
+          const key = `discord:${interaction.id}`;
+          if (attached.length > 0) {
+            await collectAttachments(deps, target, attached, {
+              deliveryKey: key,
+              ...(user ? { userId: user.id } : {}),
+            });
+          }
+          if (!options.gateway && command.kind === "request")
+            await collectRecentMessages(deps, rest, target, key);
+        } else {
+          command = parseMemoryCommand((interaction.data?.custom_id ?? "").slice(BUTTON_PREFIX.length));
+        }
+        await deps.runMemoryCommand({
+          target,
+          command,
+          userId: user?.id ?? "",
+          ...(user?.username ? { userName: user.username } : {}),
+          ...(interaction.locale ? { locale: interaction.locale } : {}),
+          statusMessage,
+          deliveryKey: `discord:${interaction.id}`,
+        });
+      } catch (error) {
+        log.warn({ err: error, channel: channelId }, "discord interaction failed");
+        await adapter.editMessage?.(statusMessage, { text: friendlyError(error) }).catch(() => undefined);
+      }
+    })();
+    options.onSettled?.(work);
+    return c.json({ type: deferred });
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Discord interaction signatures: Ed25519 over `X-Signature-Timestamp + raw body` with the application's public
+ * key. node:crypto verifies Ed25519 given the raw 32-byte key wrapped as SPKI DER.
+ */
+import { createPublicKey, type KeyObject, verify } from "node:crypto";
+
+const ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+
+export function discordPublicKey(hex: string): KeyObject {
+  return createPublicKey({
+    key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(hex, "hex")]),
+    format: "der",
+    type: "spki",
+  });
+}
+
+export function isValidDiscordSignature(input: {
+  key: KeyObject;
+  rawBody: Uint8Array;
+  signature: string | null | undefined;
+  timestamp: string | null | undefined;
+}): boolean {
+  const { signature, timestamp } = input;
+  if (!signature || !timestamp || !/^[0-9a-f]{128}$/i.test(signature)) return false;
+  try {
+    const message = Buffer.concat([Buffer.from(timestamp, "utf8"), input.rawBody]);
+    return verify(null, message, input.key, Buffer.from(signature, "hex"));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * A stand-in for Discord's REST API (`/api/v10/...`) and CDN (`/attachments/...`) on 127.0.0.1. Channel messages
+ * can be seeded for the "recent messages" path; uploads over `rejectUploadsOver` answer 413 / 40005 like Discord.
+ */
+import { type LocalServer, SIGN_IN_PAGE, sendJson, startLocalServer, TINY_JPEG } from "./local-server.ts";
+
+export interface DiscordCall {
+  method: string;
+  path: string;
+  body: Record<string, unknown>;
+  authorization?: string;
+  uploadBytes?: number;
+}
+
+export interface DiscordStandIn {
+  server: LocalServer;
+  apiUrl: string;
+  cdn: string;
+  calls: DiscordCall[];
+  find(method: string, pathPattern: RegExp): DiscordCall[];
+  channelMessages: Map<string, unknown[]>;
+  rejectUploadsOver?: number;
+  close(): Promise<void>;
+}
+
+export async function startDiscordStandIn(): Promise<DiscordStandIn> {
+  const calls: DiscordCall[] = [];
+  const channelMessages = new Map<string, unknown[]>();
+  let seq = 1_200_000_000_000_000_000n;
+  const standIn = {} as DiscordStandIn;
+  const server = await startLocalServer((req, res) => {
+    const url = new URL(req.path, "http://x");
+    if (url.pathname.startsWith("/attachments/")) {
+      if (url.pathname.endsWith(".html.jpg")) {
+        res.writeHead(200, { "content-type": "text/html" });
+        return void res.end(SIGN_IN_PAGE);
+      }
+      if (url.pathname.includes("/expired/")) {
+        res.writeHead(404, { "content-type": "text/plain" });
+        return void res.end("This content is no longer available.");
+      }
+      res.writeHead(200, { "content-type": "image/jpeg" });
+      return void res.end(TINY_JPEG);
+    }
+    const path = decodeURIComponent(url.pathname.replace(/^\/api\/v10/, ""));
+    const type = String(req.headers["content-type"] ?? "");
+    const call: DiscordCall = { method: req.method, path, body: {} };
+    if (req.headers.authorization) call.authorization = String(req.headers.authorization);
+    if (type.includes("multipart/form-data")) {
+      const text = req.body.toString("latin1");
+      const json = /name="payload_json"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([^\r\n]*)/.exec(text)?.[1];
+      call.body = json ? (JSON.parse(json) as Record<string, unknown>) : {};
+      call.uploadBytes = req.body.byteLength;
+    } else if (req.body.byteLength > 0) {
+      call.body = JSON.parse(req.body.toString()) as Record<string, unknown>;
+    }
+    calls.push(call);
+    if (req.method === "PUT" && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
+      return sendJson(res, [{ id: "1", name: "memory" }]);
+    }
+    const m = /^\/channels\/(\d+)\/messages$/.exec(path);
+    if (m) {
+      if (req.method === "GET") return sendJson(res, channelMessages.get(m[1] ?? "") ?? []);
+      if (standIn.rejectUploadsOver !== undefined && (call.uploadBytes ?? 0) > standIn.rejectUploadsOver) {
+        return sendJson(res, { message: "Request entity too large", code: 40005 }, 413);
+      }
+      return sendJson(res, { id: String(++seq), channel_id: m[1], content: call.body.content ?? "" });
+    }
+    if (/^\/channels\/\d+\/messages\/\d+\/reactions\/[^/]+\/@me$/.test(path)) {
+      res.writeHead(204);
+      return void res.end();
+    }
+    if (req.method === "PATCH" && /^\/channels\/\d+\/messages\/\d+$/.test(path))
+      return sendJson(res, { id: path.split("/").at(-1) });
+    if (req.method === "PATCH" && /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(path)) {
+      return sendJson(res, { id: String(++seq), content: call.body.content ?? "" });
+    }
+    return sendJson(res, { message: `404: Not Found ${req.method} ${path}`, code: 0 }, 404);
+  });
+  Object.assign(standIn, {
+    server,
+    apiUrl: `${server.url}/api`,
+    cdn: `${server.url}/attachments`,
+    calls,
+    channelMessages,
+    find: (method: string, pattern: RegExp) =>
+      calls.filter((c) => c.method === method && pattern.test(c.path)),
+    close: () => server.close(),
+  });
+  return standIn;
+}
