@@ -1,0 +1,105 @@
+/** Drives a running PhotoMemory service over its playground API, the way the page and scripts do. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readdir } from "node:fs/promises";
+import { createServer } from "node:net";
+import path from "node:path";
+
+export interface ApiMessage {
+  id: string;
+  from: "user" | "bot";
+  text: string;
+  progress?: number;
+  video?: { url: string; bytes: number; durationSeconds: number };
+}
+
+export function playgroundClient(baseUrl: string, conversationId: string) {
+  const api = `${baseUrl}/playground/api/conversations/${conversationId}`;
+  return {
+    async upload(files: { name: string; bytes: Uint8Array }[]) {
+      const form = new FormData();
+      for (const f of files)
+        form.append("photos", new File([f.bytes as BlobPart], f.name, { type: "image/jpeg" }));
+      const res = await fetch(`${api}/photos`, { method: "POST", body: form });
+      if (!res.ok) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+      return (await res.json()) as {
+        added: string[];
+        skipped: { name: string; reason: string }[];
+        text: string;
+      };
+    },
+    async say(text: string) {
+      const res = await fetch(`${api}/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ text, user: "ada" }),
+      });
+      if (!res.ok) throw new Error(`message failed: ${res.status} ${await res.text()}`);
+    },
+    async messages(): Promise<ApiMessage[]> {
+      const res = await fetch(`${api}/messages`);
+      return ((await res.json()) as { messages: ApiMessage[] }).messages;
+    },
+    /** Polls the messages until `predicate` holds; fails with the last messages after `timeoutMs`. */
+    async waitFor(predicate: (messages: ApiMessage[]) => boolean, timeoutMs = 120_000, everyMs = 100) {
+      const deadline = Date.now() + timeoutMs;
+      let last: ApiMessage[] = [];
+      while (Date.now() < deadline) {
+        last = await this.messages().catch(() => last);
+        if (predicate(last)) return last;
+        await new Promise((r) => setTimeout(r, everyMs));
+      }
+      throw new Error(`timed out; last messages: ${JSON.stringify(last.map((m) => m.text))}`);
+    },
+  };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `node --import tsx src/main.ts` as a child process, as `npm start` runs it. */
+export function spawnService(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  let output = "";
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: path.resolve(import.meta.dirname, "../.."),
+    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  return { child, output: () => output };
+}
+
+export async function waitUntilReady(
+  baseUrl: string,
+  child?: ChildProcess,
+  timeoutMs = 90_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}`);
+    const ok = await fetch(`${baseUrl}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("service did not become ready");
+}
+
+export async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
