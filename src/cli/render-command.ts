@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { isPhotoMemoryError } from "../core/errors.ts";
-import { planRender, renderMemory } from "../core/render/index.ts";
+import { planRender, renderMemory, resolveFfmpeg } from "../core/render/index.ts";
 import { createOfflineScriptWriter } from "../core/script/offline-script-writer.ts";
 import { formatBytes } from "./byte-size.ts";
 import { collectInputs } from "./collect-inputs.ts";
@@ -56,6 +56,8 @@ async function render(options: RenderOptions, ctx: CliContext): Promise<number> 
   const workDir = await mkdtemp(path.join(os.tmpdir(), "photomemory-"));
 
   try {
+    // Fail before the slow part when ffmpeg is missing or lacks what the engine needs.
+    await resolveFfmpeg(ctx.env);
     progress.phase(`Preparing ${files.length} ${files.length === 1 ? "photo" : "photos"}`);
     const prepared = await preparePhotos(
       files,

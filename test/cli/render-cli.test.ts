@@ -1,5 +1,5 @@
 /** Runs the real `photomemory` binary as a user would, on tiny generated photos, and checks the video with ffprobe. */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -18,10 +18,11 @@ interface Result {
   stderr: string;
 }
 
-async function photomemory(args: string[], cwd: string): Promise<Result> {
+async function photomemory(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Result> {
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
       cwd,
+      env: { ...process.env, ...env },
       maxBuffer: 10 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };
@@ -127,6 +128,32 @@ describe("photomemory render", () => {
     expect(result.stderr).toContain("empty");
     const left = await readdir(path.join(dir, "none")).catch(() => []);
     expect(left).toEqual([]);
+  });
+
+  it("leaves no file behind when interrupted with Ctrl-C", async () => {
+    const child = spawn(process.execPath, [BIN, "render", "photos", "--out", "interrupted/memory.mp4"], {
+      cwd: dir,
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes("Rendering")) child.kill("SIGINT");
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(130);
+    expect(stderr).toContain("no video was written");
+    expect(await readdir(path.join(dir, "interrupted")).catch(() => [])).toEqual([]);
+  });
+
+  it("fails with the reason and writes no file when ffmpeg cannot be used", async () => {
+    const fake = path.join(dir, "not-ffmpeg");
+    await writeFile(fake, "#!/bin/sh\nexit 1\n", { mode: 0o755 });
+    const result = await photomemory(["render", "photos", "--out", "broken/memory.mp4"], dir, {
+      FFMPEG_PATH: fake,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/ffmpeg/i);
+    expect(await readdir(path.join(dir, "broken")).catch(() => [])).toEqual([]);
   });
 
   it("exits 2 on a usage error", async () => {
