@@ -12,6 +12,9 @@ export function createPostgresDb(databaseUrl: string, options: PostgresDbOptions
     // Supabase's pooler in transaction mode cannot keep prepared statements across transactions.
     prepare: false,
     max: options.max ?? 10,
+    // Give idle connections back to Supabase's pooler; fail fast when the database is unreachable.
+    idle_timeout: 30,
+    connect_timeout: 15,
     onnotice: () => {},
     connection: { application_name: "photomemory" },
   });

@@ -93,7 +93,7 @@ export interface VideoPatch {
 }
 
 export interface SubscriptionEvent {
-  /** Exactly one of accountId / workspaceId. */
+  /** Exactly one of accountId / workspaceId (the Workspace row's id, not the platform's team or guild id). */
   accountId?: string | null;
   workspaceId?: string | null;
   provider: SubscriptionProvider;
