@@ -73,6 +73,18 @@ describe("normalisePhoto: photos that work", () => {
     expect(b).toBeLessThan(70);
   });
 
+  it("converts a Display P3 photo to sRGB through its ICC profile", async () => {
+    // withIccProfile converts to P3 on output: the stored numbers are about (89, 177, 101) for this sRGB green.
+    const p3 = await solid(32, 32, { r: 40, g: 180, b: 90, alpha: 1 }).jpeg().withIccProfile("p3").toBuffer();
+    expect((await sharp(p3).metadata()).icc).toBeDefined();
+    const photo = await normalisePhoto(p3);
+    const [r, g, b] = await meanColour(photo.jpeg);
+    expect(Math.abs(r - 40)).toBeLessThan(8);
+    expect(Math.abs(g - 180)).toBeLessThan(8);
+    expect(Math.abs(b - 90)).toBeLessThan(8);
+    expect((await sharp(photo.jpeg).metadata()).icc).toBeUndefined();
+  });
+
   it("flattens a transparent PNG onto white and drops the alpha channel", async () => {
     const width = 32;
     const height = 32;
