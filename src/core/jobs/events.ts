@@ -41,6 +41,8 @@ export const photosDroppedSchema = z.object({
   files: z.array(fileRefSchema).min(1).max(100),
   /** Who dropped them (platform user id), for logs. */
   userId: z.string().optional(),
+  /** Part of a burst the bot acknowledges itself (a Telegram album): no summary line unless a photo was skipped. */
+  quiet: z.boolean().optional(),
 });
 
 /** `/memory` was accepted: a project and a queued video exist; `render-memory` makes and delivers the video. */

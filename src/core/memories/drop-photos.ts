@@ -12,6 +12,8 @@ export interface DropPhotosInput {
   userId?: string;
   /** The platform delivery these came from (`slack:Ev123`, `tg:4711`); the job event id dedupes on it. */
   deliveryKey: string;
+  /** The bot acknowledges this burst itself (one line per Telegram album): ingest reports only skipped photos. */
+  quiet?: boolean;
 }
 
 /** At most this many files per event (the event schema's cap); a larger burst becomes several events. */
@@ -42,6 +44,7 @@ export async function dropPhotos(
         target,
         files,
         ...(input.userId ? { userId: input.userId } : {}),
+        ...(input.quiet ? { quiet: true } : {}),
       },
     });
   }

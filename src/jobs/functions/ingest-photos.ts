@@ -41,6 +41,7 @@ export function ingestPhotosFunction(deps: PipelineDeps) {
           ),
         );
       }
+      if (data.quiet && results.every((r) => r.status !== "skipped")) return { photos: results.length };
       const summary = await step.run("summary", () =>
         summarisePhotos(deps, {
           conversationId: data.conversationId,
