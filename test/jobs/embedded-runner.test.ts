@@ -1,267 +1,302 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RetryAfterError } from "../../src/core/jobs/job-errors.ts";
 import type { Db } from "../../src/core/store/db.ts";
+import { migrate } from "../../src/core/store/migrate.ts";
+import { createPostgresDb } from "../../src/core/store/postgres-db.ts";
 import { defineFunction } from "../../src/jobs/define-function.ts";
 import { createEmbeddedRunner, type EmbeddedRunner } from "../../src/jobs/embedded-runner.ts";
+import { createTestDatabase, describePostgres, type TestDatabase } from "../helpers/postgres.ts";
 import { gate, memoryRequestedData, migratedDb, silentLogger } from "./helpers.ts";
 
-const open: { db: Db; runners: EmbeddedRunner[] }[] = [];
-afterEach(async () => {
-  for (const { db, runners } of open.splice(0)) {
-    for (const r of runners) await r.stop({ timeoutMs: 50 });
-    await db.close();
+/** The runner's behaviour, run on PGlite and on real Postgres (one database per suite, emptied between tests). */
+function runnerSuite(openDb: () => Promise<{ db: Db; close(): Promise<void> }>) {
+  let handle: { db: Db; close(): Promise<void> };
+  const runners: EmbeddedRunner[] = [];
+  beforeAll(async () => {
+    handle = await openDb();
+  });
+  afterEach(async () => {
+    for (const r of runners.splice(0)) await r.stop({ timeoutMs: 50 });
+    await handle.db.query("delete from job_runs");
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+
+  async function setup() {
+    const db = handle.db;
+    const runner = (functions: Parameters<typeof createEmbeddedRunner>[0]["functions"], extra = {}) => {
+      const r = createEmbeddedRunner({
+        db,
+        functions,
+        logger: silentLogger,
+        pollIntervalMs: 10,
+        backoff: () => 0,
+        ...extra,
+      });
+      runners.push(r);
+      return r;
+    };
+    return { db, runner };
   }
+
+  async function runStatuses(db: Db) {
+    return db.query<{ status: string; function_id: string }>(
+      "select status, function_id from job_runs order by created_at",
+    );
+  }
+
+  describe("embedded runner", () => {
+    it("runs each step once, in order, and ignores a re-sent event with the same id", async () => {
+      const { db, runner } = await setup();
+      const calls: string[] = [];
+      const fn = defineFunction({
+        id: "two-steps",
+        trigger: "memory/requested",
+        retries: 2,
+        async handler({ event, step }) {
+          const a = await step.run("first", async () => {
+            calls.push(`first:${event.data.videoId}`);
+            return { key: "a" };
+          });
+          const b = await step.run("second", async () => {
+            calls.push(`second:${a.key}`);
+            return 2;
+          });
+          return { a, b };
+        },
+      });
+      const r = runner([fn]);
+      await r.start();
+      await r.jobs.send({ name: "memory/requested", data: memoryRequestedData(), id: "evt-1" });
+      await r.jobs.send({ name: "memory/requested", data: memoryRequestedData(), id: "evt-1" });
+      await r.idle();
+      expect(calls).toEqual(["first:vid_1", "second:a"]);
+      const [run] = await db.query<{ status: string; output: unknown }>(
+        "select status, output from job_runs",
+      );
+      expect(run).toMatchObject({ status: "completed", output: { value: { a: { key: "a" }, b: 2 } } });
+      expect(await runStatuses(db)).toHaveLength(1);
+    });
+
+    it("resumes after a crash from the last completed step and completes exactly once", async () => {
+      const { db, runner } = await setup();
+      const executed: string[] = [];
+      const delivered: string[] = [];
+      const step2Started = gate();
+      let crashNext = true;
+      const fn = defineFunction({
+        id: "crashy",
+        trigger: "memory/requested",
+        retries: 0,
+        async handler({ event, step }) {
+          const key = await step.run("render", async () => {
+            executed.push("render");
+            return `conv_1/videos/${event.data.videoId}.mp4`;
+          });
+          await step.run("deliver", async () => {
+            executed.push("deliver");
+            if (crashNext) {
+              crashNext = false;
+              step2Started.open();
+              // The process dies here: this promise never settles, nothing more is written.
+              await new Promise(() => {});
+            }
+            delivered.push(key);
+          });
+        },
+      });
+
+      const first = runner([fn]);
+      await first.start();
+      await first.jobs.send({ name: "memory/requested", data: memoryRequestedData() });
+      await step2Started.promise;
+      await first.stop({ timeoutMs: 20 }); // the "killed" process: its hung step never finishes
+      expect(await runStatuses(db)).toEqual([{ status: "running", function_id: "crashy" }]);
+
+      const second = runner([fn]);
+      await second.start();
+      await second.idle();
+
+      expect(executed).toEqual(["render", "deliver", "deliver"]);
+      expect(delivered).toEqual(["conv_1/videos/vid_1.mp4"]);
+      expect(await runStatuses(db)).toEqual([{ status: "completed", function_id: "crashy" }]);
+    });
+
+    it("retries a failing step with backoff and calls onFailure once the retries are used up", async () => {
+      const { db, runner } = await setup();
+      let attempts = 0;
+      let firstStepRuns = 0;
+      const failures: string[] = [];
+      const fn = defineFunction({
+        id: "flaky",
+        trigger: "memory/requested",
+        retries: 2,
+        async handler({ step }) {
+          await step.run("ok", async () => {
+            firstStepRuns++;
+          });
+          await step.run("boom", async () => {
+            attempts++;
+            throw new Error("ffmpeg exploded");
+          });
+        },
+        async onFailure({ event, error, step }) {
+          await step.run("tell-user", async () => {
+            failures.push(`${event.data.videoId}: ${error.message}`);
+          });
+        },
+      });
+      const r = runner([fn]);
+      await r.start();
+      await r.jobs.send({ name: "memory/requested", data: memoryRequestedData() });
+      await r.idle();
+      expect(attempts).toBe(3);
+      expect(firstStepRuns).toBe(1);
+      expect(failures).toEqual(["vid_1: ffmpeg exploded"]);
+      const [run] = await db.query<{ status: string; last_error: string }>(
+        "select status, last_error from job_runs",
+      );
+      expect(run).toEqual({ status: "failed", last_error: "ffmpeg exploded" });
+    });
+
+    it("waits for a RetryAfterError's time before the next attempt", async () => {
+      const { db, runner } = await setup();
+      let clock = Date.parse("2026-11-26T08:00:00Z");
+      let attempts = 0;
+      const fn = defineFunction({
+        id: "rate-limited",
+        trigger: "memory/requested",
+        retries: 3,
+        async handler({ step }) {
+          return step.run("write-script", async () => {
+            attempts++;
+            if (attempts === 1) throw new RetryAfterError("OpenAI rate limit", 120_000);
+            return "script";
+          });
+        },
+      });
+      const r = runner([fn], { now: () => clock });
+      await r.start();
+      await r.jobs.send({ name: "memory/requested", data: memoryRequestedData() });
+      await r.idle().catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 60)); // several polls at the same clock
+      expect(attempts).toBe(1);
+      const [queued] = await db.query<{ status: string; run_after: Date }>(
+        "select status, run_after from job_runs",
+      );
+      expect(queued?.status).toBe("queued");
+      expect(new Date(queued?.run_after ?? 0).toISOString()).toBe("2026-11-26T08:02:00.000Z");
+
+      clock += 120_000;
+      await r.idle();
+      expect(attempts).toBe(2);
+      expect(await runStatuses(db)).toEqual([{ status: "completed", function_id: "rate-limited" }]);
+    });
+
+    it("runs one render per account at a time while other accounts go ahead", async () => {
+      const { runner } = await setup();
+      const log: string[] = [];
+      const gates = new Map([
+        ["vid_a1", gate()],
+        ["vid_a2", gate()],
+        ["vid_b1", gate()],
+      ]);
+      const started = new Map([...gates.keys()].map((k) => [k, gate()]));
+      const fn = defineFunction({
+        id: "render-like",
+        trigger: "memory/requested",
+        retries: 0,
+        concurrency: { key: "accountId", limit: 1 },
+        async handler({ event, step }) {
+          await step.run("render", async () => {
+            const id = event.data.videoId;
+            log.push(`start ${id}`);
+            started.get(id)?.open();
+            await gates.get(id)?.promise;
+            log.push(`end ${id}`);
+          });
+        },
+      });
+      const r = runner([fn]);
+      await r.start();
+      await r.jobs.send([
+        { name: "memory/requested", data: memoryRequestedData({ accountId: "acc_a", videoId: "vid_a1" }) },
+        { name: "memory/requested", data: memoryRequestedData({ accountId: "acc_a", videoId: "vid_a2" }) },
+        { name: "memory/requested", data: memoryRequestedData({ accountId: "acc_b", videoId: "vid_b1" }) },
+      ]);
+      await started.get("vid_a1")?.promise;
+      await started.get("vid_b1")?.promise;
+      expect(log).toEqual(expect.arrayContaining(["start vid_a1", "start vid_b1"]));
+      expect(log).not.toContain("start vid_a2");
+      gates.get("vid_b1")?.open();
+      gates.get("vid_a1")?.open();
+      await started.get("vid_a2")?.promise;
+      expect(log.indexOf("start vid_a2")).toBeGreaterThan(log.indexOf("end vid_a1"));
+      gates.get("vid_a2")?.open();
+      await r.idle();
+      expect(log.filter((l) => l.startsWith("end"))).toHaveLength(3);
+    });
+
+    it("cancels a running memory on memory/cancelled: later steps never run and onFailure is not called", async () => {
+      const { db, runner } = await setup();
+      const ran: string[] = [];
+      const inRender = gate();
+      let failed = false;
+      const fn = defineFunction({
+        id: "cancellable",
+        trigger: "memory/requested",
+        retries: 2,
+        // vid_y waits behind vid_x: one running, one queued when the cancels arrive.
+        concurrency: { key: "accountId", limit: 1 },
+        cancelOn: { event: "memory/cancelled", match: "videoId" },
+        async handler({ step, signal }) {
+          await step.run("render", async () => {
+            ran.push("render");
+            inRender.open();
+            await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+          });
+          await step.run("deliver", async () => {
+            ran.push("deliver");
+          });
+        },
+        async onFailure() {
+          failed = true;
+        },
+      });
+      const r = runner([fn]);
+      await r.start();
+      await r.jobs.send({ name: "memory/requested", data: memoryRequestedData({ videoId: "vid_x" }) });
+      await r.jobs.send({ name: "memory/requested", data: memoryRequestedData({ videoId: "vid_y" }) });
+      await inRender.promise;
+      await r.jobs.send({ name: "memory/cancelled", data: { videoId: "vid_x" } });
+      await r.jobs.send({ name: "memory/cancelled", data: { videoId: "vid_y" } });
+      await r.idle();
+      expect(ran).toEqual(["render"]);
+      expect(failed).toBe(false);
+      expect((await runStatuses(db)).map((s) => s.status)).toEqual(["cancelled", "cancelled"]);
+    });
+  });
+}
+
+describe("on PGlite", () => {
+  runnerSuite(async () => {
+    const db = await migratedDb();
+    return { db, close: () => db.close() };
+  });
 });
 
-async function setup() {
-  const db = await migratedDb();
-  const entry = { db, runners: [] as EmbeddedRunner[] };
-  open.push(entry);
-  const runner = (functions: Parameters<typeof createEmbeddedRunner>[0]["functions"], extra = {}) => {
-    const r = createEmbeddedRunner({
+describePostgres("on Postgres", () => {
+  runnerSuite(async () => {
+    const database: TestDatabase = await createTestDatabase();
+    const db = await createPostgresDb(database.url);
+    await migrate(db);
+    return {
       db,
-      functions,
-      logger: silentLogger,
-      pollIntervalMs: 10,
-      backoff: () => 0,
-      ...extra,
-    });
-    entry.runners.push(r);
-    return r;
-  };
-  return { db, runner };
-}
-
-async function runStatuses(db: Db) {
-  return db.query<{ status: string; function_id: string }>(
-    "select status, function_id from job_runs order by created_at",
-  );
-}
-
-describe("embedded runner", () => {
-  it("runs each step once, in order, and ignores a re-sent event with the same id", async () => {
-    const { db, runner } = await setup();
-    const calls: string[] = [];
-    const fn = defineFunction({
-      id: "two-steps",
-      trigger: "memory/requested",
-      retries: 2,
-      async handler({ event, step }) {
-        const a = await step.run("first", async () => {
-          calls.push(`first:${event.data.videoId}`);
-          return { key: "a" };
-        });
-        const b = await step.run("second", async () => {
-          calls.push(`second:${a.key}`);
-          return 2;
-        });
-        return { a, b };
+      async close() {
+        await db.close();
+        await database.drop();
       },
-    });
-    const r = runner([fn]);
-    await r.start();
-    await r.jobs.send({ name: "memory/requested", data: memoryRequestedData(), id: "evt-1" });
-    await r.jobs.send({ name: "memory/requested", data: memoryRequestedData(), id: "evt-1" });
-    await r.idle();
-    expect(calls).toEqual(["first:vid_1", "second:a"]);
-    const [run] = await db.query<{ status: string; output: unknown }>("select status, output from job_runs");
-    expect(run).toMatchObject({ status: "completed", output: { value: { a: { key: "a" }, b: 2 } } });
-    expect(await runStatuses(db)).toHaveLength(1);
-  });
-
-  it("resumes after a crash from the last completed step and completes exactly once", async () => {
-    const { db, runner } = await setup();
-    const executed: string[] = [];
-    const delivered: string[] = [];
-    const step2Started = gate();
-    let crashNext = true;
-    const fn = defineFunction({
-      id: "crashy",
-      trigger: "memory/requested",
-      retries: 0,
-      async handler({ event, step }) {
-        const key = await step.run("render", async () => {
-          executed.push("render");
-          return `conv_1/videos/${event.data.videoId}.mp4`;
-        });
-        await step.run("deliver", async () => {
-          executed.push("deliver");
-          if (crashNext) {
-            crashNext = false;
-            step2Started.open();
-            // The process dies here: this promise never settles, nothing more is written.
-            await new Promise(() => {});
-          }
-          delivered.push(key);
-        });
-      },
-    });
-
-    const first = runner([fn]);
-    await first.start();
-    await first.jobs.send({ name: "memory/requested", data: memoryRequestedData() });
-    await step2Started.promise;
-    await first.stop({ timeoutMs: 20 }); // the "killed" process: its hung step never finishes
-    expect(await runStatuses(db)).toEqual([{ status: "running", function_id: "crashy" }]);
-
-    const second = runner([fn]);
-    await second.start();
-    await second.idle();
-
-    expect(executed).toEqual(["render", "deliver", "deliver"]);
-    expect(delivered).toEqual(["conv_1/videos/vid_1.mp4"]);
-    expect(await runStatuses(db)).toEqual([{ status: "completed", function_id: "crashy" }]);
-  });
-
-  it("retries a failing step with backoff and calls onFailure once the retries are used up", async () => {
-    const { db, runner } = await setup();
-    let attempts = 0;
-    let firstStepRuns = 0;
-    const failures: string[] = [];
-    const fn = defineFunction({
-      id: "flaky",
-      trigger: "memory/requested",
-      retries: 2,
-      async handler({ step }) {
-        await step.run("ok", async () => {
-          firstStepRuns++;
-        });
-        await step.run("boom", async () => {
-          attempts++;
-          throw new Error("ffmpeg exploded");
-        });
-      },
-      async onFailure({ event, error, step }) {
-        await step.run("tell-user", async () => {
-          failures.push(`${event.data.videoId}: ${error.message}`);
-        });
-      },
-    });
-    const r = runner([fn]);
-    await r.start();
-    await r.jobs.send({ name: "memory/requested", data: memoryRequestedData() });
-    await r.idle();
-    expect(attempts).toBe(3);
-    expect(firstStepRuns).toBe(1);
-    expect(failures).toEqual(["vid_1: ffmpeg exploded"]);
-    const [run] = await db.query<{ status: string; last_error: string }>(
-      "select status, last_error from job_runs",
-    );
-    expect(run).toEqual({ status: "failed", last_error: "ffmpeg exploded" });
-  });
-
-  it("waits for a RetryAfterError's time before the next attempt", async () => {
-    const { db, runner } = await setup();
-    let clock = Date.parse("2026-11-26T08:00:00Z");
-    let attempts = 0;
-    const fn = defineFunction({
-      id: "rate-limited",
-      trigger: "memory/requested",
-      retries: 3,
-      async handler({ step }) {
-        return step.run("write-script", async () => {
-          attempts++;
-          if (attempts === 1) throw new RetryAfterError("OpenAI rate limit", 120_000);
-          return "script";
-        });
-      },
-    });
-    const r = runner([fn], { now: () => clock });
-    await r.start();
-    await r.jobs.send({ name: "memory/requested", data: memoryRequestedData() });
-    await r.idle().catch(() => {});
-    await new Promise((resolve) => setTimeout(resolve, 60)); // several polls at the same clock
-    expect(attempts).toBe(1);
-    const [queued] = await db.query<{ status: string; run_after: Date }>(
-      "select status, run_after from job_runs",
-    );
-    expect(queued?.status).toBe("queued");
-    expect(new Date(queued?.run_after ?? 0).toISOString()).toBe("2026-11-26T08:02:00.000Z");
-
-    clock += 120_000;
-    await r.idle();
-    expect(attempts).toBe(2);
-    expect(await runStatuses(db)).toEqual([{ status: "completed", function_id: "rate-limited" }]);
-  });
-
-  it("runs one render per account at a time while other accounts go ahead", async () => {
-    const { runner } = await setup();
-    const log: string[] = [];
-    const gates = new Map([
-      ["vid_a1", gate()],
-      ["vid_a2", gate()],
-      ["vid_b1", gate()],
-    ]);
-    const started = new Map([...gates.keys()].map((k) => [k, gate()]));
-    const fn = defineFunction({
-      id: "render-like",
-      trigger: "memory/requested",
-      retries: 0,
-      concurrency: { key: "accountId", limit: 1 },
-      async handler({ event, step }) {
-        await step.run("render", async () => {
-          const id = event.data.videoId;
-          log.push(`start ${id}`);
-          started.get(id)?.open();
-          await gates.get(id)?.promise;
-          log.push(`end ${id}`);
-        });
-      },
-    });
-    const r = runner([fn]);
-    await r.start();
-    await r.jobs.send([
-      { name: "memory/requested", data: memoryRequestedData({ accountId: "acc_a", videoId: "vid_a1" }) },
-      { name: "memory/requested", data: memoryRequestedData({ accountId: "acc_a", videoId: "vid_a2" }) },
-      { name: "memory/requested", data: memoryRequestedData({ accountId: "acc_b", videoId: "vid_b1" }) },
-    ]);
-    await started.get("vid_a1")?.promise;
-    await started.get("vid_b1")?.promise;
-    expect(log).toEqual(expect.arrayContaining(["start vid_a1", "start vid_b1"]));
-    expect(log).not.toContain("start vid_a2");
-    gates.get("vid_b1")?.open();
-    gates.get("vid_a1")?.open();
-    await started.get("vid_a2")?.promise;
-    expect(log.indexOf("start vid_a2")).toBeGreaterThan(log.indexOf("end vid_a1"));
-    gates.get("vid_a2")?.open();
-    await r.idle();
-    expect(log.filter((l) => l.startsWith("end"))).toHaveLength(3);
-  });
-
-  it("cancels a running memory on memory/cancelled: later steps never run and onFailure is not called", async () => {
-    const { db, runner } = await setup();
-    const ran: string[] = [];
-    const inRender = gate();
-    let failed = false;
-    const fn = defineFunction({
-      id: "cancellable",
-      trigger: "memory/requested",
-      retries: 2,
-      cancelOn: { event: "memory/cancelled", match: "videoId" },
-      async handler({ step, signal }) {
-        await step.run("render", async () => {
-          ran.push("render");
-          inRender.open();
-          await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
-        });
-        await step.run("deliver", async () => {
-          ran.push("deliver");
-        });
-      },
-      async onFailure() {
-        failed = true;
-      },
-    });
-    const r = runner([fn]);
-    await r.start();
-    await r.jobs.send({ name: "memory/requested", data: memoryRequestedData({ videoId: "vid_x" }) });
-    await r.jobs.send({ name: "memory/requested", data: memoryRequestedData({ videoId: "vid_y" }) });
-    await inRender.promise;
-    await r.jobs.send({ name: "memory/cancelled", data: { videoId: "vid_x" } });
-    await r.jobs.send({ name: "memory/cancelled", data: { videoId: "vid_y" } });
-    await r.idle();
-    expect(ran).toEqual(["render"]);
-    expect(failed).toBe(false);
-    expect((await runStatuses(db)).map((s) => s.status)).toEqual(["cancelled", "cancelled"]);
+    };
   });
 });
