@@ -54,6 +54,20 @@ describe("Supabase BlobStore specifics", () => {
     expect(isPhotoMemoryError(missing, "blob.not_found")).toBe(true);
   });
 
+  it("creates the private media bucket on the first upload of a fresh project", async () => {
+    const saved = new Map(storage.objects);
+    storage.bucket = null;
+    storage.objects.clear();
+    try {
+      await blobs.put("c_9/photos/first.jpg", new Uint8Array([7]), "image/jpeg");
+      expect(storage.bucket).toEqual({ public: false });
+      expect(storage.objects.get("c_9/photos/first.jpg")?.body).toEqual(new Uint8Array([7]));
+    } finally {
+      storage.bucket = { public: false };
+      for (const [k, v] of saved) storage.objects.set(k, v);
+    }
+  });
+
   it("refuses a wrong service key instead of pretending to store", async () => {
     const wrong = createSupabaseBlobStore({ url: URL_BASE, serviceRoleKey: "wrong", bucket: "media" });
     const err = await wrong.put("c_9/photos/w.jpg", new Uint8Array([1]), "image/jpeg").catch((e) => e);

@@ -18,6 +18,8 @@ export interface StorageStandIn {
   requests: { method: string; path: string; upsert: string | null }[];
   /** expiresIn of every signing request. */
   signedFor: number[];
+  /** The bucket, once it exists; object routes answer "Bucket not found" until then. */
+  bucket: { public: boolean } | null;
   /** When set, the next request fails with this status. */
   failNext: { status: number } | null;
 }
@@ -38,6 +40,7 @@ export function createStorageStandIn(
     objects: new Map(),
     requests: [],
     signedFor: [],
+    bucket: { public: false },
     failNext: null,
   };
   const signed = new Map<string, { key: string; expiresAt: number }>();
@@ -59,6 +62,9 @@ export function createStorageStandIn(
     }
     if (request.headers.get("authorization") !== `Bearer ${serviceRoleKey}`) {
       return storageError(400, "403", "Unauthorized", "Invalid JWT");
+    }
+    if (!state.bucket && new URL(request.url).pathname.includes(`/${bucket}`)) {
+      return storageError(400, "404", "Bucket not found", "Bucket not found");
     }
     return null;
   }
@@ -96,6 +102,15 @@ export function createStorageStandIn(
     };
 
   state.handlers = [
+    http.post(`${api}/bucket`, async ({ request }) => {
+      const denied = guard(request);
+      if (denied) return denied;
+      const body = (await request.json()) as { id?: string; name?: string; public?: boolean };
+      if (body.id !== bucket) return storageError(400, "400", "InvalidRequest", "Unexpected bucket");
+      if (state.bucket) return storageError(400, "409", "Duplicate", "The resource already exists");
+      state.bucket = { public: body.public === true };
+      return HttpResponse.json({ name: bucket });
+    }),
     http.post(`${api}/object/${bucket}/*`, upload("create")),
     http.put(`${api}/object/${bucket}/*`, upload("update")),
     http.get(`${api}/object/${bucket}/*`, ({ request }) => {

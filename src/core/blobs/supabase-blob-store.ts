@@ -51,9 +51,23 @@ export function createSupabaseBlobStore(options: SupabaseBlobStoreOptions): Blob
       ? new PhotoMemoryError("blob.not_found", `Nothing is stored under ${key}.`, { cause: error })
       : new PhotoMemoryError("blob.failed", `Storage could not ${what} ${key}.`, { cause: error });
 
+  /** A fresh project has no bucket yet: create it (private) on the first upload that needs it. */
+  async function createMissingBucket(): Promise<void> {
+    const { error } = await client.storage.createBucket(bucketName, { public: false });
+    if (error && !/already exists/i.test(error.message)) {
+      throw new PhotoMemoryError("blob.failed", `Storage bucket ${bucketName} could not be created.`, {
+        cause: error,
+      });
+    }
+  }
+
   async function upload(key: string, body: Uint8Array | Blob, contentType: string): Promise<void> {
     assertBlobKey(key);
-    const { error } = await bucket().upload(key, body, { contentType, upsert: true });
+    let { error } = await bucket().upload(key, body, { contentType, upsert: true });
+    if (error && /bucket not found/i.test(error.message)) {
+      await createMissingBucket();
+      ({ error } = await bucket().upload(key, body, { contentType, upsert: true }));
+    }
     if (error) throw fail("store", key, error);
   }
 
