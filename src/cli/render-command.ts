@@ -3,7 +3,7 @@
  * unusable one is named with its reason. The video is written under a hidden partial name next to the target and
  * renamed only when complete, so a failed, interrupted or photo-less run never leaves a file behind.
  */
-import { mkdir, mkdtemp, rename, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, rename, rm, rmdir, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { isPhotoMemoryError } from "../core/errors.ts";
@@ -54,6 +54,7 @@ async function render(options: RenderOptions, ctx: CliContext): Promise<number> 
   const partialVideo = partialPath(options.out);
   const partialPoster = partialPath(options.poster);
   const workDir = await mkdtemp(path.join(os.tmpdir(), "photomemory-"));
+  let createdDir: string | undefined;
 
   try {
     // Fail before the slow part when ffmpeg is missing or lacks what the engine needs.
@@ -89,9 +90,9 @@ async function render(options: RenderOptions, ctx: CliContext): Promise<number> 
       ...(options.musicPath === undefined ? {} : { musicPath: options.musicPath }),
     });
 
-    await mkdir(path.dirname(options.out), { recursive: true });
+    createdDir = await mkdir(path.dirname(options.out), { recursive: true });
     progress.phase(
-      `Rendering ${prepared.photos.length} photos (${options.style}, ${plan.width}×${plan.height})`,
+      `Rendering ${prepared.photos.length} ${prepared.photos.length === 1 ? "photo" : "photos"} (${options.style}, ${plan.width}×${plan.height})`,
     );
     const result = await renderMemory(plan, {
       videoPath: partialVideo,
@@ -123,6 +124,7 @@ async function render(options: RenderOptions, ctx: CliContext): Promise<number> 
   } catch (error) {
     progress.done();
     await Promise.all([rm(partialVideo, { force: true }), rm(partialPoster, { force: true })]);
+    await removeEmptyDirs(path.dirname(options.out), createdDir);
     if (ctx.signal.aborted) {
       ctx.stderr.write("Interrupted; no video was written.\n");
       return EXIT.interrupted;
@@ -166,4 +168,16 @@ function describe(summary: RenderSummary, cwd: string): string {
 function shortPath(file: string, cwd: string): string {
   const relative = path.relative(cwd, file);
   return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
+}
+
+/** Undoes `mkdir -p` of the output folder after a failure: removes `dir` and its parents up to `createdTop`, if empty. */
+async function removeEmptyDirs(dir: string, createdTop: string | undefined): Promise<void> {
+  if (createdTop === undefined) return;
+  for (let current = dir; current.startsWith(createdTop); current = path.dirname(current)) {
+    const removed = await rmdir(current).then(
+      () => true,
+      () => false,
+    );
+    if (!removed || current === createdTop) return;
+  }
 }

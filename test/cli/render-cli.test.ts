@@ -130,6 +130,16 @@ describe("photomemory render", () => {
     expect(left).toEqual([]);
   });
 
+  it("fails with the reason and leaves no file or folder when the video cannot fit --max-bytes", async () => {
+    const result = await photomemory(
+      ["render", "photos", "--max-bytes", "10k", "--out", "tiny/a/memory.mp4", "--json"],
+      dir,
+    );
+    expect(result.code).toBe(1);
+    expect((JSON.parse(result.stdout) as { error: { code: string } }).error.code).toBe("render.too_large");
+    expect(await readdir(path.join(dir, "tiny")).catch(() => "no folder")).toBe("no folder");
+  });
+
   it("leaves no file behind when interrupted with Ctrl-C", async () => {
     const child = spawn(process.execPath, [BIN, "render", "photos", "--out", "interrupted/memory.mp4"], {
       cwd: dir,
