@@ -95,7 +95,13 @@ export async function samplePhoto(seed: number, format: "jpeg" | "png" = "jpeg")
 }
 
 export async function createPipelineHarness(
-  options: { renderer?: MemoryRenderer; scriptWriter?: ScriptWriter; maxUploadBytes?: number; db?: Db } = {},
+  options: {
+    /** A renderer, or "real" for planRender + renderMemory with ffmpeg. Default: the fast fake. */
+    renderer?: MemoryRenderer | "real";
+    scriptWriter?: ScriptWriter;
+    maxUploadBytes?: number;
+    db?: Db;
+  } = {},
 ) {
   const db = options.db ?? (await migratedDb());
   const dir = await mkdtemp(join(tmpdir(), "photomemory-jobs-test-"));
@@ -112,7 +118,7 @@ export async function createPipelineHarness(
       chats: { playground: chat.adapter },
       logger: silentLogger,
       renderSemaphore: createSemaphore(1),
-      renderer: options.renderer ?? fake.renderer,
+      ...(options.renderer === "real" ? {} : { renderer: options.renderer ?? fake.renderer }),
       tmpDir: dir,
     });
   const functions = makeFunctions();
