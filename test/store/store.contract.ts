@@ -139,8 +139,20 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
     it("returns the existing photo for the same content in the same conversation", async () => {
       const c = await newConversation();
       const first = await store.addPhoto(
-        photo(c.id, "beach", { focus: { x: 0.25, y: 0.5 }, originalName: "a.jpg" }),
+        photo(c.id, "beach", {
+          focus: { x: 0.25, y: 0.5 },
+          originalName: "a.jpg",
+          takenAt: new Date("2024-07-14T18:30:05Z"),
+          mimeType: "image/jpeg",
+          bytes: 5_000_000_000,
+        }),
       );
+      expect(first.photo).toMatchObject({
+        takenAt: new Date("2024-07-14T18:30:05Z"),
+        mimeType: "image/jpeg",
+        bytes: 5_000_000_000,
+        width: 1600,
+      });
       const again = await store.addPhoto(photo(c.id, "beach", { originalName: "copy.jpg" }));
       expect(first.duplicate).toBe(false);
       expect(again.duplicate).toBe(true);
