@@ -1,0 +1,64 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { createPgliteDb, createSqlStore } from "../../src/core/store/index.ts";
+
+const CHILD = fileURLToPath(new URL("./fixtures/crash-child.ts", import.meta.url));
+
+function child(mode: "start" | "resume", dir: string) {
+  const proc = spawn(process.execPath, ["--import", "tsx", CHILD, mode, dir], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  proc.stderr.on("data", (chunk) => {
+    stderr += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
+  return { proc, exited, stderr: () => stderr };
+}
+
+async function until(check: () => boolean, what: string, limitMs = 45_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > limitMs) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const lines = async (path: string) =>
+  existsSync(path) ? (await readFile(path, "utf8")).split("\n").filter(Boolean) : [];
+
+describe("a process killed with SIGKILL in the middle of a render", () => {
+  it("resumes on restart from the last completed step and delivers the video exactly once", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "photomemory-sigkill-"));
+    try {
+      const first = child("start", dir);
+      await until(() => existsSync(join(dir, "renders.log")), "the render to start");
+      first.proc.kill("SIGKILL");
+      expect(await first.exited).toBe(null);
+      expect(await lines(join(dir, "deliveries.log"))).toEqual([]);
+
+      const second = child("resume", dir);
+      const code = await second.exited;
+      expect(code, second.stderr()).toBe(0);
+
+      expect(await lines(join(dir, "renders.log"))).toEqual(["start", "resume"]);
+      expect(await lines(join(dir, "script-writes.log"))).toEqual(["write"]); // not re-run after the restart
+      expect(await lines(join(dir, "deliveries.log"))).toEqual(["Killed once"]);
+      const db = await createPgliteDb(join(dir, "db"));
+      try {
+        const video = await createSqlStore(db).getVideo(await readFile(join(dir, "video-id"), "utf8"));
+        expect(video?.status).toBe("completed");
+        expect(video?.deliveredMessageRef).toBeTruthy();
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
