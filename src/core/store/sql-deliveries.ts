@@ -7,8 +7,11 @@ import type { Store } from "./store.ts";
 
 type DeliveryStore = Pick<Store, "recordInboundDelivery" | "markDeliveryDone" | "markDeliveryFailed">;
 
-/** A claim older than this without done/failed is considered abandoned (the process died). */
-const DEFAULT_STALE_AFTER_MS = 10 * 60 * 1000;
+/**
+ * A claim this old without done/failed was abandoned (the process died mid-way). Handlers only record and enqueue,
+ * so a live claim is seconds old; two minutes lets Slack's 5-minute retry (and Telegram's re-sends) take it over.
+ */
+const DEFAULT_STALE_AFTER_MS = 2 * 60 * 1000;
 
 export function createDeliveryStore(db: Db): DeliveryStore {
   return {
