@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { type PlatformConfigs, parsePlatformConfigs } from "./bots/common/platform-bots.ts";
 import { PhotoMemoryError } from "./core/errors.ts";
 
 const emptyToUndefined = (value: unknown) =>
@@ -86,6 +87,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** The validated raw variables, for platform blocks that read their own. */
   raw: Env;
+  /** Slack, Discord and Telegram, each null unless its variables are set (see src/bots/common/platform-bots.ts). */
+  platforms: PlatformConfigs;
 }
 
 /** Parses the environment into a Config; throws `config.invalid` naming every bad variable. */
@@ -153,5 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     raw: e,
+    // ── Platform bots (Slack, Discord, Telegram): each platform folder owns and validates its own variables. ──
+    platforms: parsePlatformConfigs(env),
   };
 }

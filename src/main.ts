@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
+import { createPlatformBots } from "./bots/common/platform-bots.ts";
 import { createPlaygroundBot, createPlaygroundChat } from "./bots/playground/playground-bot.ts";
 import { type Config, loadConfig } from "./config.ts";
 import type { BlobStore } from "./core/blobs/blob-store.ts";
@@ -124,6 +125,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
     logger,
   };
   const bot = createPlaygroundBot(playgroundChat, memory, logger);
+  const platforms = createPlatformBots(config.platforms, memory, { publicUrl: config.publicUrl });
+  Object.assign(chats, platforms.chats, options.chats);
 
   let ready = false;
   const app = createApp({
@@ -133,7 +136,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     },
     isReady: () => ready,
     playground: createPlaygroundRoutes({ bot, blobs }),
-    routers: options.routers ?? [],
+    routers: [...platforms.routers, ...(options.routers ?? [])],
     ...(inngestHandler ? { inngestHandler } : {}),
   });
 
@@ -148,6 +151,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const url = `http://${host}:${address.port}`;
 
   await runner?.start();
+  await platforms.start();
   ready = true;
   log.info(
     { url, jobs: jobs.kind, blobs: blobs.kind, script: scriptWriter.name },
@@ -159,6 +163,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     stopping ??= (async () => {
       ready = false;
       log.info("shutting down");
+      await platforms.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await runner?.stop({ timeoutMs: config.shutdownTimeoutMs });

@@ -34,7 +34,8 @@ export function createFakeDeps(overrides: Partial<BotDeps> = {}): FakeDeps {
         deps.seen.add(key);
         return true;
       },
-      async forgetInboundDelivery(source, id) {
+      async markDeliveryDone() {},
+      async markDeliveryFailed(source, id) {
         deps.seen.delete(`${source}:${id}`);
       },
     },

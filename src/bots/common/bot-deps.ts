@@ -10,8 +10,9 @@ import type { MemoryCommand } from "../../core/memories/parse-command.ts";
 export interface InboundDeliveries {
   /** True the first time `(source, deliveryId)` is seen, false for a duplicate. */
   recordInboundDelivery(source: string, deliveryId: string): Promise<boolean>;
-  /** Forgets a delivery whose processing failed, so the platform's retry is processed. */
-  forgetInboundDelivery?(source: string, deliveryId: string): Promise<void>;
+  markDeliveryDone(source: string, deliveryId: string): Promise<void>;
+  /** The platform's retry of this delivery will be claimed (and processed) again. */
+  markDeliveryFailed(source: string, deliveryId: string, error?: string): Promise<void>;
 }
 
 export interface DroppedPhotos {
@@ -23,6 +24,8 @@ export interface DroppedPhotos {
   deliveryKey: string;
   /** The message carrying the photos, for the light acknowledgement. */
   messageId?: string;
+  /** The bot acknowledges this burst itself (a Telegram album): no per-drop summary line. */
+  quiet?: boolean;
 }
 
 export interface MemoryCommandInput {

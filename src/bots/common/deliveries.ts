@@ -1,6 +1,7 @@
 /**
- * Claim-then-process for platform deliveries: a duplicate is skipped, and a delivery whose processing throws is
- * forgotten again so the platform's retry gets processed (treating every retry as a duplicate loses events).
+ * Claim-then-process for platform deliveries: a duplicate is skipped, a processed one is marked done, and one whose
+ * processing throws is marked failed so the platform's retry gets processed (treating every retry as a duplicate
+ * loses events).
  */
 import type { InboundDeliveries } from "./bot-deps.ts";
 
@@ -14,10 +15,36 @@ export async function processOnce<T>(
 ): Promise<DeliveryOutcome<T>> {
   const first = await deliveries.recordInboundDelivery(source, deliveryId);
   if (!first) return { duplicate: true };
+  let value: T;
   try {
-    return { duplicate: false, value: await work() };
+    value = await work();
   } catch (error) {
-    await deliveries.forgetInboundDelivery?.(source, deliveryId).catch(() => undefined);
+    await deliveries
+      .markDeliveryFailed(source, deliveryId, error instanceof Error ? error.name : "error")
+      .catch(() => undefined);
     throw error;
   }
+  await deliveries.markDeliveryDone(source, deliveryId);
+  return { duplicate: false, value };
+}
+
+/** Claims each id; runs `work` with the fresh ones; marks them done, or failed when `work` throws. */
+export async function processEachOnce<T>(
+  deliveries: InboundDeliveries,
+  source: string,
+  ids: string[],
+  work: (fresh: string[]) => Promise<T>,
+): Promise<{ fresh: string[]; value?: T }> {
+  const fresh: string[] = [];
+  for (const id of ids) if (await deliveries.recordInboundDelivery(source, id)) fresh.push(id);
+  if (fresh.length === 0) return { fresh };
+  let value: T;
+  try {
+    value = await work(fresh);
+  } catch (error) {
+    for (const id of fresh) await deliveries.markDeliveryFailed(source, id).catch(() => undefined);
+    throw error;
+  }
+  for (const id of fresh) await deliveries.markDeliveryDone(source, id);
+  return { fresh, value };
 }

@@ -6,6 +6,7 @@
 import { type REST, Routes } from "discord.js";
 import type { ChatTarget, FileRef } from "../../core/chat/chat-adapter.ts";
 import type { BotDeps } from "../common/bot-deps.ts";
+import { processEachOnce } from "../common/deliveries.ts";
 
 export interface DiscordAttachment {
   id: string;
@@ -30,33 +31,36 @@ export async function collectAttachments(
   attachments: DiscordAttachment[],
   meta: { userId?: string; deliveryKey: string; messageId?: string },
 ): Promise<number> {
-  const fresh: DiscordAttachment[] = [];
-  for (const a of attachments.filter(isImage)) {
-    if (a.url && (await deps.deliveries.recordInboundDelivery("discord-attachment", a.id))) fresh.push(a);
-  }
-  if (fresh.length === 0) return 0;
-  const files: FileRef[] = fresh.map((a) => ({
-    platform: "discord",
-    fileId: a.id,
-    ...(target.workspaceId ? { workspaceId: target.workspaceId } : {}),
-    ...(a.url ? { url: a.url } : {}),
-    ...(a.filename ? { name: a.filename } : {}),
-    ...(a.content_type ? { mimeType: a.content_type } : {}),
-    ...(typeof a.size === "number" ? { size: a.size } : {}),
-  }));
-  try {
-    await deps.dropPhotos({
-      target,
-      files,
-      deliveryKey: meta.deliveryKey,
-      ...(meta.userId ? { userId: meta.userId } : {}),
-      ...(meta.messageId ? { messageId: meta.messageId } : {}),
-    });
-  } catch (error) {
-    for (const a of fresh)
-      await deps.deliveries.forgetInboundDelivery?.("discord-attachment", a.id).catch(() => undefined);
-    throw error;
-  }
+  const byId = new Map(attachments.filter((a) => isImage(a) && a.url).map((a) => [a.id, a]));
+  const { fresh } = await processEachOnce(
+    deps.deliveries,
+    "discord-attachment",
+    [...byId.keys()],
+    async (ids) => {
+      const files: FileRef[] = ids.flatMap((id) => {
+        const a = byId.get(id);
+        if (!a) return [];
+        return [
+          {
+            platform: "discord" as const,
+            fileId: a.id,
+            ...(target.workspaceId ? { workspaceId: target.workspaceId } : {}),
+            ...(a.url ? { url: a.url } : {}),
+            ...(a.filename ? { name: a.filename } : {}),
+            ...(a.content_type ? { mimeType: a.content_type } : {}),
+            ...(typeof a.size === "number" ? { size: a.size } : {}),
+          },
+        ];
+      });
+      await deps.dropPhotos({
+        target,
+        files,
+        deliveryKey: meta.deliveryKey,
+        ...(meta.userId ? { userId: meta.userId } : {}),
+        ...(meta.messageId ? { messageId: meta.messageId } : {}),
+      });
+    },
+  );
   return fresh.length;
 }
 

@@ -139,7 +139,9 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
           statusMessage,
           deliveryKey: `discord:${interaction.id}`,
         });
+        await deps.deliveries.markDeliveryDone("discord", interaction.id);
       } catch (error) {
+        await deps.deliveries.markDeliveryFailed("discord", interaction.id).catch(() => undefined);
         log.warn({ err: error, channel: channelId }, "discord interaction failed");
         await adapter.editMessage?.(statusMessage, { text: friendlyError(error) }).catch(() => undefined);
       }

@@ -7,7 +7,7 @@ import type { App } from "@slack/bolt";
 import type { ChatTarget, FileRef, MessageRef } from "../../core/chat/chat-adapter.ts";
 import { parseMemoryCommand } from "../../core/memories/parse-command.ts";
 import type { BotDeps } from "../common/bot-deps.ts";
-import { processOnce } from "../common/deliveries.ts";
+import { processEachOnce, processOnce } from "../common/deliveries.ts";
 import { friendlyError } from "../common/friendly-error.ts";
 import { ACTION_PREFIX } from "./blocks.ts";
 import type { SlackAdapter } from "./slack-adapter.ts";
@@ -42,24 +42,23 @@ export function registerSlackListeners(app: App, deps: BotDeps, adapter: SlackAd
     key: string,
     ts?: string,
   ) {
-    const fresh: SlackFile[] = [];
-    for (const file of files) {
-      if (
-        await deps.deliveries.recordInboundDelivery("slack-file", `${target.workspaceId ?? ""}:${file.id}`)
-      ) {
-        fresh.push(file);
-      }
-    }
-    if (fresh.length === 0) return;
-    const refs: FileRef[] = fresh.map((f) => ({
-      platform: "slack",
-      fileId: f.id,
-      ...(target.workspaceId ? { workspaceId: target.workspaceId } : {}),
-      ...(f.name ? { name: f.name } : {}),
-      ...(f.mimetype ? { mimeType: f.mimetype } : {}),
-      ...(typeof f.size === "number" ? { size: f.size } : {}),
-    }));
-    try {
+    // One upload arrives as both message/file_share and file_shared: claim each file id once.
+    const byKey = new Map(files.map((f) => [`${target.workspaceId ?? ""}:${f.id}`, f]));
+    const { fresh } = await processEachOnce(deps.deliveries, "slack-file", [...byKey.keys()], async (ids) => {
+      const refs: FileRef[] = ids.flatMap((id) => {
+        const f = byKey.get(id);
+        if (!f) return [];
+        return [
+          {
+            platform: "slack" as const,
+            fileId: f.id,
+            ...(target.workspaceId ? { workspaceId: target.workspaceId } : {}),
+            ...(f.name ? { name: f.name } : {}),
+            ...(f.mimetype ? { mimeType: f.mimetype } : {}),
+            ...(typeof f.size === "number" ? { size: f.size } : {}),
+          },
+        ];
+      });
       await deps.dropPhotos({
         target,
         files: refs,
@@ -67,15 +66,9 @@ export function registerSlackListeners(app: App, deps: BotDeps, adapter: SlackAd
         ...(userId ? { userId } : {}),
         ...(ts ? { messageId: ts } : {}),
       });
-    } catch (error) {
-      for (const f of fresh) {
-        await deps.deliveries
-          .forgetInboundDelivery?.("slack-file", `${target.workspaceId ?? ""}:${f.id}`)
-          .catch(() => undefined);
-      }
-      throw error;
-    }
-    log.info({ channel: target.channelId, thread: target.threadId, count: refs.length }, "photos dropped");
+    });
+    if (fresh.length === 0) return;
+    log.info({ channel: target.channelId, thread: target.threadId, count: fresh.length }, "photos dropped");
     if (ts) await adapter.addReaction?.(target, ts, PHOTO_ACK_EMOJI);
   }
 

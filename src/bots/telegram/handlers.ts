@@ -91,6 +91,8 @@ export function registerTelegramHandlers(
       userId: String(ctx.from?.id ?? ""),
       deliveryKey: `tg:${ctx.update.update_id}`,
       messageId: String(message.message_id),
+      // Album items come one update each: the album gets one line from us instead of one per item.
+      ...(message.media_group_id ? { quiet: true } : {}),
     });
     log.info({ chat: target.channelId, album: Boolean(message.media_group_id) }, "photo dropped");
     if (message.media_group_id) {
