@@ -33,6 +33,8 @@ export async function runRenderCommand(argv: readonly string[], ctx: CliContext)
   let options: RenderOptions;
   try {
     options = parseRenderOptions(argv, ctx.cwd);
+    if ((await stat(options.out).catch(() => null))?.isDirectory())
+      throw new UsageError(`--out ${options.out} is a folder; give the video's file name, e.g. memory.mp4`);
     if (options.musicPath && !(await stat(options.musicPath).catch(() => null))?.isFile())
       throw new UsageError(`--music ${options.musicPath} is not a file`);
   } catch (error) {

@@ -60,9 +60,9 @@ export function parseRenderOptions(argv: readonly string[], cwd: string): Render
   if (parsed.positionals.length === 0) throw new UsageError("render needs at least one photo file or folder");
 
   const out = path.resolve(cwd, options.out);
+  if (path.extname(out).toLowerCase() !== ".mp4")
+    throw new UsageError("--out is the video file and must end in .mp4 (the poster goes next to it as .jpg)");
   const poster = `${out.slice(0, out.length - path.extname(out).length)}.jpg`;
-  if (poster === out)
-    throw new UsageError("--out is the video file; give it an .mp4 name (the poster goes next to it)");
 
   return {
     inputs: parsed.positionals,
