@@ -137,6 +137,33 @@ describePostgres("Postgres under concurrency", () => {
     expect(wins.filter(Boolean)).toHaveLength(1);
   });
 
+  it("makes one memory when two people ask for one from the same photos at once", async () => {
+    const conversation = await a.upsertConversation({
+      platform: "slack",
+      workspaceId: "T1",
+      channelId: randomUUID(),
+    });
+    const sha256 = createHash("sha256").update(randomUUID()).digest("hex");
+    await a.addPhoto({ conversationId: conversation.id, blobKey: "k/p/y.jpg", sha256, width: 1, height: 1 });
+    const photoIds = (await a.listPhotosSinceLastMemory(conversation.id)).map((p) => p.id);
+    const request = {
+      conversationId: conversation.id,
+      style: "classic" as const,
+      photoIds,
+      locale: "en",
+      platform: "slack" as const,
+      requireInCollection: true,
+    };
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => either(i).createProjectWithVideo(request)),
+    );
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+    const reasons = outcomes.flatMap((o) =>
+      o.status === "rejected" ? [(o.reason as { code?: string }).code] : [],
+    );
+    expect(reasons).toEqual(Array(5).fill("store.conflict"));
+  });
+
   it("counts every parallel usage increment and keeps the newest subscription event", async () => {
     const account = await a.upsertAccount({ platform: "telegram", userId: `U${randomUUID()}` });
     await Promise.all(

@@ -225,6 +225,25 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       expect(await store.listPhotosSinceLastMemory(c.id)).toHaveLength(1);
     });
 
+    it("remakes an earlier memory from its photos, but a collection request cannot reuse taken photos", async () => {
+      const c = await newConversation();
+      const photoIds = (await addPhotos(c.id, ["m1", "m2"])).map((p) => p.id);
+      const base = {
+        conversationId: c.id,
+        style: "vintage" as const,
+        photoIds,
+        locale: "en",
+        platform: "slack" as const,
+      };
+      await store.createProjectWithVideo({ ...base, requireInCollection: true });
+      await expectCode(
+        store.createProjectWithVideo({ ...base, requireInCollection: true }),
+        "store.conflict",
+      );
+      const remake = await store.createProjectWithVideo(base);
+      expect(remake.project.photoIds).toEqual(photoIds);
+    });
+
     it("guards status transitions and moves the project along", async () => {
       const c = await newConversation();
       const photos = await addPhotos(c.id, ["t1"]);

@@ -36,13 +36,21 @@ export function createMemoryStore(db: Db): MemoryStore {
             [input.conversationId],
           );
           if (!conversation) throw new PhotoMemoryError("store.not_found", "The conversation was not found.");
-          const [photos] = await tx.query<{ n: number; newest: unknown }>(
-            `select count(*)::int as n, coalesce(max(seq), 0) as newest from public.photos
+          const [photos] = await tx.query<{ n: number; taken: number; newest: unknown }>(
+            `select count(*)::int as n, count(*) filter (where seq <= $3::bigint)::int as taken,
+                    coalesce(max(seq), 0) as newest
+             from public.photos
              where conversation_id = $1 and id = any(string_to_array($2, ',')::uuid[]) and deleted_at is null`,
-            [input.conversationId, textList(input.photoIds)],
+            [input.conversationId, textList(input.photoIds), conversation.collection_start_seq],
           );
           if (Number(photos?.n ?? 0) !== new Set(input.photoIds).size) {
             throw new PhotoMemoryError("store.not_found", "Some photos of this memory are no longer there.");
+          }
+          if (input.requireInCollection && Number(photos?.taken ?? 0) > 0) {
+            throw new PhotoMemoryError(
+              "store.conflict",
+              "These photos were just used by another memory; drop new photos for the next one.",
+            );
           }
           const before = conversation.collection_start_seq;
           const [after] = await tx.query<{ seq: unknown }>(

@@ -77,6 +77,11 @@ export interface ProjectInput {
   resolution?: Resolution;
   platform: Platform;
   statusMessageRef?: MessageRefJson | null;
+  /**
+   * For `/memory` from the current collection: refuse (`store.conflict`) when another memory took any of these
+   * photos since they were listed (two requests at once). Leave unset to remake an earlier memory from its photos.
+   */
+  requireInCollection?: boolean;
 }
 
 /** Fields a status transition may set at the same time. */
