@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseExifDateTime } from "../../src/core/photos/exif-date.ts";
+import { parseExifDateTime, readExifDate } from "../../src/core/photos/exif-date.ts";
 import { sniffPhoto } from "../../src/core/photos/index.ts";
 
 const bytes = (...parts: (string | number[])[]): Uint8Array =>
@@ -52,5 +52,42 @@ describe("parseExifDateTime", () => {
     expect(parseExifDateTime("    :  :     :  :  ")).toBeNull();
     expect(parseExifDateTime("2025:02:30 10:00:00")).toBeNull();
     expect(parseExifDateTime(null)).toBeNull();
+  });
+});
+
+/** A minimal big-endian ("MM", as iPhones write it) EXIF block: IFD0 → Exif IFD → DateTimeOriginal. */
+function bigEndianExif(dateTime: string): Buffer {
+  const tiff = Buffer.alloc(64 + dateTime.length + 1);
+  tiff.write("MM", 0, "latin1");
+  tiff.writeUInt16BE(42, 2);
+  tiff.writeUInt32BE(8, 4); // IFD0 at 8
+  tiff.writeUInt16BE(1, 8); // one entry
+  tiff.writeUInt16BE(0x8769, 10); // Exif IFD pointer, LONG, count 1, value 26
+  tiff.writeUInt16BE(4, 12);
+  tiff.writeUInt32BE(1, 14);
+  tiff.writeUInt32BE(26, 18);
+  tiff.writeUInt32BE(0, 22); // no next IFD
+  tiff.writeUInt16BE(1, 26); // Exif IFD: one entry
+  tiff.writeUInt16BE(0x9003, 28); // DateTimeOriginal, ASCII, count 20, at 44
+  tiff.writeUInt16BE(2, 30);
+  tiff.writeUInt32BE(dateTime.length + 1, 32);
+  tiff.writeUInt32BE(44, 36);
+  tiff.writeUInt32BE(0, 40);
+  tiff.write(dateTime, 44, "latin1");
+  return Buffer.concat([Buffer.from("Exif\0\0", "latin1"), tiff]);
+}
+
+describe("readExifDate", () => {
+  it("reads big-endian EXIF as iPhones write it", () => {
+    expect(readExifDate(bigEndianExif("2025:07:14 10:11:12"))?.toISOString()).toBe(
+      "2025-07-14T10:11:12.000Z",
+    );
+  });
+
+  it("returns null for missing, cut or nonsense EXIF instead of throwing", () => {
+    const good = bigEndianExif("2025:07:14 10:11:12");
+    expect(readExifDate(undefined)).toBeNull();
+    expect(readExifDate(good.subarray(0, 40))).toBeNull();
+    expect(readExifDate(Buffer.from("Exif\0\0garbage-garbage-garbage", "latin1"))).toBeNull();
   });
 });
