@@ -6,6 +6,8 @@ import { createLogger } from "../../src/core/log.ts";
 export interface FakeDeps extends BotDeps {
   dropped: DroppedPhotos[];
   commands: MemoryCommandInput[];
+  /** Names of photos ingested right away (receivePhotosNow). */
+  receivedNow: string[];
   seen: Set<string>;
   logs: () => string;
   /** Makes the next dropPhotos calls fail (the database is down). */
@@ -24,6 +26,7 @@ export function createFakeDeps(overrides: Partial<BotDeps> = {}): FakeDeps {
     logger: createLogger({ level: "debug", destination }),
     dropped: [],
     commands: [],
+    receivedNow: [],
     seen: new Set(),
     failDrops: 0,
     logs: () => lines.join(""),
@@ -45,6 +48,10 @@ export function createFakeDeps(overrides: Partial<BotDeps> = {}): FakeDeps {
         throw new Error("database unavailable");
       }
       deps.dropped.push(input);
+    },
+    async receivePhotosNow(input) {
+      deps.receivedNow.push(...input.photos.map((p) => p.name));
+      return { added: input.photos.length, skipped: [] };
     },
     async runMemoryCommand(input) {
       deps.commands.push(input);

@@ -20,6 +20,8 @@ export interface DiscordStandIn {
   find(method: string, pathPattern: RegExp): DiscordCall[];
   channelMessages: Map<string, unknown[]>;
   rejectUploadsOver?: number;
+  /** The bytes served for every CDN image (a tiny JPEG unless a test sets a real photo). */
+  image: Buffer;
   close(): Promise<void>;
 }
 
@@ -27,7 +29,7 @@ export async function startDiscordStandIn(): Promise<DiscordStandIn> {
   const calls: DiscordCall[] = [];
   const channelMessages = new Map<string, unknown[]>();
   let seq = 1_200_000_000_000_000_000n;
-  const standIn = {} as DiscordStandIn;
+  const standIn = { image: TINY_JPEG } as DiscordStandIn;
   const server = await startLocalServer((req, res) => {
     const url = new URL(req.path, "http://x");
     if (url.pathname.startsWith("/attachments/")) {
@@ -40,7 +42,7 @@ export async function startDiscordStandIn(): Promise<DiscordStandIn> {
         return void res.end("This content is no longer available.");
       }
       res.writeHead(200, { "content-type": "image/jpeg" });
-      return void res.end(TINY_JPEG);
+      return void res.end(standIn.image);
     }
     const path = decodeURIComponent(url.pathname.replace(/^\/api\/v10/, ""));
     const type = String(req.headers["content-type"] ?? "");

@@ -17,6 +17,8 @@ export interface SlackStandIn {
   uploads: { fileId: string; bytes: number }[];
   callsTo(method: string): SlackCall[];
   /** Files known to files.info; `html: true` makes the download answer a sign-in page with 200. */
+  /** The bytes served for every image file (a tiny JPEG unless a test sets real photos). */
+  image: Buffer;
   files: Map<
     string,
     {
@@ -24,6 +26,7 @@ export interface SlackStandIn {
       mimetype: string;
       size: number;
       html?: boolean;
+      bytes?: Buffer;
       channel?: string;
       threadTs?: string;
       ts?: string;
@@ -43,6 +46,7 @@ export async function startSlackStandIn(options: {
   let ts = 1_700_000_000;
   let uploadSeq = 0;
   let base = "";
+  const standIn = { image: TINY_JPEG } as SlackStandIn;
   const server = await startLocalServer((req, res) => {
     if (req.path.startsWith("/files-pri/")) {
       const id = req.path.split("/")[2]?.split("-")[1] ?? "";
@@ -52,7 +56,7 @@ export async function startSlackStandIn(options: {
         return void res.end(SIGN_IN_PAGE);
       }
       res.writeHead(200, { "content-type": file?.mimetype ?? "image/jpeg" });
-      return void res.end(TINY_JPEG);
+      return void res.end(file?.bytes ?? standIn.image);
     }
     if (req.path.startsWith("/upload/")) {
       uploads.push({ fileId: req.path.slice("/upload/".length), bytes: req.body.byteLength });
@@ -133,13 +137,13 @@ export async function startSlackStandIn(options: {
     }
   });
   base = server.url;
-  return {
+  return Object.assign(standIn, {
     server,
     apiUrl: `${server.url}/api/`,
     calls,
     uploads,
     files,
-    callsTo: (method) => calls.filter((c) => c.method === method),
+    callsTo: (method: string) => calls.filter((c) => c.method === method),
     close: () => server.close(),
-  };
+  });
 }

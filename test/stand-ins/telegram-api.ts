@@ -16,7 +16,7 @@ export interface TelegramStandIn {
   apiRoot: string;
   calls: TelegramCall[];
   callsTo(method: string): TelegramCall[];
-  files: Map<string, { path: string; size: number; html?: boolean }>;
+  files: Map<string, { path: string; size: number; html?: boolean; bytes?: Buffer }>;
   /** Makes sendVideo answer 413 like Telegram does for a file over its limit. */
   rejectVideosOver?: number;
   close(): Promise<void>;
@@ -33,7 +33,7 @@ export async function startTelegramStandIn(token: string): Promise<TelegramStand
       const file = [...files.values()].find((f) => f.path === req.path.slice(filePrefix.length));
       if (!file) return sendJson(res, { ok: false, error_code: 404, description: "Not Found" }, 404);
       res.writeHead(200, { "content-type": file.html ? "text/html" : "application/octet-stream" });
-      return void res.end(file.html ? SIGN_IN_PAGE : TINY_JPEG);
+      return void res.end(file.html ? SIGN_IN_PAGE : (file.bytes ?? TINY_JPEG));
     }
     const prefix = `/bot${token}/`;
     if (!req.path.startsWith(prefix))

@@ -39,11 +39,22 @@ export interface MemoryCommandInput {
   deliveryKey: string;
 }
 
+export interface PhotosNow {
+  target: ChatTarget;
+  userId?: string;
+  photos: { name: string; bytes: Uint8Array }[];
+}
+
 export interface BotDeps {
   logger: Logger;
   deliveries: InboundDeliveries;
   /** Records the dropped photos (conversation, rows) and hands their download to jobs. */
   dropPhotos(input: DroppedPhotos): Promise<void>;
+  /**
+   * Ingests photo bytes right away (no job): for photos gathered by the very command that is about to use them,
+   * such as a Discord `/memory` with attachments. Returns how many were added.
+   */
+  receivePhotosNow(input: PhotosNow): Promise<{ added: number; skipped: string[] }>;
   /** Runs a `/memory` command: posts replies and the status message through the adapter, sends jobs. */
   runMemoryCommand(input: MemoryCommandInput): Promise<void>;
 }

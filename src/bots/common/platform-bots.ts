@@ -5,7 +5,7 @@
  */
 import type { ChatAdapter } from "../../core/chat/chat-adapter.ts";
 import type { Platform } from "../../core/domain.ts";
-import { dropPhotos, type MemoryDeps, runMemoryCommand } from "../../core/memories/index.ts";
+import { dropPhotos, type MemoryDeps, receivePhotos, runMemoryCommand } from "../../core/memories/index.ts";
 import type { Store } from "../../core/store/store.ts";
 import { type DiscordConfig, parseDiscordConfig } from "../discord/config.ts";
 import { createDiscordBot } from "../discord/discord-bot.ts";
@@ -44,6 +44,15 @@ export function botDepsFrom(memory: MemoryDeps): BotDeps {
         ...(input.userId ? { userId: input.userId } : {}),
         ...(input.quiet ? { quiet: true } : {}),
       });
+    },
+    async receivePhotosNow(input) {
+      const summary = await receivePhotos(memory, {
+        target: input.target,
+        user: { id: input.userId ?? `${input.target.platform}:unknown` },
+        photos: input.photos,
+        postSummary: false,
+      });
+      return { added: summary.added.length, skipped: summary.skipped.map((s) => s.reason) };
     },
     async runMemoryCommand(input) {
       await runMemoryCommand(memory, {

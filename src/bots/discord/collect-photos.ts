@@ -30,6 +30,8 @@ export async function collectAttachments(
   target: ChatTarget,
   attachments: DiscordAttachment[],
   meta: { userId?: string; deliveryKey: string; messageId?: string },
+  /** Ingest at once instead of through the job (the photos are about to be used by the same command). */
+  ingestNow?: (files: FileRef[]) => Promise<void>,
 ): Promise<number> {
   const byId = new Map(attachments.filter((a) => isImage(a) && a.url).map((a) => [a.id, a]));
   const { fresh } = await processEachOnce(
@@ -52,6 +54,7 @@ export async function collectAttachments(
           },
         ];
       });
+      if (ingestNow) return ingestNow(files);
       await deps.dropPhotos({
         target,
         files,
@@ -70,6 +73,7 @@ export async function collectRecentMessages(
   rest: REST,
   target: ChatTarget,
   deliveryKey: string,
+  ingestNow?: (files: FileRef[]) => Promise<void>,
   limit = 50,
 ): Promise<number> {
   const messages = (await rest.get(Routes.channelMessages(target.channelId), {
@@ -79,11 +83,13 @@ export async function collectRecentMessages(
   // Oldest first, so arrival order follows the conversation.
   for (const message of [...messages].reverse()) {
     if (message.author.bot) continue;
-    count += await collectAttachments(deps, target, message.attachments, {
-      userId: message.author.id,
-      deliveryKey: `${deliveryKey}:${message.id}`,
-      messageId: message.id,
-    });
+    count += await collectAttachments(
+      deps,
+      target,
+      message.attachments,
+      { userId: message.author.id, deliveryKey: `${deliveryKey}:${message.id}`, messageId: message.id },
+      ingestNow,
+    );
   }
   return count;
 }

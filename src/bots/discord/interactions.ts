@@ -6,7 +6,7 @@
 import type { KeyObject } from "node:crypto";
 import { InteractionResponseType, InteractionType, type REST } from "discord.js";
 import type { Context } from "hono";
-import type { ChatTarget } from "../../core/chat/chat-adapter.ts";
+import type { ChatTarget, FileRef } from "../../core/chat/chat-adapter.ts";
 import type { MemoryCommand } from "../../core/memories/parse-command.ts";
 import { parseMemoryCommand } from "../../core/memories/parse-command.ts";
 import type { BotDeps } from "../common/bot-deps.ts";
@@ -16,6 +16,9 @@ import { BUTTON_PREFIX } from "./components.ts";
 import type { DiscordAdapter } from "./discord-adapter.ts";
 import { type CommandOption, PHOTO_OPTIONS, toMemoryCommand } from "./memory-command.ts";
 import { isValidDiscordSignature } from "./verify.ts";
+
+/** Photos larger than this are not taken from Discord (phone photos are a few MB). */
+const MAX_PHOTO_BYTES = 25 * 1024 * 1024;
 
 interface Interaction {
   id: string;
@@ -119,14 +122,25 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
             .map((o) => resolved[String(o.value)])
             .filter((a): a is DiscordAttachment => Boolean(a));
           const key = `discord:${interaction.id}`;
-          if (attached.length > 0) {
-            await collectAttachments(deps, target, attached, {
-              deliveryKey: key,
-              ...(user ? { userId: user.id } : {}),
-            });
+          // Photos gathered by this command are ingested before it runs, so the memory includes them.
+          const ingestNow = async (files: FileRef[]) => {
+            const photos: { name: string; bytes: Uint8Array }[] = [];
+            for (const file of files) {
+              try {
+                const bytes = await adapter.downloadFile(file, { maxBytes: MAX_PHOTO_BYTES });
+                photos.push({ name: file.name ?? `${file.fileId}.jpg`, bytes });
+              } catch (error) {
+                log.warn({ err: error, attachment: file.fileId }, "discord photo skipped");
+              }
+            }
+            if (photos.length === 0) return;
+            await deps.receivePhotosNow({ target, photos, ...(user ? { userId: user.id } : {}) });
+          };
+          const meta = { deliveryKey: key, ...(user ? { userId: user.id } : {}) };
+          if (attached.length > 0) await collectAttachments(deps, target, attached, meta, ingestNow);
+          if (!options.gateway && command.kind === "request") {
+            await collectRecentMessages(deps, rest, target, key, ingestNow);
           }
-          if (!options.gateway && command.kind === "request")
-            await collectRecentMessages(deps, rest, target, key);
         } else {
           command = parseMemoryCommand((interaction.data?.custom_id ?? "").slice(BUTTON_PREFIX.length));
         }
