@@ -1,17 +1,19 @@
 /**
- * Builds the ffmpeg arguments of one segment: each slide piece is one prepared still (decoded once and looped),
- * moved by zoompan on a 2× oversampled input (so its whole-pixel rounding is half an output pixel: smooth), titled
- * with drawtext (text from files: no escaping hazards), and chained with xfade. Pure.
+ * Builds the ffmpeg arguments of one segment. Each slide piece is one normalised photo, decoded once, cropped to the
+ * frame-aspect cover rect, scaled, graded (and for cards blurred and dimmed) ONCE, then looped; zoompan moves over an
+ * oversampled copy (its whole-pixel rounding becomes a fraction of an output pixel: smooth motion); drawtext reads
+ * its text from files (no escaping hazards); xfade chains the pieces. Pure.
  */
 import { type VideoRate, x264Args } from "./encoder.ts";
 import { filterValue, num } from "./filter-escape.ts";
+import { gradeFilters } from "./grade.ts";
 import type { Segment, SegmentSlide } from "./segments.ts";
 import type { PlannedSlide, PlannedText, Rect, RenderPlan } from "./types.ts";
 
-/** The prepared still of a moving photo is this many times the frame size. */
-export const OVERSAMPLE = 2;
+/** The still a moving photo is animated from is this many times the frame size. */
+export const OVERSAMPLE = 1.5;
 
-/** Whole-pixel crop of the cover rect, the region sharp extracts for a slide. */
+/** Whole-pixel crop of the cover rect (the part of the photo a slide can ever show). */
 export function extractRect(slide: PlannedSlide): Rect {
   const x = Math.max(0, Math.floor(slide.motion.cover.x));
   const y = Math.max(0, Math.floor(slide.motion.cover.y));
@@ -25,15 +27,14 @@ export function isMoving(slide: PlannedSlide): boolean {
   return from.x !== to.x || from.y !== to.y || from.w !== to.w || from.h !== to.h;
 }
 
-/** Size of the prepared still sharp writes for a slide. */
-export function preparedSize(plan: RenderPlan, slide: PlannedSlide): { width: number; height: number } {
+/** Size of the still a slide is animated from (even numbers, for 4:2:0). */
+export function workingSize(plan: RenderPlan, slide: PlannedSlide): { width: number; height: number } {
   const factor = isMoving(slide) ? OVERSAMPLE : 1;
-  return { width: plan.width * factor, height: plan.height * factor };
+  const even = (v: number) => Math.round(v / 2) * 2;
+  return { width: even(plan.width * factor), height: even(plan.height * factor) };
 }
 
 export interface SegmentFiles {
-  /** Prepared still per slide index. */
-  image: (slideIndex: number) => string;
   /** Text file per slide index and line index. */
   textFile: (slideIndex: number, lineIndex: number) => string;
   output: string;
@@ -49,7 +50,7 @@ export function segmentArgs(
     "-framerate",
     String(plan.fps),
     "-i",
-    files.image(piece.slideIndex),
+    (plan.slides[piece.slideIndex] as PlannedSlide).sourcePath,
   ]);
   return [
     ...inputs,
@@ -102,7 +103,7 @@ function pieceFilters(
 ): string[] {
   const slide = plan.slides[piece.slideIndex] as PlannedSlide;
   const filters = [
-    "format=yuv420p",
+    ...stillFilters(plan, slide),
     "loop=loop=-1:size=1:start=0",
     `trim=end_frame=${piece.frames}`,
     `setpts=N/(${plan.fps}*TB)`,
@@ -122,6 +123,18 @@ function pieceFilters(
   return filters;
 }
 
+/** Runs once per piece, before the loop: crop, scale, grade, blur and dim (cards), convert to yuv420p. */
+export function stillFilters(plan: RenderPlan, slide: PlannedSlide): string[] {
+  const e = extractRect(slide);
+  const size = workingSize(plan, slide);
+  const filters = [`crop=${e.w}:${e.h}:${e.x}:${e.y}`, `scale=${size.width}:${size.height}:flags=lanczos`];
+  const graded = gradeFilters(plan.grade, slide.background?.dim ?? 0);
+  if (graded.length > 0 || slide.background) filters.push("format=gbrp");
+  if (slide.background) filters.push(`gblur=sigma=${num((slide.background.blur * plan.height) / 1080, 2)}`);
+  filters.push(...graded, "format=yuv420p");
+  return filters;
+}
+
 /** zoompan with the crop moving linearly from `from` to `to` over the slide's own frames (continuous across cuts). */
 export function kenBurns(
   plan: RenderPlan,
@@ -129,7 +142,7 @@ export function kenBurns(
   piece: Pick<SegmentSlide, "offsetFrames">,
 ): string {
   const e = extractRect(slide);
-  const size = preparedSize(plan, slide);
+  const size = workingSize(plan, slide);
   const sx = size.width / e.w;
   const sy = size.height / e.h;
   const { from, to } = slide.motion;

@@ -1,19 +1,18 @@
 /**
- * renderMemory: executes a RenderPlan. Slides are prepared by sharp (the next segment's while ffmpeg encodes the
- * current one), each segment is one short ffmpeg process with a small filter graph, then the segments are joined
- * with `-c copy`, the soundtrack is added and the file is made faststart. Memory stays flat as photos are added.
+ * renderMemory: executes a RenderPlan. Each segment (a few photos) is one short ffmpeg process with a small filter
+ * graph, then the segments are joined with `-c copy`, the soundtrack is added and the file is made faststart.
+ * No process ever holds more than a few photos, so memory stays flat as photos are added.
  */
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { PhotoMemoryError } from "../errors.ts";
 import { AUDIO_BITRATE_KBPS, budgetFor, type VideoRate } from "./encoder.ts";
 import { resolveFfmpeg } from "./ffmpeg-resolve.ts";
 import { runFfmpeg } from "./ffmpeg-run.ts";
 import { segmentArgs } from "./filter-graph.ts";
 import { concatList, muxArgs, posterArgs } from "./mux.ts";
-import { prepareSlide } from "./prepare-slides.ts";
 import { probe } from "./probe.ts";
 import { planSegments, type Segment } from "./segments.ts";
 import type { RenderPlan } from "./types.ts";
@@ -51,28 +50,13 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
   checkFonts(plan);
   const { ffmpeg } = await resolveFfmpeg();
   const ownsWorkDir = output.workDir === undefined;
-  const workDir = output.workDir ?? (await mkdtemp(join(tmpdir(), "photomemory-render-")));
+  const workDir = resolve(output.workDir ?? (await mkdtemp(join(tmpdir(), "photomemory-render-"))));
   await mkdir(workDir, { recursive: true });
   const progress = monotonic(output.onProgress);
 
   try {
     const segments = planSegments(plan);
     await writeTexts(plan, workDir);
-    const prepared = new Map<number, Promise<void>>();
-    // One still at a time: libvips is multi-threaded already, and parallel decodes would stack their memory.
-    let queue: Promise<void> = Promise.resolve();
-    const prepare = (segment: Segment | undefined) => {
-      for (const piece of segment?.slides ?? []) {
-        if (!prepared.has(piece.slideIndex)) {
-          const slide = plan.slides[piece.slideIndex];
-          if (!slide) continue;
-          const done = queue.then(() => prepareSlide(plan, slide, imagePath(workDir, piece.slideIndex)));
-          queue = done.catch(() => {});
-          prepared.set(piece.slideIndex, done);
-        }
-      }
-    };
-
     let rate: VideoRate = { maxrateKbps: null };
     let audioKbps = AUDIO_BITRATE_KBPS;
     let shrink = 1;
@@ -88,11 +72,8 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
       const passes = output.maxBytes !== undefined ? MAX_SIZE_ATTEMPTS : 1;
       const share = (attempt - 1) / passes;
       const span = 1 / passes;
-      await encodeSegments(
-        plan,
-        segments,
-        { ffmpeg, workDir, rate, signal, prepare, prepared, output },
-        (f) => progress(Math.min(0.98, share + span * f * 0.97)),
+      await encodeSegments(plan, segments, { ffmpeg, workDir, rate, signal, output }, (f) =>
+        progress(Math.min(0.98, share + span * f * 0.97)),
       );
       const list = join(workDir, "segments.txt");
       await writeFile(list, concatList(segments.map((s) => segmentPath(workDir, s.index))));
@@ -140,8 +121,6 @@ interface EncodeContext {
   workDir: string;
   rate: VideoRate;
   signal: AbortSignal | undefined;
-  prepare: (segment: Segment | undefined) => void;
-  prepared: Map<number, Promise<void>>;
   output: RenderOutput;
 }
 
@@ -152,14 +131,9 @@ async function encodeSegments(
   onFraction: (f: number) => void,
 ): Promise<void> {
   let doneFrames = 0;
-  ctx.prepare(segments[0]);
-  for (const [j, segment] of segments.entries()) {
+  for (const segment of segments) {
     throwIfCancelled(ctx.signal);
-    await Promise.all(segment.slides.map((p) => ctx.prepared.get(p.slideIndex)));
-    // Prepare the next segment's stills in Node while ffmpeg encodes this one.
-    ctx.prepare(segments[j + 1]);
     const files = {
-      image: (i: number) => imagePath(ctx.workDir, i),
       textFile: (i: number, line: number) => textPath(ctx.workDir, i, line),
       output: segmentPath(ctx.workDir, segment.index),
     };
@@ -197,7 +171,6 @@ function checkFonts(plan: RenderPlan): void {
   }
 }
 
-const imagePath = (dir: string, slide: number) => join(dir, `slide-${slide}.jpg`);
 const textPath = (dir: string, slide: number, line: number) => join(dir, `text-${slide}-${line}.txt`);
 const segmentPath = (dir: string, index: number) => join(dir, `segment-${index}.mp4`);
 
