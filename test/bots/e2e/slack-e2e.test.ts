@@ -1,0 +1,113 @@
+/**
+ * Slack end to end: photos dropped in a thread go in, `@PhotoMemory memory …` in that thread brings exactly one
+ * video back into it with status edits along the way, a forged request is refused, and the token never shows in logs.
+ */
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { signSlackRequest } from "../../../src/bots/slack/verify.ts";
+import { noisyJpeg } from "../../fixtures/generate-photos.ts";
+import { type SlackStandIn, startSlackStandIn } from "../../stand-ins/slack-api.ts";
+import { type BotService, eventually, startBotService } from "./bot-service.ts";
+
+const SECRET = "e2e0signing0secret0f00d";
+const TOKEN = "xoxb-900000000001-900000000002-E2eSlackTokenValue";
+const THREAD = "1700000000.000100";
+let slack: SlackStandIn;
+let bots: BotService;
+
+beforeAll(async () => {
+  slack = await startSlackStandIn({ botToken: TOKEN });
+  slack.files.set("F0001", {
+    name: "IMG_0042.jpg",
+    mimetype: "image/jpeg",
+    size: 1,
+    threadTs: THREAD,
+    bytes: await noisyJpeg(800, 600, 11),
+  });
+  slack.files.set("F0002", {
+    name: "IMG_0043.jpg",
+    mimetype: "image/jpeg",
+    size: 1,
+    threadTs: THREAD,
+    bytes: await noisyJpeg(600, 800, 12),
+  });
+  bots = await startBotService({
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_BOT_TOKEN: TOKEN,
+    SLACK_API_URL: slack.apiUrl,
+  });
+});
+afterAll(async () => {
+  await bots?.stop();
+  await slack?.close();
+});
+
+function post(body: string, signature?: string) {
+  const ts = Math.floor(Date.now() / 1000);
+  return bots.service.app.request("/slack/events", {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-slack-request-timestamp": String(ts),
+      "x-slack-signature": signature ?? signSlackRequest(SECRET, ts, body),
+    },
+    body,
+  });
+}
+
+it("Slack: photos in a thread, then a mention in it, bring one video back into the thread", async () => {
+  const event = JSON.parse(
+    readFileSync(new URL("../../fixtures/slack/message-file-share.json", import.meta.url), "utf8"),
+  );
+  event.event.files.push({
+    ...event.event.files[0],
+    id: "F0002",
+    name: "IMG_0043.jpg",
+    title: "IMG_0043.jpg",
+  });
+  const dropped = JSON.stringify(event);
+
+  expect((await post(dropped, "v0=forged")).status).toBe(401);
+  expect((await post(dropped)).status).toBe(200);
+  const summary = await eventually(
+    () => slack.callsTo("chat.postMessage").find((c) => /Got 2 photos/.test(String(c.params.text))),
+    "the photo summary",
+  );
+  expect(summary.params.thread_ts).toBe(THREAD);
+
+  const mention = JSON.stringify({
+    token: "XXYYZZ",
+    team_id: "T0001",
+    api_app_id: "A0001",
+    event: {
+      type: "app_mention",
+      user: "U0001",
+      text: "<@UBOT> memory classic Lisbon 2026",
+      ts: "1700000100.000100",
+      thread_ts: THREAD,
+      channel: "C0001",
+      event_ts: "1700000100.000100",
+    },
+    type: "event_callback",
+    event_id: "Ev0100",
+    event_time: 1700000100,
+    authorizations: [
+      { enterprise_id: null, team_id: "T0001", user_id: "UBOT", is_bot: true, is_enterprise_install: false },
+    ],
+  });
+  expect((await post(mention)).status).toBe(200);
+
+  const done = await eventually(() => slack.callsTo("files.completeUploadExternal")[0], "the video upload");
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(slack.callsTo("files.completeUploadExternal")).toHaveLength(1);
+  expect(done.params).toMatchObject({ channel_id: "C0001", thread_ts: THREAD });
+  expect(String(done.params.files)).toContain("Lisbon 2026");
+  expect(slack.uploads).toHaveLength(1);
+  // The status message was posted in the thread and edited as the render went on.
+  const status = slack.callsTo("chat.postMessage").find((c) => /Lisbon 2026/.test(String(c.params.text)));
+  expect(status?.params.thread_ts).toBe(THREAD);
+  expect(slack.callsTo("chat.update").length).toBeGreaterThan(0);
+
+  expect(bots.logs()).not.toContain(TOKEN);
+  expect(bots.logs()).not.toContain(SECRET);
+});
