@@ -39,6 +39,9 @@ export interface RenderResult {
   height: number;
 }
 
+/** A size budget at or above this video bitrate is no constraint for CRF output; the file size is still checked. */
+const UNCONSTRAINED_VIDEO_KBPS = 50_000;
+
 /** Re-encodes at most this many times when a maxBytes render still comes out too big. */
 const MAX_SIZE_ATTEMPTS = 3;
 
@@ -63,7 +66,8 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
     if (output.maxBytes !== undefined) {
       const budget = budgetFor(output.maxBytes, plan.durationSeconds, segments.length);
       if (!budget) throw tooLarge(plan, output.maxBytes);
-      rate = { maxrateKbps: budget.videoKbps };
+      // A limit far above anything CRF produces (the playground's) needs no VBV: it only slows x264 down.
+      rate = { maxrateKbps: budget.videoKbps >= UNCONSTRAINED_VIDEO_KBPS ? null : budget.videoKbps };
       audioKbps = budget.audioKbps;
     }
 
