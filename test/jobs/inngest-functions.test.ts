@@ -91,6 +91,40 @@ describe("the job functions on Inngest", () => {
     }
   });
 
+  it("hands onFailure the original event: the video is marked failed and the user gets a Retry button", async () => {
+    const h = await createPipelineHarness();
+    try {
+      const { data, video } = await h.requestMemory(1, "Lost one");
+      await h.store.transitionVideo(video.id, ["queued"], "processing");
+      const fn = inngestFn(h, "render-memory") as unknown as {
+        onFailureFn: (ctx: Record<string, unknown>) => Promise<unknown>;
+      };
+      // What Inngest sends once the retries are used up: `inngest/function.failed` with the trigger under data.event.
+      await fn.onFailureFn({
+        event: {
+          name: "inngest/function.failed",
+          data: {
+            function_id: "photomemory-render-memory",
+            run_id: "01JRUN",
+            error: { name: "NonRetriableError", message: "ffmpeg is not installed on this server." },
+            event: { name: "memory/requested", data },
+          },
+        },
+        error: Object.assign(new Error("ffmpeg is not installed on this server."), {
+          name: "NonRetriableError",
+        }),
+        step: { run: (_id: string, body: () => Promise<unknown>) => body() },
+        runId: "01JRUN",
+      });
+      expect((await h.store.getVideo(video.id))?.status).toBe("failed");
+      const told = h.chat.records.find((r) => r.actions?.length);
+      expect(told?.text).toContain("“Lost one” could not be made: ffmpeg is not installed on this server.");
+      expect(told?.actions?.[0]?.value).toBe(`retry:${video.id}`);
+    } finally {
+      await h.close();
+    }
+  });
+
   it("runs ingest-photos with one step per photo and a summary", async () => {
     const h = await createPipelineHarness();
     try {
