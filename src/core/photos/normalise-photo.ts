@@ -50,21 +50,6 @@ export const PHOTO_DEFAULTS = {
 
 const JPEG_QUALITY = 88;
 
-/**
- * EXIF orientation → [clockwise quarter turns in degrees, then mirror top-bottom], applied after resizing. Checked
- * against sharp's own autoOrient for all eight values in test/photos.
- */
-const ORIENTATIONS: Record<number, readonly [0 | 90 | 180 | 270, boolean]> = {
-  1: [0, false],
-  2: [180, true],
-  3: [180, false],
-  4: [0, true],
-  5: [90, true],
-  6: [90, false],
-  7: [270, true],
-  8: [270, false],
-};
-
 export async function normalisePhoto(
   bytes: Uint8Array,
   options: NormalisePhotoOptions = {},
@@ -117,16 +102,11 @@ export async function normalisePhoto(
 
   let output: { data: Buffer; info: sharp.OutputInfo };
   try {
-    // The long-side cap is the same whichever way up the photo is, so the EXIF orientation is applied AFTER the
-    // resize: sharp's autoOrient turns the full-size image first, and a quarter turn cannot stream, so a 48 MP
-    // photo would be turned whole. Metadata (EXIF, GPS, ICC) is dropped by default.
-    const [angle, flip] = ORIENTATIONS[header.orientation ?? 1] ?? [0, false];
-    let pipeline = sharp(input, sharpOptions).resize(maxLongSide, maxLongSide, {
-      fit: "inside",
-      withoutEnlargement: true,
-    });
-    if (angle !== 0) pipeline = pipeline.rotate(angle);
-    if (flip) pipeline = pipeline.flip();
+    // rotate() = autoOrient from EXIF; it has to happen here because the output carries no metadata at all
+    // (sharp drops EXIF, GPS, XMP and ICC unless told to keep them).
+    const pipeline = sharp(input, sharpOptions)
+      .rotate()
+      .resize(maxLongSide, maxLongSide, { fit: "inside", withoutEnlargement: true });
     output = await pipeline
       .flatten({ background: "#ffffff" })
       .toColourspace("srgb") // ICC-aware: CMYK and embedded profiles are converted, greyscale becomes 3 channels
