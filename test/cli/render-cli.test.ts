@@ -118,7 +118,7 @@ describe("photomemory render", () => {
       height: 720,
     });
     expect(streams.find((s) => s.codec_type === "audio")?.codec_name).toBe("aac");
-  });
+  }, 180_000); // a real render; generous because the test machine may be busy
 
   it("exits non-zero and writes no file when no photo is usable", async () => {
     const result = await photomemory(["render", "bad", "missing.jpg", "--out", "none/memory.mp4"], dir);
