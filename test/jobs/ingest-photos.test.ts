@@ -13,7 +13,7 @@ const HEIC = Buffer.concat([
   Buffer.alloc(64),
 ]);
 
-describe("ingest-photos", () => {
+describe("ingest-photos", { timeout: 180_000 }, () => {
   it("stores each dropped photo without metadata and answers the burst with one line naming the skipped one", async () => {
     const h = await createPipelineHarness();
     try {

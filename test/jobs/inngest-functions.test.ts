@@ -16,7 +16,7 @@ function inngestFn(h: Awaited<ReturnType<typeof createPipelineHarness>>, id: str
   return toInngestFunction(client, spec, silentLogger);
 }
 
-describe("the job functions on Inngest", () => {
+describe("the job functions on Inngest", { timeout: 180_000 }, () => {
   it("declares render-memory with its trigger, per-account concurrency, retries and cancelOn", async () => {
     const h = await createPipelineHarness();
     try {
@@ -162,7 +162,7 @@ describe("the job functions on Inngest", () => {
   });
 });
 
-describe("/api/inngest", () => {
+describe("/api/inngest", { timeout: 180_000 }, () => {
   it("serves both functions and their failure handlers through inngest/hono", async () => {
     const { Hono } = await import("hono");
     const { createInngestHandler } = await import("../../src/jobs/inngest-client.ts");

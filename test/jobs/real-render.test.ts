@@ -5,7 +5,7 @@ import { createEmbeddedRunner } from "../../src/jobs/embedded-runner.ts";
 import { silentLogger } from "./helpers.ts";
 import { createPipelineHarness } from "./pipeline-harness.ts";
 
-describe("render-memory with the real render engine", () => {
+describe("render-memory with the real render engine", { timeout: 180_000 }, () => {
   it("delivers a playable MP4 made by ffmpeg from the stored photos", async () => {
     const h = await createPipelineHarness({ renderer: "real" });
     try {

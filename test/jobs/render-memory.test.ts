@@ -17,7 +17,7 @@ function runnerFor(h: Awaited<ReturnType<typeof createPipelineHarness>>, functio
   });
 }
 
-describe("render-memory", () => {
+describe("render-memory", { timeout: 180_000 }, () => {
   it("makes the video, stores it under deterministic keys and posts it once to the chat", async () => {
     const h = await createPipelineHarness();
     try {

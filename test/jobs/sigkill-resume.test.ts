@@ -21,7 +21,7 @@ function child(mode: "start" | "resume", dir: string) {
   return { proc, exited, stderr: () => stderr };
 }
 
-async function until(check: () => boolean, what: string, limitMs = 45_000): Promise<void> {
+async function until(check: () => boolean, what: string, limitMs = 120_000): Promise<void> {
   const started = Date.now();
   while (!check()) {
     if (Date.now() - started > limitMs) throw new Error(`gave up waiting for ${what}`);
@@ -32,7 +32,7 @@ async function until(check: () => boolean, what: string, limitMs = 45_000): Prom
 const lines = async (path: string) =>
   existsSync(path) ? (await readFile(path, "utf8")).split("\n").filter(Boolean) : [];
 
-describe("a process killed with SIGKILL in the middle of a render", () => {
+describe("a process killed with SIGKILL in the middle of a render", { timeout: 180_000 }, () => {
   it("resumes on restart from the last completed step and delivers the video exactly once", async () => {
     const dir = await mkdtemp(join(tmpdir(), "photomemory-sigkill-"));
     try {
