@@ -92,7 +92,7 @@ export type JobEvent = {
   [N in JobEventName]: { name: N; data: JobEventInput<N>; id?: string };
 }[JobEventName];
 
-/** Parses an event's data against its schema; throws a PhotoMemoryError-free ZodError on bad input. */
+/** Parses an event's data against its schema; throws a ZodError on bad input (a bug in the sender). */
 export function parseJobEvent<N extends JobEventName>(name: N, data: unknown): JobEventData<N> {
   return jobEventSchemas[name].parse(data) as JobEventData<N>;
 }
