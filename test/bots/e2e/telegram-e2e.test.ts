@@ -1,0 +1,76 @@
+/**
+ * Telegram end to end: a photo and an image document go in (through getFile and the file URL, which carries the
+ * token), `/memory` brings exactly one video back with status edits, a forged webhook call is refused, and the
+ * token never shows in the logs.
+ */
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { noisyJpeg } from "../../fixtures/generate-photos.ts";
+import { startTelegramStandIn, type TelegramStandIn } from "../../stand-ins/telegram-api.ts";
+import { type BotService, eventually, startBotService } from "./bot-service.ts";
+
+const TOKEN = "7000000001:AAE2eTelegramTokenValue_0123456789ab";
+const SECRET = "e2e-webhook-secret";
+let tg: TelegramStandIn;
+let bots: BotService;
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/telegram/${name}`, import.meta.url), "utf8");
+
+beforeAll(async () => {
+  tg = await startTelegramStandIn(TOKEN);
+  tg.files.set("AgACAgQAAxkBAAMpZ-large", {
+    path: "photos/file_1.jpg",
+    size: 1,
+    bytes: await noisyJpeg(800, 600, 21),
+  });
+  tg.files.set("BQACAgQAAxkBAAMqZ-doc", {
+    path: "documents/file_2.jpg",
+    size: 1,
+    bytes: await noisyJpeg(600, 800, 22),
+  });
+  bots = await startBotService({
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_API_ROOT: tg.apiRoot,
+  });
+});
+afterAll(async () => {
+  await bots?.stop();
+  await tg?.close();
+});
+
+const post = (body: string, secret = SECRET) =>
+  bots.service.app.request("/telegram/webhook", {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+    body,
+  });
+
+it("Telegram: a photo and an image document, then /memory, bring one video back to the chat", async () => {
+  expect((await post(fixture("photo.json"), "forged")).status).toBe(401);
+  expect((await post(fixture("photo.json"))).status).toBe(200);
+  expect((await post(fixture("document-image.json"))).status).toBe(200);
+  await eventually(
+    () =>
+      tg
+        .callsTo("sendMessage")
+        .filter((c) => /Got 1 photo/.test(String(c.params.text)))
+        .at(1),
+    "two photo summaries",
+    20_000,
+  );
+
+  // Vintage is a premium style (locked on the free plan); modern is free.
+  expect(
+    (await post(fixture("memory-command.json").replace("/memory vintage", "/memory modern"))).status,
+  ).toBe(200);
+  const sent = await eventually(() => tg.callsTo("sendVideo")[0], "the video");
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(tg.callsTo("sendVideo")).toHaveLength(1);
+  expect(sent.params).toMatchObject({ chat_id: "5550001", caption: "Summer in Lisbon" });
+  expect(sent.uploadBytes ?? 0).toBeGreaterThan(10_000);
+  expect(tg.callsTo("editMessageText").length).toBeGreaterThan(0);
+
+  expect(bots.logs()).not.toContain(TOKEN);
+  expect(bots.logs()).not.toContain(TOKEN.split(":")[1]);
+});
