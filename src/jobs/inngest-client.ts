@@ -53,9 +53,13 @@ export function createInngestHandler(deps: {
   client: Inngest;
   functions: readonly AnyJobFunction[];
   logger: Logger;
+  /** PUBLIC_URL, so Inngest calls back the public address behind a proxy instead of the Host header's. */
+  serveOrigin?: string;
 }): ReturnType<typeof serve> {
   return serve({
     client: deps.client,
     functions: deps.functions.map((fn) => toInngestFunction(deps.client, fn, deps.logger)),
+    servePath: "/api/inngest",
+    ...(deps.serveOrigin ? { serveOrigin: deps.serveOrigin } : {}),
   });
 }
