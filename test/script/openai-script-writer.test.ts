@@ -118,6 +118,17 @@ describe("OpenAI script writer", () => {
     expect(requests).toHaveLength(1);
     const body = requests[0]?.body as { model: string; messages: { role: string; content: unknown }[] };
     expect(body.model).toBe("gpt-4o-mini");
+    expect(requests[0]?.body.response_format).toMatchObject({
+      type: "json_schema",
+      json_schema: {
+        name: "memory_script",
+        strict: true,
+        schema: {
+          additionalProperties: false,
+          required: ["title", "subtitle", "order", "captions", "closing"],
+        },
+      },
+    });
     expect(JSON.stringify(body.messages[0])).toContain("fr-FR");
     const parts = body.messages[1]?.content as {
       type: string;

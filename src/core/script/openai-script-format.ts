@@ -9,45 +9,28 @@ import type { Script, ScriptRequest, StyleName } from "../domain.ts";
 export const CAPTION_MAX = 60;
 export const TITLE_MAX = 80;
 
-/** The model's answer. Nullable instead of optional: strict structured output requires every property. */
+/**
+ * The model's answer, sent to the API as a strict JSON schema (openai/helpers/zod `zodResponseFormat`, which works with
+ * zod 4 in openai 6.49) and checked with the same schema on the way back. Nullable instead of optional: strict
+ * structured output requires every property. Lengths are asked for in descriptions and enforced in `toScript`.
+ */
 export const modelScriptSchema = z.object({
-  title: z.string().min(1),
-  subtitle: z.string().nullable(),
-  order: z.array(z.string()),
-  captions: z.array(z.object({ photo: z.string(), caption: z.string() })),
-  closing: z.string(),
+  title: z.string().min(1).describe(`The memory's title, at most ${TITLE_MAX} characters.`),
+  subtitle: z.string().nullable().describe("A short subtitle, or null."),
+  order: z
+    .array(z.string())
+    .describe("Every photo label exactly once, in the order the photos should be shown."),
+  captions: z
+    .array(
+      z.object({
+        photo: z.string().describe("The photo label, e.g. p1."),
+        caption: z.string().describe(`At most ${CAPTION_MAX} characters.`),
+      }),
+    )
+    .describe("One caption per photo."),
+  closing: z.string().describe("A closing line shown at the end."),
 });
 export type ModelScript = z.infer<typeof modelScriptSchema>;
-
-/** The same shape as a strict JSON schema (`response_format: json_schema`), written out so it does not depend on a helper. */
-export const MODEL_SCRIPT_JSON_SCHEMA = {
-  type: "object",
-  additionalProperties: false,
-  required: ["title", "subtitle", "order", "captions", "closing"],
-  properties: {
-    title: { type: "string", description: `The memory's title, at most ${TITLE_MAX} characters.` },
-    subtitle: { type: ["string", "null"], description: "A short subtitle, or null." },
-    order: {
-      type: "array",
-      items: { type: "string" },
-      description: "Every photo label exactly once, in the order the photos should be shown.",
-    },
-    captions: {
-      type: "array",
-      description: "One caption per photo.",
-      items: {
-        type: "object",
-        additionalProperties: false,
-        required: ["photo", "caption"],
-        properties: {
-          photo: { type: "string", description: "The photo label, e.g. p1." },
-          caption: { type: "string", description: `At most ${CAPTION_MAX} characters.` },
-        },
-      },
-    },
-    closing: { type: "string", description: "A closing line shown at the end." },
-  },
-} as const;
 
 const STYLE_TONE: Record<StyleName, string> = {
   classic: "warm and simple",

@@ -7,6 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import OpenAI from "openai";
+import { zodResponseFormat } from "openai/helpers/zod";
 import type { Logger } from "pino";
 import sharp from "sharp";
 import type { Script, ScriptRequest, ScriptWriter } from "../domain.ts";
@@ -15,7 +16,6 @@ import { createOfflineScriptWriter } from "./offline-script-writer.ts";
 import {
   estimateCostUsd,
   labelFor,
-  MODEL_SCRIPT_JSON_SCHEMA,
   modelScriptSchema,
   photoListText,
   systemPrompt,
@@ -86,10 +86,7 @@ export function createOpenAIScriptWriter(options: OpenAIScriptWriterOptions): Sc
           { role: "system", content: systemPrompt(request) },
           { role: "user", content },
         ],
-        response_format: {
-          type: "json_schema",
-          json_schema: { name: "memory_script", strict: true, schema: MODEL_SCRIPT_JSON_SCHEMA },
-        },
+        response_format: zodResponseFormat(modelScriptSchema, "memory_script"),
         max_completion_tokens: 400 + 60 * request.photos.length,
       },
       signal ? { signal } : {},
