@@ -75,4 +75,45 @@ describe("ingest-photos", { timeout: 180_000 }, () => {
       await h.close();
     }
   });
+
+  it("retries a photo whose download fails, and names it as skipped once the retries are used up", async () => {
+    const h = await createPipelineHarness();
+    try {
+      let attempts = 0;
+      h.chat.files.set("OK", await samplePhoto(5));
+      const download = h.chat.adapter.downloadFile.bind(h.chat.adapter);
+      h.chat.adapter.downloadFile = async (file, options) => {
+        if (file.fileId === "FLAKY") attempts++;
+        return download(file, options);
+      };
+      const runner = createEmbeddedRunner({
+        db: h.db,
+        functions: h.functions,
+        logger: silentLogger,
+        pollIntervalMs: 10,
+        backoff: () => 0,
+      });
+      await runner.start();
+      await runner.jobs.send({
+        name: "photos/dropped",
+        data: {
+          accountId: h.account.id,
+          conversationId: h.conversation.id,
+          target: h.target,
+          files: [
+            { platform: "playground", fileId: "OK", name: "IMG_5.jpg" },
+            { platform: "playground", fileId: "FLAKY", name: "IMG_9.jpg" },
+          ],
+        },
+      });
+      await runner.idle();
+      await runner.stop();
+      expect(attempts).toBe(4); // the first try and 3 retries
+      const messages = h.chat.records.filter((r) => r.kind === "post");
+      expect(messages).toHaveLength(1);
+      expect(messages[0]?.text).toMatch(/^Got 1 photo \(1 in this collection\)\. 1 skipped: IMG_9\.jpg: /);
+    } finally {
+      await h.close();
+    }
+  });
 });
