@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { resolveFfmpeg, runFfmpeg } from "../../src/core/render/index.ts";
+
+describe("runFfmpeg", () => {
+  it("reports monotonic progress up to 1", async () => {
+    const { ffmpeg } = await resolveFfmpeg();
+    const seen: number[] = [];
+    await runFfmpeg({
+      ffmpeg,
+      args: ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-t", "2", "-f", "null", "-"],
+      durationSeconds: 2,
+      onProgress: (f) => seen.push(f),
+    });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen[seen.length - 1]).toBe(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1] as number);
+  });
+
+  it("kills ffmpeg and rejects with render.cancelled when aborted", async () => {
+    const { ffmpeg } = await resolveFfmpeg();
+    const controller = new AbortController();
+    let pid = 0;
+    const run = runFfmpeg({
+      ffmpeg,
+      // Endless input, realtime: it only stops when killed.
+      args: ["-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-f", "null", "-"],
+      durationSeconds: 3600,
+      signal: controller.signal,
+      onSpawn: (p) => {
+        pid = p;
+      },
+      onProgress: () => controller.abort(),
+    });
+    await expect(run).rejects.toMatchObject({ code: "render.cancelled" });
+    expect(pid).toBeGreaterThan(0);
+    expect(() => process.kill(pid, 0)).toThrow(); // the process is gone
+  });
+
+  it("rejects at once when the signal is already aborted", async () => {
+    const { ffmpeg } = await resolveFfmpeg();
+    await expect(
+      runFfmpeg({ ffmpeg, args: ["-version"], signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({ code: "render.cancelled" });
+  });
+
+  it("keeps ffmpeg's complaint for the error", async () => {
+    const { ffmpeg } = await resolveFfmpeg();
+    const error = await runFfmpeg({
+      ffmpeg,
+      args: ["-f", "lavfi", "-i", "testsrc2", "-vf", "nosuchfilter", "-f", "null", "-"],
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "render.ffmpeg_failed" });
+    expect(String((error as Error).cause)).toMatch(/nosuchfilter/i);
+  });
+});

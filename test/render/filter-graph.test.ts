@@ -1,0 +1,176 @@
+import { describe, expect, it } from "vitest";
+import { budgetFor, MIN_VIDEO_KBPS } from "../../src/core/render/encoder.ts";
+import { filterValue } from "../../src/core/render/filter-escape.ts";
+import { kenBurns, OVERSAMPLE, segmentArgs, segmentFilterGraph } from "../../src/core/render/filter-graph.ts";
+import { gradeFilters } from "../../src/core/render/grade.ts";
+import { planRender, STYLES } from "../../src/core/render/index.ts";
+import { concatList, muxArgs } from "../../src/core/render/mux.ts";
+import { planSegments, SLIDES_PER_SEGMENT } from "../../src/core/render/segments.ts";
+import { fakePhoto, scriptFor } from "./fixtures.ts";
+
+const photos = Array.from({ length: 10 }, (_, i) =>
+  fakePhoto(`p${i}`, i % 2 ? 2304 : 3072, i % 2 ? 3072 : 2304, { x: 0.3, y: 0.4 }),
+);
+const options = { aspect: "16:9" as const, resolution: 720 as const };
+const textFile = (slide: number, line: number) => `/work/text-${slide}-${line}.txt`;
+const files = { textFile, output: "/work/segment.mp4" };
+
+describe("planSegments", () => {
+  it.each([3, 10, 100])("covers every frame once and cuts only inside holds (%i photos)", (count) => {
+    const many = Array.from({ length: count }, (_, i) => fakePhoto(`p${i}`, 3072, 2304));
+    const plan = planRender(many, scriptFor(many, { closing: "Bye" }), "classic", options);
+    const segments = planSegments(plan);
+    expect(segments.reduce((s, seg) => s + seg.frames, 0)).toBe(plan.totalFrames);
+    segments.forEach((seg, i) => {
+      expect(seg.startFrame).toBe(
+        i === 0 ? 0 : (segments[i - 1]?.startFrame ?? 0) + (segments[i - 1]?.frames ?? 0),
+      );
+      // Flat memory: a segment never holds more than a few slides, however many photos there are.
+      expect(seg.slides.length).toBeLessThanOrEqual(SLIDES_PER_SEGMENT + 1);
+      // No transition is split: each cut is in a hold, so the first piece of a segment has no partner before it.
+      for (const transition of plan.slides.map((s) => [
+        s.startFrame + s.frames - (s.transitionOut?.frames ?? 0),
+        s.startFrame + s.frames,
+      ])) {
+        const [from, to] = transition as [number, number];
+        expect(seg.startFrame > from && seg.startFrame < to).toBe(false);
+      }
+    });
+    if (count === 100) expect(segments.length).toBeGreaterThan(20);
+  });
+});
+
+describe("segment arguments", () => {
+  const plan = planRender(photos, scriptFor(photos, { captions: { p1: "Hello" } }), "modern", options);
+  const segments = planSegments(plan);
+
+  it("encodes H.264 High, yuv420p, 30 fps with the exact frame count, one input per slide piece", () => {
+    const seg = segments[1];
+    if (!seg) throw new Error("expected two segments");
+    const args = segmentArgs(plan, seg, files, { maxrateKbps: null });
+    const at = (flag: string) => args[args.indexOf(flag) + 1];
+    expect(at("-c:v")).toBe("libx264");
+    expect(at("-profile:v")).toBe("high");
+    expect(at("-pix_fmt")).toBe("yuv420p");
+    expect(at("-r")).toBe("30");
+    expect(at("-frames:v")).toBe(String(seg.frames));
+    expect(args.filter((a) => a === "-i")).toHaveLength(seg.slides.length);
+    expect(args).not.toContain("-loop"); // each photo is decoded once, then looped inside the graph
+    expect(args).not.toContain("-maxrate");
+    expect(segmentArgs(plan, seg, files, { maxrateKbps: 900 })).toEqual(
+      expect.arrayContaining(["-maxrate", "900k"]),
+    );
+  });
+
+  it("chains xfade with the style's transitions at the slides' local start times", () => {
+    const seg = segments[0];
+    if (!seg) throw new Error("expected a segment");
+    const graph = segmentFilterGraph(plan, seg, textFile);
+    const xfades = [...graph.matchAll(/xfade=transition=(\w+):duration=([\d.]+):offset=([\d.]+)/g)];
+    expect(xfades).toHaveLength(seg.slides.length - 1);
+    xfades.forEach((m, k) => {
+      const piece = seg.slides[k + 1];
+      const before = plan.slides[(piece?.slideIndex ?? 0) - 1];
+      expect(m[1]).toBe(before?.transitionOut?.kind);
+      expect(Number(m[3])).toBeCloseTo((piece?.localStart ?? 0) / 30, 3);
+      expect(STYLES.modern.transitions).toContain(m[1]);
+    });
+    expect(graph).toMatch(/\[v\]$/);
+  });
+
+  it("draws text from files with expansion off, so quotes, colons, % and backslashes cannot break the graph", () => {
+    const seg = segments[0];
+    if (!seg) throw new Error("expected a segment");
+    const graph = segmentFilterGraph(plan, seg, textFile);
+    expect(graph).toContain("textfile=/work/text-0-0.txt");
+    expect(graph).toContain("expansion=none");
+    expect(graph).not.toMatch(/drawtext=[^;]*:text=/);
+  });
+
+  it("escapes paths with filter-graph special characters", () => {
+    expect(filterValue("/tmp/a b/it's: [x], y;z\\")).toBe(
+      "/tmp/a b/it\\\\\\'s\\\\: \\[x\\]\\, y\\;z\\\\\\\\",
+    );
+  });
+
+  it("continues the Ken Burns motion seamlessly across a segment cut", () => {
+    const slide = plan.slides[2];
+    if (!slide) throw new Error("expected a slide");
+    const evaluate = (expr: string, on: number) =>
+      // The expression only uses numbers, parentheses, + - * / and `on`.
+      Function("on", `return ${expr};`)(on) as number;
+    const parts = (offset: number) => {
+      const zp = kenBurns(plan, slide, { offsetFrames: offset });
+      const get = (key: string) => new RegExp(`${key}='([^']+)'`).exec(zp)?.[1] ?? "";
+      return { z: get("z"), x: get("x") };
+    };
+    const whole = parts(0);
+    const tail = parts(40);
+    for (const frame of [40, 41, 70]) {
+      expect(evaluate(tail.z, frame - 40)).toBeCloseTo(evaluate(whole.z, frame), 9);
+      expect(evaluate(tail.x, frame - 40)).toBeCloseTo(evaluate(whole.x, frame), 9);
+    }
+    // zoompan works on an oversampled still, so a whole input pixel is less than one output pixel.
+    expect(kenBurns(plan, slide, { offsetFrames: 0 })).toContain(`s=${plan.width}x${plan.height}`);
+    expect(OVERSAMPLE).toBeGreaterThan(1);
+  });
+
+  it("grades vintage with sepia and cinematic with contrast; classic stays neutral", () => {
+    expect(gradeFilters(STYLES.classic.grade)).toEqual([]);
+    expect(gradeFilters(STYLES.vintage.grade).join(",")).toMatch(/colorchannelmixer=.*lutrgb=/);
+    expect(gradeFilters(STYLES.cinematic.grade).join(",")).toContain("lutrgb=");
+    const vintage = planRender(photos, scriptFor(photos), "vintage", options);
+    const graph = segmentFilterGraph(
+      vintage,
+      planSegments(vintage)[0] ?? { index: 0, startFrame: 0, frames: 0, slides: [] },
+      textFile,
+    );
+    expect(graph).toContain("vignette=");
+    expect(graph).toContain("noise=");
+    const cinematic = planRender(photos, scriptFor(photos), "cinematic", options);
+    const cGraph = segmentFilterGraph(
+      cinematic,
+      planSegments(cinematic)[0] ?? { index: 0, startFrame: 0, frames: 0, slides: [] },
+      textFile,
+    );
+    expect(cGraph).toContain(`drawbox=x=0:y=0:w=iw:h=${cinematic.letterboxPx}:color=black:t=fill`);
+  });
+});
+
+describe("mux and size budget", () => {
+  const plan = planRender(photos, scriptFor(photos), "classic", options);
+
+  it("copies the video, adds silence as AAC and makes the file faststart", () => {
+    const args = muxArgs(plan, "/work/list.txt", "/work/out.mp4", 128);
+    expect(args.join(" ")).toContain("anullsrc");
+    expect(args).toEqual(expect.arrayContaining(["-c:v", "copy", "-c:a", "aac", "-movflags", "+faststart"]));
+  });
+
+  it("loops the soundtrack, trims it to the video and fades it out", () => {
+    const withMusic = planRender(photos, scriptFor(photos), "classic", {
+      ...options,
+      musicPath: "/m/song.mp3",
+    });
+    const args = muxArgs(withMusic, "/work/list.txt", "/work/out.mp4", 128);
+    expect(args.slice(0, 12)).toEqual(expect.arrayContaining(["-stream_loop", "-1", "/m/song.mp3"]));
+    const graph = args[args.indexOf("-filter_complex") + 1] ?? "";
+    expect(graph).toContain(`atrim=0:${withMusic.durationSeconds.toFixed(3).replace(/\.?0+$/, "")}`);
+    expect(graph).toMatch(/afade=t=out:st=[\d.]+:d=[\d.]+/);
+  });
+
+  it("writes a concat list that survives quotes in paths", () => {
+    expect(concatList(["/a/seg-0.mp4", "/b/it's.mp4"])).toBe("file '/a/seg-0.mp4'\nfile '/b/it'\\''s.mp4'\n");
+  });
+
+  it("chooses bitrates that fit the limit, and gives up when even the minimum cannot fit", () => {
+    const tenMiB = 10 * 1024 * 1024;
+    const budget = budgetFor(tenMiB, 60, 5);
+    if (!budget) throw new Error("60 s must fit in 10 MiB");
+    const bits = (budget.videoKbps * (60 + 5) + budget.audioKbps * 60) * 1000;
+    expect(bits / 8).toBeLessThanOrEqual(tenMiB);
+    expect(budget.videoKbps).toBeGreaterThan(1000);
+    expect(budgetFor(100_000, 60, 5)).toBeNull();
+    const tight = budgetFor(600_000, 12, 1);
+    expect(tight?.videoKbps ?? 0).toBeGreaterThanOrEqual(MIN_VIDEO_KBPS);
+  });
+});

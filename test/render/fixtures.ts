@@ -1,0 +1,70 @@
+/** Small generated photos and plans for the render tests. */
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import sharp from "sharp";
+import type { PreparedPhoto, Script } from "../../src/core/domain.ts";
+
+export function fakePhoto(
+  id: string,
+  width: number,
+  height: number,
+  focus?: { x: number; y: number },
+): PreparedPhoto {
+  return {
+    id,
+    path: `/photos/${id}.jpg`,
+    width,
+    height,
+    takenAt: null,
+    arrivalIndex: Number(id.replace(/\D/g, "")) || 0,
+    ...(focus ? { focus } : {}),
+  };
+}
+
+export function scriptFor(photos: PreparedPhoto[], extra: Partial<Script> = {}): Script {
+  return {
+    title: "Summer in Lisbon",
+    subtitle: "14–16 July 2025",
+    order: photos.map((p) => p.id),
+    captions: {},
+    locale: "en",
+    writer: "test",
+    ...extra,
+  };
+}
+
+/** Real JPEGs with gradients and noise (so they compress like photos), landscape and portrait mixed. */
+export async function makePhotos(dir: string, count: number): Promise<PreparedPhoto[]> {
+  await mkdir(dir, { recursive: true });
+  const photos: PreparedPhoto[] = [];
+  for (let i = 0; i < count; i++) {
+    const portrait = i % 2 === 1;
+    const width = portrait ? 480 : 640;
+    const height = portrait ? 640 : 480;
+    const path = join(dir, `photo-${i}.jpg`);
+    const gradient = Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="hsl(${i * 70},70%,55%)"/><stop offset="1" stop-color="hsl(${i * 70 + 140},60%,30%)"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/><circle cx="${width * 0.3}" cy="${height * 0.6}" r="${width / 8}" fill="#ffe0b0"/></svg>`,
+    );
+    // Seeded grain on top, so the photos compress like real ones (a flat gradient would make tiny videos).
+    const { data, info } = await sharp(gradient).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    let seed = 1234 + i;
+    for (let p = 0; p < data.length; p++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      data[p] = Math.min(255, Math.max(0, (data[p] as number) + ((seed >>> 16) % 41) - 20));
+    }
+    await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+      .jpeg({ quality: 85 })
+      .toFile(path);
+    photos.push({
+      id: `photo-${i}`,
+      path,
+      width,
+      height,
+      takenAt: null,
+      arrivalIndex: i,
+      focus: { x: 0.3, y: 0.6 },
+      name: `photo-${i}.jpg`,
+    });
+  }
+  return photos;
+}

@@ -1,0 +1,176 @@
+import { describe, expect, it } from "vitest";
+import { ASPECTS, type PreparedPhoto, RESOLUTIONS, STYLE_NAMES } from "../../src/core/domain.ts";
+import { isPhotoMemoryError } from "../../src/core/errors.ts";
+import { containsPoint, containsRect, lerpRect } from "../../src/core/render/geometry.ts";
+import { FPS, planRender, STYLES } from "../../src/core/render/index.ts";
+import { fakePhoto, scriptFor } from "./fixtures.ts";
+
+const options = { aspect: "16:9" as const, resolution: 1080 as const };
+const mixed: PreparedPhoto[] = [
+  fakePhoto("p1", 3072, 2304, { x: 0.2, y: 0.3 }),
+  fakePhoto("p2", 2304, 3072, { x: 0.5, y: 0.05 }), // a face near the top of a portrait
+  fakePhoto("p3", 3072, 1536, { x: 0.95, y: 0.9 }),
+  fakePhoto("p4", 1000, 1000),
+];
+
+describe("planRender", () => {
+  it("shows the photos in the script's order, after a title card and before the closing card", () => {
+    const script = scriptFor(mixed, { order: ["p3", "p1", "p4", "p2"], closing: "Until next time" });
+    const plan = planRender(mixed, script, "classic", options);
+    expect(plan.slides.map((s) => s.kind)).toEqual(["title", "photo", "photo", "photo", "photo", "closing"]);
+    expect(plan.slides.filter((s) => s.kind === "photo").map((s) => s.photoId)).toEqual([
+      "p3",
+      "p1",
+      "p4",
+      "p2",
+    ]);
+  });
+
+  it("leaves out photos the script does not order and ignores unknown ids", () => {
+    const plan = planRender(
+      mixed,
+      scriptFor(mixed, { order: ["p2", "nope", "p1", "p2"] }),
+      "classic",
+      options,
+    );
+    expect(plan.slides.filter((s) => s.kind === "photo").map((s) => s.photoId)).toEqual(["p2", "p1"]);
+  });
+
+  it("refuses to plan a memory without photos", () => {
+    expect(() => planRender([], scriptFor([]), "classic", options)).toThrowError(
+      expect.objectContaining({ code: "render.no_photos" }),
+    );
+    try {
+      planRender(mixed, scriptFor(mixed, { order: ["unknown"] }), "classic", options);
+      expect.unreachable();
+    } catch (error) {
+      expect(isPhotoMemoryError(error, "render.no_photos")).toBe(true);
+    }
+  });
+
+  it.each(STYLE_NAMES)("adds up durations with transition overlaps (%s)", (style) => {
+    const plan = planRender(mixed, scriptFor(mixed, { closing: "Bye" }), style, options);
+    const sum = plan.slides.reduce((s, slide) => s + slide.frames, 0);
+    const overlaps = plan.slides.reduce((s, slide) => s + (slide.transitionOut?.frames ?? 0), 0);
+    expect(plan.totalFrames).toBe(sum - overlaps);
+    expect(plan.durationSeconds).toBeCloseTo(plan.totalFrames / FPS, 6);
+    expect(plan.slides[plan.slides.length - 1]?.transitionOut).toBeNull();
+    plan.slides.forEach((slide, i) => {
+      const next = plan.slides[i + 1];
+      if (next)
+        expect(next.startFrame).toBe(slide.startFrame + slide.frames - (slide.transitionOut?.frames ?? 0));
+    });
+    const photoSlide = plan.slides.find((s) => s.kind === "photo");
+    expect(photoSlide?.frames).toBe(Math.round(STYLES[style].photoSeconds * FPS));
+  });
+
+  it("cinematic is paced slower than modern", () => {
+    const cinematic = planRender(mixed, scriptFor(mixed), "cinematic", options);
+    const modern = planRender(mixed, scriptFor(mixed), "modern", options);
+    expect(cinematic.durationSeconds).toBeGreaterThan(modern.durationSeconds * 1.5);
+  });
+
+  it.each(ASPECTS.flatMap((aspect) => RESOLUTIONS.map((resolution) => [aspect, resolution] as const)))(
+    "keeps the focus inside every crop of the Ken Burns motion (%s %sp)",
+    (aspect, resolution) => {
+      const plan = planRender(mixed, scriptFor(mixed), "classic", { aspect, resolution });
+      for (const slide of plan.slides) {
+        const { focus, cover, from, to } = slide.motion;
+        const source = { x: 0, y: 0, w: slide.sourceWidth, h: slide.sourceHeight };
+        expect(containsRect(source, cover)).toBe(true);
+        for (let t = 0; t <= 1; t += 0.125) {
+          const crop = lerpRect(from, to, t);
+          expect(containsPoint(crop, focus)).toBe(true);
+          expect(containsRect(cover, crop)).toBe(true);
+          expect(crop.w / crop.h).toBeCloseTo(plan.width / plan.height, 3);
+        }
+      }
+    },
+  );
+
+  it("keeps a face at the top of a portrait in a landscape frame", () => {
+    const plan = planRender(mixed, scriptFor(mixed, { order: ["p2"] }), "classic", options);
+    const slide = plan.slides.find((s) => s.kind === "photo");
+    expect(slide?.motion.cover.y).toBe(0);
+    expect(slide?.motion.cover.w).toBe(2304);
+  });
+
+  it("moves every photo (zooming in and out in turn for classic) and holds the cards still", () => {
+    const plan = planRender(mixed, scriptFor(mixed, { closing: "Bye" }), "classic", options);
+    const photos = plan.slides.filter((s) => s.kind === "photo");
+    expect(photos[0]?.motion.to.w).toBeLessThan(photos[0]?.motion.from.w ?? 0);
+    expect(photos[1]?.motion.to.w).toBeGreaterThan(photos[1]?.motion.from.w ?? 0);
+    for (const card of plan.slides.filter((s) => s.kind !== "photo")) {
+      expect(card.motion.from).toEqual(card.motion.to);
+      expect(card.background).not.toBeNull();
+    }
+  });
+
+  it("uses the frame size of the aspect and resolution (resolution = short side)", () => {
+    const size = (aspect: (typeof ASPECTS)[number], resolution: 720 | 1080) => {
+      const plan = planRender(mixed, scriptFor(mixed), "classic", { aspect, resolution });
+      return [plan.width, plan.height];
+    };
+    expect(size("16:9", 720)).toEqual([1280, 720]);
+    expect(size("16:9", 1080)).toEqual([1920, 1080]);
+    expect(size("9:16", 720)).toEqual([720, 1280]);
+    expect(size("9:16", 1080)).toEqual([1080, 1920]);
+    expect(size("1:1", 720)).toEqual([720, 720]);
+    expect(size("1:1", 1080)).toEqual([1080, 1080]);
+  });
+
+  it("letterboxes cinematic to 2.39:1 and keeps its captions out of the bars", () => {
+    const script = scriptFor(mixed, {
+      captions: { p1: "A long caption that has to wrap onto a second line somewhere" },
+    });
+    const plan = planRender(mixed, script, "cinematic", options);
+    expect(plan.height - 2 * plan.letterboxPx).toBeCloseTo(plan.width / 2.39, -1);
+    const caption = plan.slides.find((s) => s.photoId === "p1" && s.kind === "photo")?.texts ?? [];
+    expect(caption.length).toBeGreaterThan(0);
+    for (const line of caption) {
+      expect(line.y).toBeGreaterThanOrEqual(plan.letterboxPx);
+      expect(line.y + line.sizePx).toBeLessThanOrEqual(plan.height - plan.letterboxPx);
+    }
+    expect(planRender(mixed, script, "classic", options).letterboxPx).toBe(0);
+  });
+
+  it("wraps long captions into lines that fit the frame, and drops emoji DejaVu cannot draw", () => {
+    const caption =
+      "Grandma’s 80th: cake, café au lait & 100% happiness 🎉 — with everyone, finally, together again";
+    const plan = planRender(mixed, scriptFor(mixed, { captions: { p1: caption } }), "classic", {
+      aspect: "9:16",
+      resolution: 720,
+    });
+    const lines = plan.slides.find((s) => s.photoId === "p1" && s.kind === "photo")?.texts ?? [];
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines)
+      expect(line.text.length * line.sizePx * 0.62).toBeLessThanOrEqual(plan.width * 0.85);
+    const joined = lines.map((l) => l.text).join(" ");
+    expect(joined).toContain("café");
+    expect(joined).not.toContain("🎉");
+  });
+
+  it("puts the title and subtitle on the title card, the subtitle below the title", () => {
+    const plan = planRender(mixed, scriptFor(mixed), "modern", options);
+    const texts = plan.slides[0]?.texts ?? [];
+    expect(texts.map((t) => t.text)).toEqual(["SUMMER IN LISBON", "14–16 July 2025"]);
+    expect(texts[1]?.y).toBeGreaterThan((texts[0]?.y ?? 0) + (texts[0]?.sizePx ?? 0));
+    expect(plan.posterFrame).toBeGreaterThan(0);
+    expect(plan.posterFrame).toBeLessThan(plan.slides[0]?.frames ?? 0);
+  });
+
+  it("plans the soundtrack when there is one, silence otherwise", () => {
+    expect(planRender(mixed, scriptFor(mixed), "classic", options).audio).toEqual({ kind: "silence" });
+    const withMusic = planRender(mixed, scriptFor(mixed), "classic", {
+      ...options,
+      musicPath: "/music/song.mp3",
+    });
+    expect(withMusic.audio).toMatchObject({ kind: "music", path: "/music/song.mp3" });
+  });
+
+  it("is pure: the same input gives the same plan", () => {
+    const a = planRender(mixed, scriptFor(mixed), "vintage", options);
+    const b = planRender(mixed, scriptFor(mixed), "vintage", options);
+    expect(a).toEqual(b);
+  });
+});

@@ -1,0 +1,212 @@
+/** Real ffmpeg renders of small generated photos, inspected with ffprobe. */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Aspect, PreparedPhoto, StyleName } from "../../src/core/domain.ts";
+import {
+  planRender,
+  probe,
+  type RenderPlan,
+  renderMemory,
+  resolveFfmpeg,
+} from "../../src/core/render/index.ts";
+import { makePhotos, scriptFor } from "./fixtures.ts";
+
+let dir: string;
+let photos: PreparedPhoto[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "pm-render-"));
+  photos = await makePhotos(join(dir, "photos"), 3);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const tricky = `Grandma's "café": 100%, [really] \\ über-fun; 50% off`;
+
+function planFor(style: StyleName, aspect: Aspect, use = photos, musicPath?: string): RenderPlan {
+  const script = scriptFor(use, { captions: { "photo-1": tricky }, closing: "À bientôt: see you, 100%!" });
+  return planRender(use, script, style, { aspect, resolution: 720, ...(musicPath ? { musicPath } : {}) });
+}
+
+/** Top-level MP4 boxes in file order (to check faststart: moov before mdat). */
+async function topLevelBoxes(file: string): Promise<string[]> {
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    const boxes: string[] = [];
+    let offset = 0;
+    const header = Buffer.alloc(16);
+    while (offset + 8 <= size) {
+      await handle.read(header, 0, 16, offset);
+      let length = header.readUInt32BE(0);
+      const type = header.toString("latin1", 4, 8);
+      if (length === 1) length = Number(header.readBigUInt64BE(8));
+      if (length < 8) break;
+      boxes.push(type);
+      offset += length;
+    }
+    return boxes;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Loudest sample in a window of the file's audio, in dB. */
+async function maxVolume(file: string, from: number, seconds: number): Promise<number> {
+  const { ffmpeg } = await resolveFfmpeg();
+  const args = [
+    "-hide_banner",
+    "-ss",
+    String(from),
+    "-t",
+    String(seconds),
+    "-i",
+    file,
+    "-vn",
+    "-af",
+    "volumedetect",
+    "-f",
+    "null",
+    "-",
+  ];
+  const stderr = await new Promise<string>((resolve, reject) => {
+    const child = spawn(ffmpeg, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let out = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+    });
+    child.on("error", reject);
+    child.on("close", () => resolve(out));
+  });
+  const match = /max_volume: (-?[\d.]+|-inf) dB/.exec(stderr);
+  return match?.[1] === undefined || match[1] === "-inf" ? -Infinity : Number(match[1]);
+}
+
+async function expectPlayableMemory(plan: RenderPlan, name: string) {
+  const videoPath = join(dir, `${name}.mp4`);
+  const posterPath = join(dir, `${name}.jpg`);
+  const progress: number[] = [];
+  const result = await renderMemory(plan, { videoPath, posterPath, onProgress: (f) => progress.push(f) });
+  const probed = await probe(videoPath);
+  const video = probed.streams.find((s) => s.codecType === "video");
+  const audio = probed.streams.find((s) => s.codecType === "audio");
+  expect(video).toMatchObject({
+    codecName: "h264",
+    profile: "High",
+    pixFmt: "yuv420p",
+    width: plan.width,
+    height: plan.height,
+  });
+  expect(video?.fps).toBeCloseTo(30, 1);
+  expect(audio?.codecName).toBe("aac");
+  expect(probed.durationSeconds).toBeGreaterThan(plan.durationSeconds - 0.1);
+  expect(probed.durationSeconds).toBeLessThan(plan.durationSeconds + 0.1);
+  const boxes = await topLevelBoxes(videoPath);
+  expect(boxes.indexOf("moov")).toBeGreaterThanOrEqual(0);
+  expect(boxes.indexOf("moov")).toBeLessThan(boxes.indexOf("mdat"));
+  const poster = await sharp(posterPath).metadata();
+  expect(poster).toMatchObject({ format: "jpeg", width: plan.width, height: plan.height });
+  expect(result).toMatchObject({ videoPath, posterPath, width: plan.width, height: plan.height });
+  expect(result.bytes).toBeGreaterThan(10_000);
+  expect(progress[progress.length - 1]).toBe(1);
+  for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThan(progress[i - 1] as number);
+  return { result, probed };
+}
+
+// Generous per-test timeouts: the machine's two cores are shared, and a render is several ffmpeg runs.
+describe("renderMemory (real ffmpeg)", { timeout: 240_000 }, () => {
+  // Every style, and between them every aspect ratio.
+  it.each([
+    ["classic", "16:9"],
+    ["modern", "9:16"],
+    ["cinematic", "1:1"],
+    ["vintage", "16:9"],
+  ] as const)(
+    "renders %s at %s: H.264 High, yuv420p, 30 fps, AAC, faststart, poster",
+    async (style, aspect) => {
+      // Two photos (one landscape, one portrait with a tricky caption) keep the suite quick.
+      const use = style === "classic" ? photos : photos.slice(0, 2);
+      await expectPlayableMemory(planFor(style, aspect, use), `${style}-${aspect.replace(":", "x")}`);
+    },
+  );
+
+  it("loops a short soundtrack to the video's length and fades it out", async () => {
+    const { ffmpeg } = await resolveFfmpeg();
+    const music = join(dir, "tone.m4a");
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(ffmpeg, [
+        "-v",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:duration=3",
+        "-c:a",
+        "aac",
+        "-y",
+        music,
+      ]);
+      child.on("error", reject);
+      child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
+    });
+    const plan = planFor("modern", "1:1", photos.slice(0, 2), music);
+    expect(plan.durationSeconds).toBeGreaterThan(8); // several times the 3-second tone
+    const { probed } = await expectPlayableMemory(plan, "music");
+    const audio = probed.streams.find((s) => s.codecType === "audio");
+    expect(audio?.durationSeconds).toBeCloseTo(plan.durationSeconds, 0);
+    // Well after the tone's first 3 seconds it is still playing (looped), and it is quiet at the very end.
+    expect(await maxVolume(join(dir, "music.mp4"), plan.durationSeconds - 6, 1)).toBeGreaterThan(-30);
+    expect(await maxVolume(join(dir, "music.mp4"), plan.durationSeconds - 0.1, 0.1)).toBeLessThan(-35);
+  });
+
+  it("keeps silence silent when there is no soundtrack", async () => {
+    expect(await maxVolume(join(dir, "classic-16x9.mp4"), 1, 2)).toBeLessThan(-80);
+  });
+
+  it("fits maxBytes by lowering the bitrate", async () => {
+    const plan = planFor("classic", "16:9");
+    const unlimited = (await probe(join(dir, "classic-16x9.mp4"))).sizeBytes;
+    const maxBytes = Math.floor(unlimited * 0.6);
+    expect(maxBytes).toBeGreaterThan(450_000); // a limit a 14-second memory can meet, but only at a lower bitrate
+    const result = await renderMemory(plan, {
+      videoPath: join(dir, "small.mp4"),
+      posterPath: join(dir, "small.jpg"),
+      maxBytes,
+    });
+    expect(result.bytes).toBeLessThanOrEqual(maxBytes);
+    expect(result.durationSeconds).toBeCloseTo(plan.durationSeconds, 0);
+  });
+
+  it("says render.too_large when a limit cannot be met, and writes no file", async () => {
+    const videoPath = join(dir, "impossible.mp4");
+    await expect(
+      renderMemory(planFor("classic", "16:9"), {
+        videoPath,
+        posterPath: join(dir, "impossible.jpg"),
+        maxBytes: 20_000,
+      }),
+    ).rejects.toMatchObject({ code: "render.too_large" });
+    expect(existsSync(videoPath)).toBe(false);
+  });
+
+  it("stops with render.cancelled when aborted, and writes no file", async () => {
+    const controller = new AbortController();
+    const videoPath = join(dir, "cancelled.mp4");
+    const render = renderMemory(planFor("classic", "16:9"), {
+      videoPath,
+      posterPath: join(dir, "cancelled.jpg"),
+      signal: controller.signal,
+      onProgress: (f) => {
+        if (f > 0.05) controller.abort();
+      },
+    });
+    await expect(render).rejects.toMatchObject({ code: "render.cancelled" });
+    expect(existsSync(videoPath)).toBe(false);
+  });
+});
