@@ -25,6 +25,7 @@ import { createOpenAIScriptWriter } from "./core/script/openai-script-writer.ts"
 import { createSqlStore, migrate, openDatabase } from "./core/store/index.ts";
 import { createApp, type MountedRouter } from "./http/app.ts";
 import { createPlaygroundRoutes } from "./http/playground/routes.ts";
+import { createShareRoutes, sharePath } from "./http/share-routes.ts";
 import { createEmbeddedRunner, type EmbeddedRunner } from "./jobs/embedded-runner.ts";
 import { createJobFunctions } from "./jobs/functions.ts";
 import { createInngestClient, createInngestHandler, createInngestJobs } from "./jobs/inngest-client.ts";
@@ -95,6 +96,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     logger,
     renderSemaphore: createSemaphore(config.renderConcurrency),
     publicUrl: config.publicUrl,
+    sharePath,
     ffmpeg: config.ffmpeg,
   });
   let runner: EmbeddedRunner | undefined;
@@ -136,7 +138,11 @@ export async function startService(config: Config, options: StartOptions = {}): 
     },
     isReady: () => ready,
     playground: createPlaygroundRoutes({ bot, blobs }),
-    routers: [...platforms.routers, ...(options.routers ?? [])],
+    routers: [
+      { path: "/", app: createShareRoutes({ store, blobs }) },
+      ...platforms.routers,
+      ...(options.routers ?? []),
+    ],
     ...(inngestHandler ? { inngestHandler } : {}),
   });
 
