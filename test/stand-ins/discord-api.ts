@@ -20,8 +20,10 @@ export interface DiscordStandIn {
   find(method: string, pathPattern: RegExp): DiscordCall[];
   channelMessages: Map<string, unknown[]>;
   rejectUploadsOver?: number;
-  /** The bytes served for every CDN image (a tiny JPEG unless a test sets a real photo). */
+  /** The bytes served for every CDN image (a tiny JPEG unless a test sets a real photo)… */
   image: Buffer;
+  /** …unless this map has bytes for the file name. */
+  images: Map<string, Buffer>;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,7 @@ export async function startDiscordStandIn(): Promise<DiscordStandIn> {
   const calls: DiscordCall[] = [];
   const channelMessages = new Map<string, unknown[]>();
   let seq = 1_200_000_000_000_000_000n;
-  const standIn = { image: TINY_JPEG } as DiscordStandIn;
+  const standIn = { image: TINY_JPEG, images: new Map() } as DiscordStandIn;
   const server = await startLocalServer((req, res) => {
     const url = new URL(req.path, "http://x");
     if (url.pathname.startsWith("/attachments/")) {
@@ -42,7 +44,7 @@ export async function startDiscordStandIn(): Promise<DiscordStandIn> {
         return void res.end("This content is no longer available.");
       }
       res.writeHead(200, { "content-type": "image/jpeg" });
-      return void res.end(standIn.image);
+      return void res.end(standIn.images.get(url.pathname.split("/").at(-1) ?? "") ?? standIn.image);
     }
     const path = decodeURIComponent(url.pathname.replace(/^\/api\/v10/, ""));
     const type = String(req.headers["content-type"] ?? "");

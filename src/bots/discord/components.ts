@@ -1,14 +1,13 @@
 /** Renders an OutgoingMessage as a Discord message body: content plus button rows (style picker, retry). */
 import { ButtonStyle, ComponentType } from "discord.js";
 import type { OutgoingMessage } from "../../core/chat/chat-adapter.ts";
-import { formatProgress } from "../../core/memories/progress-throttle.ts";
+import { textWithProgress } from "../common/progress-text.ts";
 
 /** custom_id prefix of PhotoMemory's buttons; the value after it is what the button asks for. */
 export const BUTTON_PREFIX = "pm:";
 
 export function toDiscordMessage(message: OutgoingMessage): Record<string, unknown> {
-  const content =
-    message.progress === undefined ? message.text : `${message.text}\n${formatProgress(message.progress)}`;
+  const content = textWithProgress(message);
   const buttons = (message.actions ?? []).slice(0, 25).map((a) => ({
     type: ComponentType.Button,
     style:

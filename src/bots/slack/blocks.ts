@@ -1,13 +1,12 @@
 /** Renders an OutgoingMessage as Slack text + Block Kit (buttons for the style picker and retry). */
 import type { OutgoingMessage } from "../../core/chat/chat-adapter.ts";
-import { formatProgress } from "../../core/memories/progress-throttle.ts";
+import { textWithProgress } from "../common/progress-text.ts";
 
 /** Prefix of every action_id PhotoMemory puts on a button; the action listener matches on it. */
 export const ACTION_PREFIX = "pm:";
 
 export function toSlackMessage(message: OutgoingMessage): { text: string; blocks: unknown[] } {
-  const text =
-    message.progress === undefined ? message.text : `${message.text}\n${formatProgress(message.progress)}`;
+  const text = textWithProgress(message);
   const blocks: unknown[] = [{ type: "section", text: { type: "mrkdwn", text } }];
   if (message.actions && message.actions.length > 0) {
     blocks.push({

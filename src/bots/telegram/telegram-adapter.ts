@@ -14,8 +14,8 @@ import type {
   OutgoingVideo,
 } from "../../core/chat/chat-adapter.ts";
 import { isPhotoMemoryError, PhotoMemoryError } from "../../core/errors.ts";
-import { formatProgress } from "../../core/memories/progress-throttle.ts";
 import { safeDownloadImage } from "../../core/net/safe-download.ts";
+import { textWithProgress } from "../common/progress-text.ts";
 
 /** sendVideo accepts 50 MB on api.telegram.org; a self-hosted Bot API server takes up to 2000 MB. */
 export const TELEGRAM_UPLOAD_LIMIT = 50 * 1000 * 1000;
@@ -138,9 +138,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdap
 }
 
 function render(message: OutgoingMessage): string {
-  return message.progress === undefined
-    ? message.text
-    : `${message.text}\n${formatProgress(message.progress)}`;
+  return textWithProgress(message);
 }
 
 function keyboard(message: OutgoingMessage): {
