@@ -62,6 +62,9 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** The service's own variables (platform blocks list theirs in their schemas); `.env.example` documents each. */
+export const SERVICE_VARIABLES = Object.keys(envSchema.shape);
+
 export interface Config {
   env: Env["NODE_ENV"];
   logLevel: Env["LOG_LEVEL"];

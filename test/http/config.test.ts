@@ -34,3 +34,34 @@ describe("loadConfig", () => {
     );
   });
 });
+
+describe(".env.example", () => {
+  it("documents every variable the service and the platforms read, and is itself a valid configuration", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { SERVICE_VARIABLES } = await import("../../src/config.ts");
+    const { slackEnvSchema } = await import("../../src/bots/slack/config.ts");
+    const { discordEnvSchema } = await import("../../src/bots/discord/config.ts");
+    const { telegramEnvSchema } = await import("../../src/bots/telegram/config.ts");
+    const text = await readFile(new URL("../../.env.example", import.meta.url), "utf8");
+    const entries = Object.fromEntries(
+      text
+        .split("\n")
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
+    const read = [
+      ...SERVICE_VARIABLES,
+      ...Object.keys(slackEnvSchema.shape),
+      ...Object.keys(discordEnvSchema.shape),
+      ...Object.keys(telegramEnvSchema.shape),
+    ];
+    expect(read.filter((name) => !(name in entries))).toEqual([]);
+    // Each documented variable has a comment line right above it (or above its group).
+    for (const name of Object.keys(entries))
+      expect(text).toMatch(new RegExp(`#[^\\n]*\\n(?:[A-Z_]+=[^\\n]*\\n)*${name}=`));
+    const config = loadConfig(entries);
+    expect(config.database.kind).toBe("pglite");
+    expect(config.jobs.kind).toBe("embedded");
+    expect(config.script.kind).toBe("offline");
+  });
+});
