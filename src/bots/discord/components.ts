@@ -1,6 +1,7 @@
 /** Renders an OutgoingMessage as a Discord message body: content plus button rows (style picker, retry). */
 import { ButtonStyle, ComponentType } from "discord.js";
 import type { OutgoingMessage } from "../../core/chat/chat-adapter.ts";
+import { isLinkValue } from "../common/button-value.ts";
 import { textWithProgress } from "../common/progress-text.ts";
 
 /** custom_id prefix of PhotoMemory's buttons; the value after it is what the button asks for. */
@@ -8,17 +9,26 @@ export const BUTTON_PREFIX = "pm:";
 
 export function toDiscordMessage(message: OutgoingMessage): Record<string, unknown> {
   const content = textWithProgress(message);
-  const buttons = (message.actions ?? []).slice(0, 25).map((a) => ({
-    type: ComponentType.Button,
-    style:
-      a.style === "danger"
-        ? ButtonStyle.Danger
-        : a.style === "primary"
-          ? ButtonStyle.Primary
-          : ButtonStyle.Secondary,
-    label: a.label.slice(0, 80),
-    custom_id: `${BUTTON_PREFIX}${a.value}`.slice(0, 100),
-  }));
+  const buttons = (message.actions ?? []).slice(0, 25).map((a) =>
+    isLinkValue(a.value)
+      ? {
+          type: ComponentType.Button,
+          style: ButtonStyle.Link,
+          label: a.label.slice(0, 80),
+          url: a.value.slice(0, 512),
+        }
+      : {
+          type: ComponentType.Button,
+          style:
+            a.style === "danger"
+              ? ButtonStyle.Danger
+              : a.style === "primary"
+                ? ButtonStyle.Primary
+                : ButtonStyle.Secondary,
+          label: a.label.slice(0, 80),
+          custom_id: `${BUTTON_PREFIX}${a.value}`.slice(0, 100),
+        },
+  );
   const rows = [];
   for (let i = 0; i < buttons.length; i += 5)
     rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + 5) });

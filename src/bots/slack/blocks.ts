@@ -1,5 +1,6 @@
 /** Renders an OutgoingMessage as Slack text + Block Kit (buttons for the style picker and retry). */
 import type { OutgoingMessage } from "../../core/chat/chat-adapter.ts";
+import { isLinkValue } from "../common/button-value.ts";
 import { textWithProgress } from "../common/progress-text.ts";
 
 /** Prefix of every action_id PhotoMemory puts on a button; the action listener matches on it. */
@@ -15,7 +16,8 @@ export function toSlackMessage(message: OutgoingMessage): { text: string; blocks
         type: "button",
         action_id: `${ACTION_PREFIX}${a.id}`,
         text: { type: "plain_text", text: a.label.slice(0, 75) },
-        value: a.value.slice(0, 2000),
+        // A link button opens the page; Slack still sends a block_action, which the listener ignores.
+        ...(isLinkValue(a.value) ? { url: a.value.slice(0, 3000) } : { value: a.value.slice(0, 2000) }),
         ...(a.style ? { style: a.style } : {}),
       })),
     });

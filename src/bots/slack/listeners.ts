@@ -173,7 +173,7 @@ export function registerSlackListeners(app: App, deps: BotDeps, adapter: SlackAd
       trigger_id?: string;
     };
     const value = (action as { value?: string }).value ?? "";
-    if (!b.channel?.id) return;
+    if (!b.channel?.id || !value) return;
     const target: ChatTarget = {
       platform: "slack",
       ...(b.team?.id ? { workspaceId: b.team.id } : {}),

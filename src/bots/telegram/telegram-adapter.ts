@@ -15,6 +15,7 @@ import type {
 } from "../../core/chat/chat-adapter.ts";
 import { isPhotoMemoryError, PhotoMemoryError } from "../../core/errors.ts";
 import { safeDownloadImage } from "../../core/net/safe-download.ts";
+import { fitBytes, isLinkValue } from "../common/button-value.ts";
 import { textWithProgress } from "../common/progress-text.ts";
 
 /** sendVideo accepts 50 MB on api.telegram.org; a self-hosted Bot API server takes up to 2000 MB. */
@@ -145,7 +146,11 @@ function keyboard(message: OutgoingMessage): {
   reply_markup?: { inline_keyboard: InlineKeyboardButton[][] };
 } {
   if (!message.actions || message.actions.length === 0) return {};
-  const buttons = message.actions.map((a) => ({ text: a.label, callback_data: a.value.slice(0, 64) }));
+  const buttons: InlineKeyboardButton[] = message.actions.map((a) =>
+    isLinkValue(a.value)
+      ? { text: a.label, url: a.value }
+      : { text: a.label, callback_data: fitBytes(a.value, 64) },
+  );
   const rows: InlineKeyboardButton[][] = [];
   for (let i = 0; i < buttons.length; i += 2) rows.push(buttons.slice(i, i + 2));
   return { reply_markup: { inline_keyboard: rows } };

@@ -97,4 +97,35 @@ describe("Slack adapter", () => {
     expect(complete?.params).toMatchObject({ channel_id: "C0001", thread_ts: "1700000000.000100" });
     expect(String(complete?.params.files)).toContain("Lisbon 2026");
   });
+
+  it("posts the share link instead of uploading a video over the limit", async () => {
+    const before = slack.uploads.length;
+    await adapter.postVideo(target, {
+      path: "/nonexistent.mp4",
+      title: "Huge",
+      bytes: 2_000_000_000,
+      durationSeconds: 600,
+      width: 1920,
+      height: 1080,
+      shareUrl: "https://photomemory.example/s/huge",
+    });
+    expect(slack.uploads.length).toBe(before);
+    expect(String(slack.callsTo("chat.postMessage").at(-1)?.params.text)).toContain(
+      "https://photomemory.example/s/huge",
+    );
+  });
+
+  it("renders the upgrade card's payment link as a link button", async () => {
+    await adapter.postMessage(target, {
+      text: "Cinematic is a premium style",
+      actions: [{ id: "upgrade", label: "Unlock premium styles", value: "https://buy.stripe.com/test_123" }],
+    });
+    const blocks = JSON.parse(String(slack.callsTo("chat.postMessage").at(-1)?.params.blocks)) as {
+      type: string;
+      elements?: { url?: string; value?: string }[];
+    }[];
+    expect(blocks.find((b) => b.type === "actions")?.elements?.[0]).toMatchObject({
+      url: "https://buy.stripe.com/test_123",
+    });
+  });
 });

@@ -162,4 +162,46 @@ describe("Telegram adapter", () => {
       "https://photomemory.example/s/big",
     );
   });
+
+  it("keeps callback data within Telegram's 64 bytes and turns links into URL buttons", async () => {
+    setup();
+    await bot.adapter.postMessage(
+      { platform: "telegram", channelId: "5550001" },
+      {
+        text: "Which style?",
+        actions: [
+          {
+            id: "style-modern",
+            label: "modern",
+            value: "/memory modern Лето в Лиссабоне с друзьями и семьёй",
+          },
+          { id: "upgrade", label: "Unlock", value: "https://buy.stripe.com/test_123" },
+        ],
+      },
+    );
+    const markup = tg.callsTo("sendMessage").at(-1)?.params.reply_markup as {
+      inline_keyboard: { callback_data?: string; url?: string }[][];
+    };
+    const [picker, link] = markup.inline_keyboard.flat();
+    expect(Buffer.byteLength(picker?.callback_data ?? "")).toBeLessThanOrEqual(64);
+    expect(picker?.callback_data).toMatch(/^\/memory modern Лето/);
+    expect(link?.url).toBe("https://buy.stripe.com/test_123");
+  });
+});
+
+describe("Telegram start", () => {
+  it("sets the webhook with the secret when PUBLIC_URL is set", async () => {
+    deps = createFakeDeps();
+    bot = createTelegramBot(deps, {
+      token: TOKEN,
+      webhookSecret: SECRET,
+      apiRoot: tg.apiRoot,
+      publicUrl: "https://photomemory.example",
+    });
+    await bot.start();
+    expect(tg.callsTo("setWebhook").at(-1)?.params).toMatchObject({
+      url: "https://photomemory.example/telegram/webhook",
+      secret_token: SECRET,
+    });
+  });
 });
