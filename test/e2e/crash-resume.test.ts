@@ -8,30 +8,41 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { noisyJpeg } from "../fixtures/generate-photos.ts";
+import { createTestDatabase, describePostgres, type TestDatabase } from "../helpers/postgres.ts";
 import { freePort, playgroundClient, spawnService, waitUntilReady } from "./service-helpers.ts";
 
-const children: ChildProcess[] = [];
-let dataDir = "";
+function crashAndResume(name: string, makeDatabase: () => Promise<TestDatabase | null>) {
+  const children: ChildProcess[] = [];
+  let dataDir = "";
+  let database: TestDatabase | null = null;
 
-afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    await database?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
 
-async function start(port: number) {
-  const service = spawnService({ PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir });
-  children.push(service.child);
-  await waitUntilReady(`http://127.0.0.1:${port}`, service.child);
-  return service;
-}
+  async function start(port: number) {
+    const service = spawnService({
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      ...(database ? { DATABASE_URL: database.url } : {}),
+    });
+    children.push(service.child);
+    await waitUntilReady(`http://127.0.0.1:${port}`, service.child);
+    return service;
+  }
 
-describe("a render killed with SIGKILL", () => {
-  it("resumes after a restart and delivers the video exactly once", { timeout: 300_000 }, async () => {
+  it(`${name}: resumes after a restart and delivers the video exactly once`, {
+    timeout: 300_000,
+  }, async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "pm-crash-"));
+    database = await makeDatabase();
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const first = await start(port);
-    const chat = playgroundClient(base, "crash-test");
+    const chat = playgroundClient(base, `crash-${name}`);
 
     // Enough photos that the render runs for several seconds, so the kill lands in the middle of it.
     const photos = await Promise.all(
@@ -73,4 +84,12 @@ describe("a render killed with SIGKILL", () => {
     const code = await new Promise((resolve) => second.child.once("exit", resolve));
     expect(code).toBe(0);
   });
+}
+
+describe("a render killed with SIGKILL, on PGlite", () => {
+  crashAndResume("pglite", async () => null);
+});
+
+describePostgres("a render killed with SIGKILL, on Postgres", () => {
+  crashAndResume("postgres", createTestDatabase);
 });
