@@ -82,6 +82,9 @@ export function slackInstallationsFrom(store: Store): SlackInstallationStore {
         botToken: installation.botToken,
       });
     },
+    async markSlackUninstalled(teamId) {
+      await store.markWorkspaceUninstalled("slack", teamId);
+    },
     async findSlackInstallation(teamId) {
       const workspace = await store.getWorkspace("slack", teamId);
       if (!workspace || workspace.uninstalledAt) return null;

@@ -17,6 +17,8 @@ export interface SlackInstallation {
 export interface SlackInstallationStore {
   saveSlackInstallation(installation: SlackInstallation): Promise<void>;
   findSlackInstallation(teamId: string): Promise<SlackInstallation | null>;
+  /** app_uninstalled / tokens_revoked: the stored token is no longer used. */
+  markSlackUninstalled?(teamId: string): Promise<void>;
 }
 
 export type SlackTokenSource = (teamId: string | undefined) => Promise<SlackInstallation>;

@@ -10,6 +10,7 @@ import type { BotDeps } from "../common/bot-deps.ts";
 import { processEachOnce, processOnce } from "../common/deliveries.ts";
 import { friendlyError } from "../common/friendly-error.ts";
 import { ACTION_PREFIX } from "./blocks.ts";
+import type { SlackInstallationStore } from "./installations.ts";
 import type { SlackAdapter } from "./slack-adapter.ts";
 
 /** The reaction that tells the user their photo was taken in. */
@@ -24,7 +25,12 @@ interface SlackFile {
 
 const isImage = (f: SlackFile) => (f.mimetype ?? "").startsWith("image/");
 
-export function registerSlackListeners(app: App, deps: BotDeps, adapter: SlackAdapter): void {
+export function registerSlackListeners(
+  app: App,
+  deps: BotDeps,
+  adapter: SlackAdapter,
+  installations?: SlackInstallationStore,
+): void {
   const log = deps.logger.child({ module: "slack" });
 
   // Dedupe every Events API delivery on its event_id, durably; a failed one is forgotten so Slack's retry runs.
@@ -121,6 +127,16 @@ export function registerSlackListeners(app: App, deps: BotDeps, adapter: SlackAd
       share?.ts,
     );
   });
+
+  // Uninstalled or revoked: forget the workspace's token so nothing keeps calling Slack with it.
+  for (const name of ["app_uninstalled", "tokens_revoked"] as const) {
+    app.event(name, async ({ body }) => {
+      const teamId = (body as { team_id?: string }).team_id;
+      if (!teamId || !installations?.markSlackUninstalled) return;
+      await installations.markSlackUninstalled(teamId);
+      log.info({ teamId, event: name }, "slack workspace uninstalled");
+    });
+  }
 
   app.command("/memory", async ({ command, ack, respond }) => {
     await ack();

@@ -36,30 +36,32 @@ export function createSlackBot(deps: SlackBotDeps, config: SlackConfig): SlackBo
   });
   const adapter = createSlackAdapter({ apiUrl: config.apiUrl, tokens, logger: deps.logger });
 
-  // Bolt's ignoreSelf needs the bot's ids; learn them once per workspace with auth.test.
-  const identities = new Map<string, Promise<AuthorizeResult>>();
+  // Bolt's ignoreSelf needs the bot's ids; learn them once per workspace with auth.test. The token itself is read
+  // on every event, so a reinstall (new token) or an uninstall takes effect at once.
+  const identities = new Map<string, Promise<{ botUserId?: string; botId?: string }>>();
   const authorize = async ({ teamId }: { teamId?: string }): Promise<AuthorizeResult> => {
-    const key = teamId ?? "";
-    let found = identities.get(key);
-    if (!found) {
-      found = (async () => {
-        const install = await tokens(teamId);
-        let { botUserId, botId } = install;
-        if (!botUserId || !botId) {
-          const who = await createSlackWebClient(install.botToken, config.apiUrl, log).auth.test();
-          botUserId ??= who.user_id;
-          botId ??= who.bot_id;
-        }
-        return {
-          botToken: install.botToken,
-          ...(botUserId ? { botUserId } : {}),
-          ...(botId ? { botId } : {}),
-        };
-      })();
-      identities.set(key, found);
-      found.catch(() => identities.delete(key));
+    const install = await tokens(teamId);
+    let ids: { botUserId?: string; botId?: string } = install;
+    if (!install.botUserId || !install.botId) {
+      const key = `${teamId ?? ""}:${install.botToken.slice(-8)}`;
+      let found = identities.get(key);
+      if (!found) {
+        found = createSlackWebClient(install.botToken, config.apiUrl, log)
+          .auth.test()
+          .then((who) => ({
+            ...((install.botUserId ?? who.user_id) ? { botUserId: install.botUserId ?? who.user_id } : {}),
+            ...((install.botId ?? who.bot_id) ? { botId: install.botId ?? who.bot_id } : {}),
+          }));
+        identities.set(key, found);
+        found.catch(() => identities.delete(key));
+      }
+      ids = await found;
     }
-    return found;
+    return {
+      botToken: install.botToken,
+      ...(ids.botUserId ? { botUserId: ids.botUserId } : {}),
+      ...(ids.botId ? { botId: ids.botId } : {}),
+    };
   };
   const common = {
     authorize,
@@ -76,12 +78,12 @@ export function createSlackBot(deps: SlackBotDeps, config: SlackConfig): SlackBo
     app.error(async (error) => {
       throw error;
     });
-    registerSlackListeners(app, deps, adapter);
+    registerSlackListeners(app, deps, adapter, deps.installations);
     router.post("/events", receiver.handle);
   }
   if (config.appToken) {
     socketApp = new App({ ...common, socketMode: true, appToken: config.appToken });
-    registerSlackListeners(socketApp, deps, adapter);
+    registerSlackListeners(socketApp, deps, adapter, deps.installations);
   }
   if (config.oauth && deps.installations) {
     mountSlackOAuth(router, {

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SlackInstallation } from "../../../src/bots/slack/installations.ts";
 import { createSlackBot } from "../../../src/bots/slack/slack-bot.ts";
+import { signSlackRequest } from "../../../src/bots/slack/verify.ts";
 import { type SlackStandIn, startSlackStandIn } from "../../stand-ins/slack-api.ts";
 import { createFakeDeps } from "../fake-deps.ts";
 
 const TOKEN = "xoxb-5555-6666-oauthInstalledToken";
 let slack: SlackStandIn;
 const saved: SlackInstallation[] = [];
+const uninstalled: string[] = [];
 const deps = createFakeDeps();
 let bot: ReturnType<typeof createSlackBot>;
 
@@ -21,7 +23,11 @@ beforeAll(async () => {
           saved.push(i);
         },
         async findSlackInstallation(teamId) {
+          if (uninstalled.includes(teamId)) return null;
           return saved.find((i) => i.teamId === teamId) ?? null;
+        },
+        async markSlackUninstalled(teamId) {
+          uninstalled.push(teamId);
         },
       },
     },
@@ -79,5 +85,36 @@ describe("Slack OAuth install", () => {
       { text: "hello" },
     );
     expect(slack.callsTo("chat.postMessage").at(-1)?.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it("forgets the workspace when Slack says the app was uninstalled", async () => {
+    const body = JSON.stringify({
+      token: "XXYYZZ",
+      team_id: "T0002",
+      api_app_id: "A0001",
+      event: { type: "app_uninstalled", event_ts: "1700000200.000100" },
+      type: "event_callback",
+      event_id: "Ev0200",
+      event_time: 1700000200,
+    });
+    const ts = Math.floor(Date.now() / 1000);
+    const res = await bot.router.request("/events", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-slack-request-timestamp": String(ts),
+        "x-slack-signature": signSlackRequest("oauth-test-secret", ts, body),
+      },
+      body,
+    });
+    expect(res.status).toBe(200);
+    expect(uninstalled).toEqual(["T0002"]);
+    const error = await bot.adapter
+      .postMessage({ platform: "slack", workspaceId: "T0002", channelId: "C9" }, { text: "still there?" })
+      .then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+    expect(error?.message).toMatch(/not installed/);
   });
 });
