@@ -127,7 +127,7 @@ it("Discord: /memory with photos brings one video back into the channel, with th
   expect(bots.logs()).not.toContain(interactionToken);
 });
 
-it("Discord: a video over the interaction's attachment_size_limit is re-encoded to fit, or else not uploaded", async () => {
+it("Discord: a video over the interaction's attachment_size_limit is re-encoded to fit, or else shared by link", async () => {
   // First: a limit the renderer can meet by encoding smaller.
   const fitChannel = "1400000000000000012";
   const fit = command({
@@ -160,6 +160,7 @@ it("Discord: a video over the interaction's attachment_size_limit is re-encoded 
     90_000,
   );
   expect(String(notice.body.content)).toContain("Porto weekend");
+  expect(String(notice.body.content)).toMatch(/https:\/\/photomemory\.example\/share\/\S+/);
   expect(uploadsTo(tinyChannel)).toHaveLength(0);
   expect(bots.logs()).not.toContain(BOT_TOKEN);
 });

@@ -23,6 +23,16 @@ beforeAll(async () => {
     size: 1,
     bytes: await noisyJpeg(800, 600, 21),
   });
+  tg.files.set("AgACAgQAAxkBAAMrZ-a1-large", {
+    path: "photos/file_3.jpg",
+    size: 1,
+    bytes: await noisyJpeg(640, 480, 23),
+  });
+  tg.files.set("AgACAgQAAxkBAAMsZ-a2-large", {
+    path: "photos/file_4.jpg",
+    size: 1,
+    bytes: await noisyJpeg(480, 640, 24),
+  });
   tg.files.set("BQACAgQAAxkBAAMqZ-doc", {
     path: "documents/file_2.jpg",
     size: 1,
@@ -32,6 +42,7 @@ beforeAll(async () => {
     TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_WEBHOOK_SECRET: SECRET,
     TELEGRAM_API_ROOT: tg.apiRoot,
+    PUBLIC_URL: "https://photomemory.example",
   });
 });
 afterAll(async () => {
@@ -67,10 +78,42 @@ it("Telegram: a photo and an image document, then /memory, bring one video back 
   const sent = await eventually(() => tg.callsTo("sendVideo")[0], "the video");
   await new Promise((r) => setTimeout(r, 1500));
   expect(tg.callsTo("sendVideo")).toHaveLength(1);
-  expect(sent.params).toMatchObject({ chat_id: "5550001", caption: "Summer in Lisbon" });
+  expect(sent.params.chat_id).toBe("5550001");
+  // The title, and the share page as a second way to watch.
+  expect(String(sent.params.caption)).toMatch(
+    /^Summer in Lisbon\nhttps:\/\/photomemory\.example\/share\/\S+$/,
+  );
   expect(sent.uploadBytes ?? 0).toBeGreaterThan(10_000);
   expect(tg.callsTo("editMessageText").length).toBeGreaterThan(0);
 
   expect(bots.logs()).not.toContain(TOKEN);
   expect(bots.logs()).not.toContain(TOKEN.split(":")[1]);
+});
+
+it("Telegram: an album's items are all stored, with one summary line for the album", async () => {
+  const before = tg.callsTo("sendMessage").length;
+  const album = (n: number) => fixture(`album-${n}.json`).replaceAll("5550001", "5550002");
+  expect((await post(album(1))).status).toBe(200);
+  expect((await post(album(2))).status).toBe(200);
+  const line = await eventually(
+    () =>
+      tg
+        .callsTo("sendMessage")
+        .slice(before)
+        .find((c) => /Got 2 photos from your album/.test(String(c.params.text))),
+    "the album line",
+    20_000,
+  );
+  expect(line.params.chat_id).toBe(5550002);
+  await eventually(
+    () => tg.callsTo("getFile").filter((c) => /-a[12]-large$/.test(String(c.params.file_id))).length === 2,
+    "both downloads",
+    20_000,
+  );
+  await new Promise((r) => setTimeout(r, 1500));
+  const lines = tg
+    .callsTo("sendMessage")
+    .slice(before)
+    .filter((c) => c.params.chat_id === 5550002);
+  expect(lines).toHaveLength(1);
 });
