@@ -125,6 +125,7 @@ describe("safeDownload", () => {
     const stalled = await errorOf(
       safeDownload(`${files.url}/stall`, { policy: policy(), maxBytes: 1000, timeoutMs: 300 }),
     );
-    expect(stalled.code).toBe("download.timeout");
+    expect(stalled.code).toBe("download.failed");
+    expect(stalled.message).toMatch(/took too long/);
   });
 });

@@ -129,7 +129,19 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     const fileId = file.fileId;
     const { botToken } = await options.tokens(teamId);
     const web = await client(teamId);
-    const info = await call("files.info", () => web.files.info({ file: fileId }));
+    // A failed lookup is worth retrying (download.failed), unless the workspace's credentials are gone.
+    const info = await web.files.info({ file: fileId }).catch((error: unknown) => {
+      const e = toPlatformError("files.info", error);
+      if (slackErrorCode(error) === "file_not_found" || slackErrorCode(error) === "file_deleted") {
+        throw new PhotoMemoryError(
+          "download.gone",
+          "That file was deleted from Slack; please share it again.",
+        );
+      }
+      throw e.code === "platform.unauthorized"
+        ? e
+        : new PhotoMemoryError("download.failed", e.message, { cause: error });
+    });
     const meta = info.file;
     const url = meta?.url_private_download ?? meta?.url_private;
     if (!meta || !url) {

@@ -95,7 +95,25 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdap
           "Telegram lets bots fetch files up to 20 MB; please send a smaller photo.",
         );
       }
-      const info = await call("getFile", () => api.getFile(file.fileId));
+      const info = await api.getFile(file.fileId).catch((error: unknown) => {
+        if (error instanceof GrammyError && /too big/i.test(error.description)) {
+          throw new PhotoMemoryError(
+            "download.too_large",
+            "Telegram lets bots fetch files up to 20 MB; please send a smaller photo.",
+          );
+        }
+        if (error instanceof GrammyError && error.error_code === 400) {
+          throw new PhotoMemoryError(
+            "download.gone",
+            "Telegram no longer has that file; please send it again.",
+          );
+        }
+        // Network trouble or a 5xx/429: worth another attempt.
+        throw new PhotoMemoryError(
+          "download.failed",
+          "Telegram could not be reached for the photo; please try again.",
+        );
+      });
       if (!info.file_path) {
         throw new PhotoMemoryError(
           "download.gone",

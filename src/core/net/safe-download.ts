@@ -65,7 +65,8 @@ export async function safeDownload(rawUrl: string | URL, options: DownloadOption
   } catch (error) {
     if (error instanceof PhotoMemoryError) throw error;
     if (timeout.aborted) {
-      throw new PhotoMemoryError("download.timeout", "Fetching the file took too long; please try again.", {
+      // download.failed: transient, so a job retries it.
+      throw new PhotoMemoryError("download.failed", "Fetching the file took too long; please try again.", {
         cause: error,
       });
     }

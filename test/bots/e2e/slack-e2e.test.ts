@@ -31,6 +31,14 @@ beforeAll(async () => {
     threadTs: THREAD,
     bytes: await noisyJpeg(600, 800, 12),
   });
+  // Served as Slack serves a file when the files:read scope is missing: 200 with an HTML sign-in page.
+  slack.files.set("F0003", {
+    name: "IMG_0044.jpg",
+    mimetype: "image/jpeg",
+    size: 1,
+    threadTs: THREAD,
+    html: true,
+  });
   bots = await startBotService({
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_BOT_TOKEN: TOKEN,
@@ -55,7 +63,7 @@ function post(body: string, signature?: string) {
   });
 }
 
-it("Slack: photos in a thread, then a mention in it, bring one video back into the thread", async () => {
+it("Slack: photos in a thread (and a sign-in page instead of one), then a mention in it, bring one video back into the thread", async () => {
   const event = JSON.parse(
     readFileSync(new URL("../../fixtures/slack/message-file-share.json", import.meta.url), "utf8"),
   );
@@ -64,6 +72,12 @@ it("Slack: photos in a thread, then a mention in it, bring one video back into t
     id: "F0002",
     name: "IMG_0043.jpg",
     title: "IMG_0043.jpg",
+  });
+  event.event.files.push({
+    ...event.event.files[0],
+    id: "F0003",
+    name: "IMG_0044.jpg",
+    title: "IMG_0044.jpg",
   });
   const dropped = JSON.stringify(event);
 
@@ -74,6 +88,10 @@ it("Slack: photos in a thread, then a mention in it, bring one video back into t
     "the photo summary",
   );
   expect(summary.params.thread_ts).toBe(THREAD);
+  // The sign-in page is not stored as a photo; the one summary line says why and what to do.
+  expect(String(summary.params.text)).toMatch(
+    /1 skipped: IMG_0044\.jpg: Slack sent a sign-in page .*files:read.*reinstall/,
+  );
 
   const mention = JSON.stringify({
     token: "XXYYZZ",
