@@ -9,7 +9,7 @@ import type { BotDeps } from "../common/bot-deps.ts";
 import { collectAttachments, type DiscordMessageLike } from "./collect-photos.ts";
 import type { DiscordAdapter } from "./discord-adapter.ts";
 
-export const PHOTO_ACK_EMOJI = "🖼️";
+export const PHOTO_ACK_EMOJI = "📸";
 
 /** What the gateway does with one message; separate from the client so it can be tested without a socket. */
 export async function onDroppedMessage(
