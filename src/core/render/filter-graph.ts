@@ -11,7 +11,7 @@ import type { Segment, SegmentSlide } from "./segments.ts";
 import type { PlannedSlide, PlannedText, Rect, RenderPlan } from "./types.ts";
 
 /** The still a moving photo is animated from is this many times the frame size. */
-export const OVERSAMPLE = 1.5;
+export const OVERSAMPLE = 2;
 
 /** Whole-pixel crop of the cover rect (the part of the photo a slide can ever show). */
 export function extractRect(slide: PlannedSlide): Rect {

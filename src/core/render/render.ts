@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { PhotoMemoryError } from "../errors.ts";
 import { AUDIO_BITRATE_KBPS, budgetFor, type VideoRate } from "./encoder.ts";
-import { resolveFfmpeg } from "./ffmpeg-resolve.ts";
+import { type ResolvedFfmpeg, resolveFfmpeg } from "./ffmpeg-resolve.ts";
 import { runFfmpeg } from "./ffmpeg-run.ts";
 import { segmentArgs } from "./filter-graph.ts";
 import { concatList, muxArgs, posterArgs } from "./mux.ts";
@@ -26,8 +26,8 @@ export interface RenderOutput {
   onProgress?: (fraction: number) => void;
   /** Scratch folder; a temporary one (removed afterwards) when absent. */
   workDir?: string;
-  /** Called with each ffmpeg child's pid (the benchmark samples their memory). */
-  onFfmpegSpawn?: (pid: number) => void;
+  /** The binaries to use, e.g. `await resolveFfmpeg(env)` from the caller; resolved from process.env when absent. */
+  ffmpeg?: ResolvedFfmpeg;
 }
 
 export interface RenderResult {
@@ -51,7 +51,8 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
   if (plan.slides.length === 0)
     throw new PhotoMemoryError("render.no_photos", "There are no photos to make a memory from.");
   checkFonts(plan);
-  const { ffmpeg } = await resolveFfmpeg();
+  const tools = output.ffmpeg ?? (await resolveFfmpeg());
+  const { ffmpeg } = tools;
   const ownsWorkDir = output.workDir === undefined;
   const workDir = resolve(output.workDir ?? (await mkdtemp(join(tmpdir(), "photomemory-render-"))));
   await mkdir(workDir, { recursive: true });
@@ -76,7 +77,7 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
       const passes = output.maxBytes !== undefined ? MAX_SIZE_ATTEMPTS : 1;
       const share = (attempt - 1) / passes;
       const span = 1 / passes;
-      await encodeSegments(plan, segments, { ffmpeg, workDir, rate, signal, output }, (f) =>
+      await encodeSegments(plan, segments, { ffmpeg, workDir, rate, signal }, (f) =>
         progress(Math.min(0.98, share + span * f * 0.97)),
       );
       const list = join(workDir, "segments.txt");
@@ -85,7 +86,6 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
         ffmpeg,
         args: muxArgs(plan, list, finalPath, audioKbps),
         ...(signal ? { signal } : {}),
-        ...(output.onFfmpegSpawn ? { onSpawn: output.onFfmpegSpawn } : {}),
       });
       const bytes = (await stat(finalPath)).size;
       if (output.maxBytes === undefined || bytes <= output.maxBytes) break;
@@ -104,7 +104,7 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
     });
     await moveInto(finalPath, output.videoPath);
     await moveInto(join(workDir, "poster.jpg"), output.posterPath);
-    const probed = await probe(output.videoPath);
+    const probed = await probe(output.videoPath, { ffprobe: tools.ffprobe });
     const bytes = (await stat(output.videoPath)).size;
     progress(1);
     return {
@@ -125,7 +125,6 @@ interface EncodeContext {
   workDir: string;
   rate: VideoRate;
   signal: AbortSignal | undefined;
-  output: RenderOutput;
 }
 
 async function encodeSegments(
@@ -147,7 +146,6 @@ async function encodeSegments(
       durationSeconds: segment.frames / plan.fps,
       onProgress: (f) => onFraction((doneFrames + f * segment.frames) / plan.totalFrames),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
-      ...(ctx.output.onFfmpegSpawn ? { onSpawn: ctx.output.onFfmpegSpawn } : {}),
     });
     doneFrames += segment.frames;
     onFraction(doneFrames / plan.totalFrames);
