@@ -17,6 +17,9 @@ import type { DiscordAdapter } from "./discord-adapter.ts";
 import { type CommandOption, PHOTO_OPTIONS, toMemoryCommand } from "./memory-command.ts";
 import { isValidDiscordSignature } from "./verify.ts";
 
+/** How long the answer may wait for the delivery claim before deferring anyway. */
+const CLAIM_WAIT_MS = 1500;
+
 /** Photos larger than this are not taken from Discord (phone photos are a few MB). */
 const MAX_PHOTO_BYTES = 25 * 1024 * 1024;
 
@@ -90,7 +93,14 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
     const deferred = isCommand
       ? InteractionResponseType.DeferredChannelMessageWithSource
       : InteractionResponseType.DeferredMessageUpdate;
-    if (!(await deps.deliveries.recordInboundDelivery("discord", interaction.id))) {
+    // Discord drops the interaction after 3 s: a slow database must not hold the deferral back, so the claim is
+    // given a moment here and otherwise finished (and honoured) after the response.
+    const claim = deps.deliveries.recordInboundDelivery("discord", interaction.id);
+    const early = await Promise.race([
+      claim,
+      new Promise<"slow">((r) => setTimeout(() => r("slow"), CLAIM_WAIT_MS).unref()),
+    ]);
+    if (early === false) {
       log.info({ interactionId: interaction.id }, "duplicate discord interaction skipped");
       return c.json({ type: deferred });
     }
@@ -109,6 +119,7 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
     };
     const user = interaction.member?.user ?? interaction.user;
     const work = (async () => {
+      if (!(await claim.catch(() => false))) return;
       try {
         let command: MemoryCommand;
         if (isCommand) {

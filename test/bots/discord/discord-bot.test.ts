@@ -170,6 +170,21 @@ describe("Discord interactions", () => {
     ).toContain("90 %");
   });
 
+  it("defers even while the database is slow to claim the delivery, then runs the command", async () => {
+    setup();
+    let release: (first: boolean) => void = () => undefined;
+    const slowClaim = new Promise<boolean>((resolve) => {
+      release = resolve;
+    });
+    deps.deliveries.recordInboundDelivery = () => slowClaim;
+    const res = await post(fixture("memory-command.json"));
+    expect(await res.json()).toEqual({ type: 5 });
+    expect(deps.commands).toHaveLength(0);
+    release(true);
+    await Promise.all(pending);
+    expect(deps.commands).toHaveLength(1);
+  });
+
   it("turns a style button into a request that edits the picker through a deferred update", async () => {
     setup();
     const res = await post(fixture("button-style.json"));
