@@ -76,6 +76,15 @@ describe("Telegram webhook", () => {
     expect(deps.dropped.map((d) => d.files[0]?.fileId)).toEqual(["BQACAgQAAxkBAAMqZ-doc"]);
   });
 
+  it("answers 5xx and processes nothing while the dedupe store is down, so Telegram sends the update again", async () => {
+    setup();
+    deps.deliveries.recordInboundDelivery = async () => {
+      throw new Error("connection refused");
+    };
+    expect((await post(fixture("photo.json"))).status).toBe(500);
+    expect(deps.dropped).toHaveLength(0);
+  });
+
   it("persists every album item and posts one summary line", async () => {
     setup();
     const before = tg.callsTo("sendMessage").length;
