@@ -33,6 +33,22 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const log = deps.logger.child({ module: "http" });
 
+  // One line per request: debug for the chatty ones, warn/error when something failed. Paths pass the logger's masks.
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    const status = c.res.status;
+    const line = {
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      ms: Math.round(performance.now() - started),
+    };
+    if (status >= 500) log.error(line, "request ended with a server error");
+    else if (status >= 400 && status !== 404) log.warn(line, "request refused");
+    else log.debug(line, "request");
+  });
+
   app.get("/healthz", async (c) => {
     try {
       await deps.checkDatabase();
