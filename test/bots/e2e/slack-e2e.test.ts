@@ -50,12 +50,12 @@ afterAll(async () => {
   await slack?.close();
 });
 
-function post(body: string, signature?: string) {
+function post(body: string, signature?: string, type = "application/json") {
   const ts = Math.floor(Date.now() / 1000);
   return bots.service.app.request("/slack/events", {
     method: "POST",
     headers: {
-      "content-type": "application/json",
+      "content-type": type,
       "x-slack-request-timestamp": String(ts),
       "x-slack-signature": signature ?? signSlackRequest(SECRET, ts, body),
     },
@@ -128,4 +128,82 @@ it("Slack: photos in a thread (and a sign-in page instead of one), then a mentio
 
   expect(bots.logs()).not.toContain(TOKEN);
   expect(bots.logs()).not.toContain(SECRET);
+});
+
+it("Slack: /memory without a style offers a picker; pressing a style brings the video into the channel", async () => {
+  slack.files.set("F0010", {
+    name: "IMG_0100.jpg",
+    mimetype: "image/jpeg",
+    size: 1,
+    channel: "C0002",
+    bytes: await noisyJpeg(800, 600, 13),
+  });
+  const event = JSON.parse(
+    readFileSync(new URL("../../fixtures/slack/message-file-share.json", import.meta.url), "utf8"),
+  );
+  event.event_id = "Ev0010";
+  event.event.channel = "C0002";
+  event.event.ts = "1700000300.000100";
+  delete event.event.thread_ts;
+  delete event.event.parent_user_id;
+  event.event.files = [{ ...event.event.files[0], id: "F0010", name: "IMG_0100.jpg" }];
+  expect((await post(JSON.stringify(event))).status).toBe(200);
+  await eventually(
+    () =>
+      slack
+        .callsTo("chat.postMessage")
+        .find((c) => c.params.channel === "C0002" && /Got 1 photo/.test(String(c.params.text))),
+    "the photo summary",
+  );
+
+  const command = readFileSync(
+    new URL("../../fixtures/slack/slash-command-memory.txt", import.meta.url),
+    "utf8",
+  )
+    .replace("channel_id=C0001", "channel_id=C0002")
+    .replace("text=cinematic+Lisbon+2026", "text=")
+    .replace("__RESPONSE_URL__", encodeURIComponent(`${slack.server.url}/respond/9`));
+  expect((await post(command, undefined, "application/x-www-form-urlencoded")).status).toBe(200);
+  const picker = await eventually(
+    () =>
+      slack
+        .callsTo("chat.postMessage")
+        .find((c) => c.params.channel === "C0002" && /style/i.test(String(c.params.text)) && c.params.blocks),
+    "the style picker",
+  );
+  const buttons =
+    (
+      JSON.parse(String(picker.params.blocks)) as {
+        type: string;
+        elements?: { action_id: string; value: string }[];
+      }[]
+    ).find((b) => b.type === "actions")?.elements ?? [];
+  const modern = buttons.find((b) => b.action_id === "pm:style-modern");
+  expect(modern).toBeDefined();
+
+  const pickerTs = "1700000301.000100";
+  const press = JSON.parse(
+    readFileSync(new URL("../../fixtures/slack/block-actions-style.json", import.meta.url), "utf8"),
+  );
+  press.channel = { id: "C0002", name: "family" };
+  press.container = { type: "message", message_ts: pickerTs, channel_id: "C0002", is_ephemeral: false };
+  press.message = { ...press.message, ts: pickerTs };
+  delete press.message.thread_ts;
+  press.actions = [{ ...press.actions[0], action_id: modern?.action_id, value: modern?.value }];
+  press.response_url = `${slack.server.url}/respond/10`;
+  const pressed = await post(
+    `payload=${encodeURIComponent(JSON.stringify(press))}`,
+    undefined,
+    "application/x-www-form-urlencoded",
+  );
+  expect(pressed.status).toBe(200);
+
+  const done = await eventually(
+    () => slack.callsTo("files.completeUploadExternal").find((c) => c.params.channel_id === "C0002"),
+    "the video upload",
+  );
+  expect(done.params.thread_ts).toBeUndefined();
+  // The picker turned into the status message.
+  expect(slack.callsTo("chat.update").some((c) => c.params.ts === pickerTs)).toBe(true);
+  expect(bots.logs()).not.toContain(TOKEN);
 });
