@@ -194,6 +194,18 @@ describe("Discord interactions", () => {
   });
 });
 
+describe("Discord retry button", () => {
+  it("a Retry button press runs the retry of that memory", async () => {
+    setup();
+    const press = JSON.parse(fixture("button-style.json"));
+    press.id = "1200000000000000077";
+    press.data.custom_id = "pm:retry:vid_123";
+    await post(JSON.stringify(press));
+    await Promise.all(pending);
+    expect(deps.commands[0]?.command).toEqual({ kind: "retry", videoId: "vid_123" });
+  });
+});
+
 describe("Discord delivery and downloads", () => {
   const target = {
     platform: "discord" as const,
