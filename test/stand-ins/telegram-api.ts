@@ -17,6 +17,8 @@ export interface TelegramStandIn {
   calls: TelegramCall[];
   callsTo(method: string): TelegramCall[];
   files: Map<string, { path: string; size: number; html?: boolean; bytes?: Buffer }>;
+  /** Updates handed out by getUpdates (long polling), oldest first. */
+  updates: unknown[];
   /** Makes sendVideo answer 413 like Telegram does for a file over its limit. */
   rejectVideosOver?: number;
   close(): Promise<void>;
@@ -93,6 +95,11 @@ export async function startTelegramStandIn(token: string): Promise<TelegramStand
           },
         });
       }
+      case "getUpdates": {
+        // Long polling: hand out what is queued, or hold the request a little like Telegram does.
+        if (standIn.updates.length === 0) await new Promise((r) => setTimeout(r, 100));
+        return sendJson(res, { ok: true, result: standIn.updates.splice(0) });
+      }
       case "setMessageReaction":
       case "answerCallbackQuery":
       case "setWebhook":
@@ -103,6 +110,7 @@ export async function startTelegramStandIn(token: string): Promise<TelegramStand
     }
   });
   Object.assign(standIn, {
+    updates: [],
     server,
     apiRoot: server.url,
     calls,

@@ -214,3 +214,18 @@ describe("Telegram start", () => {
     });
   });
 });
+
+describe("Telegram long polling", () => {
+  it("without a webhook secret, polls getUpdates and collects photos from them", async () => {
+    deps = createFakeDeps();
+    bot = createTelegramBot(deps, { token: TOKEN, apiRoot: tg.apiRoot });
+    expect(
+      (await bot.router.request("/webhook", { method: "POST", body: fixture("photo.json") })).status,
+    ).toBe(404);
+    tg.updates.push(JSON.parse(fixture("photo.json").replace("804620001", "804620101")));
+    await bot.start();
+    await waitFor(() => deps.dropped.length === 1, "the polled photo");
+    expect(tg.callsTo("deleteWebhook").length).toBeGreaterThan(0);
+    expect(deps.dropped[0]?.files[0]?.fileId).toBe("AgACAgQAAxkBAAMpZ-large");
+  });
+});
