@@ -44,14 +44,15 @@ function crashAndResume(name: string, makeDatabase: () => Promise<TestDatabase |
     const first = await start(port);
     const chat = playgroundClient(base, `crash-${name}`);
 
-    // Enough photos that the render runs for several seconds, so the kill lands in the middle of it.
+    // Enough photos that the render runs for several seconds (progress is shown every 2 s at most), so the kill
+    // lands in the middle of it.
     const photos = await Promise.all(
-      Array.from({ length: 8 }, async (_, i) => ({
+      Array.from({ length: 6 }, async (_, i) => ({
         name: `IMG_${i}.jpg`,
-        bytes: await noisyJpeg(1600, 1200, i + 1),
+        bytes: await noisyJpeg(1280, 960, i + 1),
       })),
     );
-    expect((await chat.upload(photos)).added).toHaveLength(8);
+    expect((await chat.upload(photos)).added).toHaveLength(6);
     await chat.say("/memory classic Crash course");
 
     // The status message shows real progress: the render step is running.
