@@ -52,8 +52,9 @@ function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unkn
   if (value instanceof Date) return value.toISOString();
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] =
-      SECRET_KEY.test(key) && v !== undefined && v !== null ? "[redacted]" : redactValue(v, depth + 1, seen);
+    // Numbers and booleans are never secrets (token counts, `hasToken` flags); strings and objects under such keys are.
+    const secret = SECRET_KEY.test(key) && (typeof v === "string" || (typeof v === "object" && v !== null));
+    out[key] = secret ? "[redacted]" : redactValue(v, depth + 1, seen);
   }
   return out;
 }

@@ -37,4 +37,16 @@ describe("logger", () => {
     logger.error({ err: new Error("GET https://x.test/a?token=s3cr3t failed") }, "download failed");
     expect(lines.join("")).not.toContain("s3cr3t");
   });
+
+  it("keeps numbers under token-like keys, such as the token usage of a script", () => {
+    const { lines, logger } = capture();
+    logger.info(
+      { promptTokens: 812, completionTokens: 95, apiKey: "sk-abcdefghijklmnopqrstuvwx" },
+      "script written",
+    );
+    const line = JSON.parse(lines[0] ?? "{}") as Record<string, unknown>;
+    expect(line.promptTokens).toBe(812);
+    expect(line.completionTokens).toBe(95);
+    expect(line.apiKey).toBe("[redacted]");
+  });
 });
