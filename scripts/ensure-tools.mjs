@@ -28,7 +28,8 @@ if (missing.length === 0) process.exit(0);
 
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 // GitHub's runners are not root but have password-less sudo.
-const sudo = !isRoot && spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0 ? ["sudo", "-n"] : [];
+const sudo =
+  !isRoot && spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0 ? ["sudo", "-n"] : [];
 if ((!isRoot && sudo.length === 0) || !onPath("apt-get")) {
   console.error(
     `PhotoMemory needs: ${missing.join(", ")}. Install them (e.g. sudo apt-get install -y ${missing.join(" ")}) or set FFMPEG_PATH.`,
