@@ -23,6 +23,7 @@ interface Row {
   cpu: number;
   rss: number;
   floorWall: number | null;
+  floorCpu: number | null;
   bytes: number;
 }
 
@@ -39,8 +40,12 @@ async function runCase(input: CaseInput) {
   return { ...measured, output, wall: output.wallMs / 1000 };
 }
 
-const floors = new Map<string, number>();
-async function floorFor(resolution: 720 | 1080, seconds: number, photos: string[]): Promise<number> {
+const floors = new Map<string, { wall: number; cpu: number }>();
+async function floorFor(
+  resolution: 720 | 1080,
+  seconds: number,
+  photos: string[],
+): Promise<{ wall: number; cpu: number }> {
   const key = `${resolution}:${seconds.toFixed(3)}`;
   const known = floors.get(key);
   if (known !== undefined) return known;
@@ -53,13 +58,15 @@ async function floorFor(resolution: 720 | 1080, seconds: number, photos: string[
     workDir: join(OUT, "work", `floor-${resolution}`),
     durationSeconds: seconds,
   });
-  floors.set(key, floor.wall);
-  return floor.wall;
+  const measured = { wall: floor.wall, cpu: floor.cpuSeconds };
+  floors.set(key, measured);
+  return measured;
 }
 
 function table(rows: Row[]): string {
-  const head = "| case | video s | wall s | CPU s | peak RSS MB | floor wall s | × floor | MB |";
-  const sep = "|---|---:|---:|---:|---:|---:|---:|---:|";
+  const head =
+    "| case | video s | wall s | CPU s | peak RSS MB | floor wall s | floor CPU s | × floor (wall) | MB |";
+  const sep = "|---|---:|---:|---:|---:|---:|---:|---:|---:|";
   const lines = rows.map((r) =>
     [
       r.name,
@@ -68,6 +75,7 @@ function table(rows: Row[]): string {
       r.cpu.toFixed(1),
       Math.round(r.rss),
       r.floorWall === null ? "–" : r.floorWall.toFixed(1),
+      r.floorCpu === null ? "–" : r.floorCpu.toFixed(1),
       r.floorWall === null ? "–" : `${(r.wall / r.floorWall).toFixed(2)}×`,
       (r.bytes / 1e6).toFixed(1),
     ].join(" | "),
@@ -98,8 +106,8 @@ for (const c of cases) {
   process.stdout.write(`${name}… `);
   const result = await runCase({ kind: "render", ...c, photos, workDir: join(OUT, "work", "render") });
   preparation = result.output.preparation;
-  const floorWall =
-    c.count === 20 ? await floorFor(c.resolution, result.output.durationSeconds, photos) : null;
+  const floor = c.count === 20 ? await floorFor(c.resolution, result.output.durationSeconds, photos) : null;
+  const floorWall = floor?.wall ?? null;
   const row: Row = {
     name,
     videoSeconds: result.output.durationSeconds,
@@ -107,6 +115,7 @@ for (const c of cases) {
     cpu: result.cpuSeconds,
     rss: result.peakRssMb,
     floorWall,
+    floorCpu: floor?.cpu ?? null,
     bytes: result.output.bytes,
   };
   rows.push(row);

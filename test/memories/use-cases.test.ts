@@ -126,6 +126,16 @@ describe("requesting a memory", () => {
     expect((await h.botTexts()).at(-1)).toContain("already being made");
   });
 
+  it("makes one memory when two people type /memory at the same moment", async () => {
+    await dropPhotos(2);
+    const results = await Promise.all([
+      requestMemory(h.deps, { target: h.target, user: ada, style: "classic" }),
+      requestMemory(h.deps, { target: h.target, user: { id: "bob", name: "Bob" }, style: "modern" }),
+    ]);
+    expect(results.map((r) => r.kind).sort()).toEqual(["busy", "started"]);
+    expect(h.events.filter((e) => e.name === "memory/requested")).toHaveLength(1);
+  });
+
   it("offers a style picker when the platform has buttons and no style was typed", async () => {
     await dropPhotos(1);
     await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "", offerStylePicker: true });

@@ -4,6 +4,7 @@
  */
 import type { ChatTarget, MessageRef, OutgoingMessage } from "../chat/chat-adapter.ts";
 import { type Aspect, type Resolution, STYLE_NAMES, type StyleName } from "../domain.ts";
+import { isPhotoMemoryError } from "../errors.ts";
 import type { MemoryRequested } from "../jobs/events.ts";
 import type { Conversation, GeneratedVideo, MemoryProject } from "../store/records.ts";
 import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
@@ -91,17 +92,33 @@ export async function requestMemory(
   }
 
   const locale = input.user.locale ?? conversation.locale ?? "en";
-  const { project, video } = await store.createProjectWithVideo({
-    conversationId: conversation.id,
-    requesterAccountId: account.id,
-    style,
-    title: input.title ?? null,
-    photoIds: photos.map((p) => p.id),
-    locale,
-    platform: input.target.platform,
-    ...(input.aspect ? { aspect: input.aspect } : {}),
-    ...(input.resolution ? { resolution: input.resolution } : {}),
-  });
+  let created: Awaited<ReturnType<typeof store.createProjectWithVideo>>;
+  try {
+    created = await store.createProjectWithVideo({
+      conversationId: conversation.id,
+      requesterAccountId: account.id,
+      style,
+      title: input.title ?? null,
+      photoIds: photos.map((p) => p.id),
+      locale,
+      platform: input.target.platform,
+      // Two `/memory` at once: the second must not make another memory of the same photos.
+      requireInCollection: true,
+      ...(input.aspect ? { aspect: input.aspect } : {}),
+      ...(input.resolution ? { resolution: input.resolution } : {}),
+    });
+  } catch (error) {
+    if (!isPhotoMemoryError(error, "store.conflict")) throw error;
+    const winner = await deps.lookup.latestMemory(conversation.id);
+    const running = winner ? await store.getVideo(winner.videoId) : null;
+    if (running) {
+      await say(busyReply(running));
+      return { kind: "busy", video: running };
+    }
+    await say(error.message);
+    return { kind: "no_photos" };
+  }
+  const { project, video } = created;
   const videoLog = log.child({ projectId: project.id, videoId: video.id });
   const startedText = startedReply({ ...project, photoCount: photos.length });
   const statusMessage =
