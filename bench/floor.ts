@@ -1,4 +1,8 @@
-/** The ffmpeg floor: the same duration, the same encoder settings and the same audio, from one still decoded once. */
+/**
+ * The ffmpeg floor: the same duration, the same encoder settings (preset, CRF, profile, rate control, GOP) and the
+ * same audio, from one still decoded once. As one process it gets x264's own threading (both cores), where a render
+ * runs two single-threaded segment processes side by side.
+ */
 import { AUDIO_BITRATE_KBPS, x264Args } from "../src/core/render/encoder.ts";
 import { FPS } from "../src/core/render/plan.ts";
 
@@ -21,7 +25,7 @@ export function floorArgs(still: string, durationSeconds: number, output: string
     "1:a",
     "-frames:v",
     String(frames),
-    ...x264Args(FPS, { maxrateKbps: null }),
+    ...x264Args(FPS, { maxrateKbps: null }, "auto"),
     "-c:a",
     "aac",
     "-b:a",

@@ -51,11 +51,16 @@ export interface Measured {
   peakRssMb: number;
 }
 
-export function measureChild(command: string, args: string[], sampleMs = 50): Promise<Measured> {
+export function measureChild(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  sampleMs = 50,
+): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const cpuBefore = childrenCpuSeconds();
     const started = performance.now();
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"], env });
     let stdout = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => {
       stdout += d;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { budgetFor, MIN_VIDEO_KBPS } from "../../src/core/render/encoder.ts";
 import { filterValue } from "../../src/core/render/filter-escape.ts";
-import { kenBurns, OVERSAMPLE, segmentArgs, segmentFilterGraph } from "../../src/core/render/filter-graph.ts";
+import {
+  kenBurns,
+  MIN_OVERSAMPLE,
+  segmentArgs,
+  segmentFilterGraph,
+  workingSize,
+} from "../../src/core/render/filter-graph.ts";
 import { gradeFilters } from "../../src/core/render/grade.ts";
 import { planRender, STYLES } from "../../src/core/render/index.ts";
 import { concatList, muxArgs } from "../../src/core/render/mux.ts";
@@ -110,10 +116,36 @@ describe("segment arguments", () => {
       expect(evaluate(tail.z, frame - 40)).toBeCloseTo(evaluate(whole.z, frame), 9);
       expect(evaluate(tail.x, frame - 40)).toBeCloseTo(evaluate(whole.x, frame), 9);
     }
-    // zoompan works on an oversampled still, so a whole input pixel is less than one output pixel.
     expect(kenBurns(plan, slide, { offsetFrames: 0 })).toContain(`s=${plan.width}x${plan.height}`);
-    expect(OVERSAMPLE).toBeGreaterThanOrEqual(2); // rounding error ≤ half an output pixel
   });
+
+  it.each([720, 1080] as const)(
+    "moves over a still of 1.5–2× the frame, so zoompan's rounding stays sub-pixel (%ip)",
+    (resolution) => {
+      const small = [fakePhoto("s0", 1200, 900), fakePhoto("s1", 3072, 2304), fakePhoto("s2", 2304, 3072)];
+      const p = planRender(small, scriptFor(small), "classic", { aspect: "16:9", resolution });
+      for (const slide of p.slides.filter((s) => s.kind === "photo")) {
+        const size = workingSize(p, slide);
+        expect(size.width / p.width).toBeGreaterThanOrEqual(MIN_OVERSAMPLE - 0.01);
+        expect(size.width / p.width).toBeLessThanOrEqual(2.01);
+        expect(size.width / size.height).toBeCloseTo(p.width / p.height, 2);
+        const graph = segmentFilterGraph(
+          p,
+          {
+            index: 0,
+            startFrame: 0,
+            frames: slide.frames,
+            slides: [
+              { slideIndex: p.slides.indexOf(slide), offsetFrames: 0, frames: slide.frames, localStart: 0 },
+            ],
+          },
+          textFile,
+        );
+        // A photo already in range is used at its own resolution: no resampling pass before the motion.
+        expect(graph.includes("scale=")).toBe(!size.native);
+      }
+    },
+  );
 
   it("grades vintage with sepia and cinematic with contrast; classic stays neutral", () => {
     expect(gradeFilters(STYLES.classic.grade)).toEqual([]);

@@ -10,15 +10,21 @@ import { gradeFilters } from "./grade.ts";
 import type { Segment, SegmentSlide } from "./segments.ts";
 import type { PlannedSlide, PlannedText, Rect, RenderPlan } from "./types.ts";
 
-/** The still a moving photo is animated from is this many times the frame size. */
-export const OVERSAMPLE = 2;
+/**
+ * zoompan crops whole pixels of its input. The still it moves over is kept between 1.5× and 2× the frame, so that
+ * rounding is at most 2/3 (at 2×: 1/2) of an output pixel: smooth. Within that range the photo's own pixels are used
+ * as they are (no resampling pass, less memory); outside it the still is scaled once.
+ */
+export const MIN_OVERSAMPLE = 1.5;
+export const MAX_OVERSAMPLE = 2;
 
-/** Whole-pixel crop of the cover rect (the part of the photo a slide can ever show). */
+/** Whole-pixel crop of the cover rect (the part of the photo a slide can ever show), even for 4:2:0 chroma. */
 export function extractRect(slide: PlannedSlide): Rect {
-  const x = Math.max(0, Math.floor(slide.motion.cover.x));
-  const y = Math.max(0, Math.floor(slide.motion.cover.y));
-  const w = Math.max(1, Math.min(slide.sourceWidth - x, Math.round(slide.motion.cover.w)));
-  const h = Math.max(1, Math.min(slide.sourceHeight - y, Math.round(slide.motion.cover.h)));
+  const evenDown = (v: number) => Math.max(0, Math.floor(v / 2) * 2);
+  const x = evenDown(slide.motion.cover.x);
+  const y = evenDown(slide.motion.cover.y);
+  const w = Math.max(2, evenDown(Math.min(slide.sourceWidth - x, Math.round(slide.motion.cover.w))));
+  const h = Math.max(2, evenDown(Math.min(slide.sourceHeight - y, Math.round(slide.motion.cover.h))));
   return { x, y, w, h };
 }
 
@@ -28,10 +34,17 @@ export function isMoving(slide: PlannedSlide): boolean {
 }
 
 /** Size of the still a slide is animated from (even numbers, for 4:2:0). */
-export function workingSize(plan: RenderPlan, slide: PlannedSlide): { width: number; height: number } {
-  const factor = isMoving(slide) ? OVERSAMPLE : 1;
+export function workingSize(
+  plan: RenderPlan,
+  slide: PlannedSlide,
+): { width: number; height: number; native: boolean } {
   const even = (v: number) => Math.round(v / 2) * 2;
-  return { width: even(plan.width * factor), height: even(plan.height * factor) };
+  if (!isMoving(slide)) return { width: plan.width, height: plan.height, native: false };
+  const e = extractRect(slide);
+  const factor = e.w / plan.width;
+  if (factor >= MIN_OVERSAMPLE && factor <= MAX_OVERSAMPLE) return { width: e.w, height: e.h, native: true };
+  const clamped = Math.min(MAX_OVERSAMPLE, Math.max(MIN_OVERSAMPLE, factor));
+  return { width: even(plan.width * clamped), height: even(plan.height * clamped), native: false };
 }
 
 export interface SegmentFiles {
@@ -127,7 +140,8 @@ function pieceFilters(
 export function stillFilters(plan: RenderPlan, slide: PlannedSlide): string[] {
   const e = extractRect(slide);
   const size = workingSize(plan, slide);
-  const filters = [`crop=${e.w}:${e.h}:${e.x}:${e.y}`, `scale=${size.width}:${size.height}:flags=lanczos`];
+  const filters = [`crop=${e.w}:${e.h}:${e.x}:${e.y}`];
+  if (!size.native) filters.push(`scale=${size.width}:${size.height}:flags=bicubic`);
   const graded = gradeFilters(plan.grade, slide.background?.dim ?? 0);
   if (graded.length > 0 || slide.background) filters.push("format=gbrp");
   if (slide.background) filters.push(`gblur=sigma=${num((slide.background.blur * plan.height) / 1080, 2)}`);

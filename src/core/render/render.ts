@@ -127,28 +127,55 @@ interface EncodeContext {
   signal: AbortSignal | undefined;
 }
 
+/** Two segment processes at a time, one x264 thread each: keeps both cores busy with flat memory. */
+export const PARALLEL_SEGMENTS = 2;
+
 async function encodeSegments(
   plan: RenderPlan,
   segments: Segment[],
   ctx: EncodeContext,
   onFraction: (f: number) => void,
 ): Promise<void> {
-  let doneFrames = 0;
-  for (const segment of segments) {
-    throwIfCancelled(ctx.signal);
-    const files = {
-      textFile: (i: number, line: number) => textPath(ctx.workDir, i, line),
-      output: segmentPath(ctx.workDir, segment.index),
-    };
-    await runFfmpeg({
-      ffmpeg: ctx.ffmpeg,
-      args: segmentArgs(plan, segment, files, ctx.rate),
-      durationSeconds: segment.frames / plan.fps,
-      onProgress: (f) => onFraction((doneFrames + f * segment.frames) / plan.totalFrames),
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    });
-    doneFrames += segment.frames;
-    onFraction(doneFrames / plan.totalFrames);
+  // A failing segment stops its sibling at once (Promise.all reports the first failure); the caller's signal stops both.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(ctx.signal?.reason);
+  ctx.signal?.addEventListener("abort", onAbort, { once: true });
+  const done = new Map<number, number>();
+  const report = () => onFraction([...done.values()].reduce((a, b) => a + b, 0) / plan.totalFrames);
+  let next = 0;
+  const worker = async () => {
+    for (let j = next++; j < segments.length; j = next++) {
+      const segment = segments[j] as Segment;
+      throwIfCancelled(ctx.signal);
+      const files = {
+        textFile: (i: number, line: number) => textPath(ctx.workDir, i, line),
+        output: segmentPath(ctx.workDir, segment.index),
+      };
+      await runFfmpeg({
+        ffmpeg: ctx.ffmpeg,
+        args: segmentArgs(plan, segment, files, ctx.rate),
+        durationSeconds: segment.frames / plan.fps,
+        onProgress: (f) => {
+          done.set(j, f * segment.frames);
+          report();
+        },
+        signal: stop.signal,
+      });
+      done.set(j, segment.frames);
+      report();
+    }
+  };
+  try {
+    await Promise.all(
+      Array.from({ length: Math.min(PARALLEL_SEGMENTS, segments.length) }, () =>
+        worker().catch((error: unknown) => {
+          stop.abort(error);
+          throw error;
+        }),
+      ),
+    );
+  } finally {
+    ctx.signal?.removeEventListener("abort", onAbort);
   }
 }
 

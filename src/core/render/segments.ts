@@ -21,7 +21,7 @@ export interface Segment {
   slides: SegmentSlide[];
 }
 
-export const SLIDES_PER_SEGMENT = 3;
+export const SLIDES_PER_SEGMENT = 1;
 
 export function planSegments(plan: RenderPlan, slidesPerSegment = SLIDES_PER_SEGMENT): Segment[] {
   const cuts = [0];
