@@ -149,8 +149,17 @@ describe("segment arguments", () => {
 
   it("grades vintage with sepia and cinematic with contrast; classic stays neutral", () => {
     expect(gradeFilters(STYLES.classic.grade)).toEqual([]);
-    expect(gradeFilters(STYLES.vintage.grade).join(",")).toMatch(/colorchannelmixer=.*lutrgb=/);
-    expect(gradeFilters(STYLES.cinematic.grade).join(",")).toContain("lutrgb=");
+    const chroma = (filters: string[], plane: "u" | "v") =>
+      Number(
+        new RegExp(`${plane}=clip\\(128\\+\\(val-128\\)\\*([\\d.]+)\\+(-?[\\d.]+)`).exec(
+          filters.join(","),
+        )?.[2],
+      );
+    const vintageGrade = gradeFilters(STYLES.vintage.grade);
+    expect(chroma(vintageGrade, "u")).toBeLessThan(-5); // less blue …
+    expect(chroma(vintageGrade, "v")).toBeGreaterThan(5); // … more red: warm sepia
+    expect(gradeFilters(STYLES.cinematic.grade).join(",")).toMatch(/y=clip\(val\*1\.1[0-9]*\+-2[0-9.]+/); // contrast
+    expect(gradeFilters(STYLES.classic.grade, 0.5).join(",")).toContain("y=clip(val*0.5+0"); // dimmed card
     const vintage = planRender(photos, scriptFor(photos), "vintage", options);
     const graph = segmentFilterGraph(
       vintage,

@@ -142,10 +142,8 @@ export function stillFilters(plan: RenderPlan, slide: PlannedSlide): string[] {
   const size = workingSize(plan, slide);
   const filters = [`crop=${e.w}:${e.h}:${e.x}:${e.y}`];
   if (!size.native) filters.push(`scale=${size.width}:${size.height}:flags=bicubic`);
-  const graded = gradeFilters(plan.grade, slide.background?.dim ?? 0);
-  if (graded.length > 0 || slide.background) filters.push("format=gbrp");
   if (slide.background) filters.push(`gblur=sigma=${num((slide.background.blur * plan.height) / 1080, 2)}`);
-  filters.push(...graded, "format=yuv420p");
+  filters.push(...gradeFilters(plan.grade, slide.background?.dim ?? 0), "format=yuv420p");
   return filters;
 }
 

@@ -1,59 +1,31 @@
 /**
- * A style's static grade as ffmpeg filters that run once per slide (before the still is looped): a colour matrix
- * for saturation and sepia, then a per-channel lookup for brightness, contrast, tint and the dimming of cards. Pure.
+ * A style's static grade as one `lutyuv` that runs once per slide, before the still is looped: contrast and
+ * brightness on luma, saturation and a warm/cool/sepia tint as a chroma gain and shift, card dimming on both.
+ * Working in YUV (the JPEG's own full-range planes) keeps it in place: no RGB copies of a 3072-pixel still. Pure.
  */
 import { num } from "./filter-escape.ts";
 import type { Grade } from "./types.ts";
 
-type Matrix = [number, number, number][];
-
-const identity = (): Matrix => [
-  [1, 0, 0],
-  [0, 1, 0],
-  [0, 0, 1],
-];
-
-function multiply(a: Matrix, b: Matrix): Matrix {
-  return a.map((row) =>
-    [0, 1, 2].map((j) => row.reduce((s, v, k) => s + v * ((b[k] as number[])[j] as number), 0)),
-  ) as Matrix;
+/** BT.601 (JPEG) chroma of an RGB offset: how much a tint moves U (blue-difference) and V (red-difference). */
+function chromaShift(dr: number, dg: number, db: number): { du: number; dv: number } {
+  const dy = 0.299 * dr + 0.587 * dg + 0.114 * db;
+  return { du: 0.564 * (db - dy), dv: 0.713 * (dr - dy) };
 }
 
-/** Rec. 601 luma weights: a saturation of 0 leaves grey with the same brightness. */
-function saturationMatrix(s: number): Matrix {
-  const luma = [0.299, 0.587, 0.114];
-  return [0, 1, 2].map((i) =>
-    [0, 1, 2].map((j) => (1 - s) * (luma[j] as number) + (i === j ? s : 0)),
-  ) as Matrix;
-}
-
-/** The classic sepia matrix blended with identity by `amount`. */
-function sepiaMatrix(amount: number): Matrix {
-  const sepia: Matrix = [
-    [0.393, 0.769, 0.189],
-    [0.349, 0.686, 0.168],
-    [0.272, 0.534, 0.131],
-  ];
-  return sepia.map((row, i) => row.map((v, j) => amount * v + (i === j ? 1 - amount : 0))) as Matrix;
-}
-
-/** Filters (RGB in, RGB out) for the grade; `dim` darkens card backgrounds (0 = none). Empty when neutral. */
+/** Filters for the grade; `dim` darkens card backgrounds (0 = none). Empty when there is nothing to do. */
 export function gradeFilters(grade: Grade, dim = 0): string[] {
-  const filters: string[] = [];
-  let m = identity();
-  if (grade.saturation !== 1) m = saturationMatrix(grade.saturation);
-  if (grade.sepia > 0) m = multiply(sepiaMatrix(grade.sepia), m);
-  if (m.some((row, i) => row.some((v, j) => v !== (i === j ? 1 : 0)))) {
-    const names = ["r", "g", "b"];
-    const parts = m.flatMap((row, i) => row.map((v, j) => `${names[i]}${names[j]}=${num(v, 4)}`));
-    filters.push(`colorchannelmixer=${parts.join(":")}`);
-  }
   const keep = 1 - dim;
-  const scale = grade.tint.map((t) => t * keep * grade.contrast * grade.brightness);
-  const offset = grade.tint.map((t) => t * keep * 128 * (1 - grade.contrast));
-  if (scale.some((v) => v !== 1) || offset.some((v) => v !== 0)) {
-    const channel = (i: number) => `val*${num(scale[i] as number, 4)}+${num(offset[i] as number, 2)}`;
-    filters.push(`lutrgb=r=${channel(0)}:g=${channel(1)}:b=${channel(2)}`);
-  }
-  return filters;
+  // The tint as seen on a mid-grey pixel, plus the sepia matrix's warm cast (mid-grey → (173, 154, 120)).
+  const tint = chromaShift((grade.tint[0] - 1) * 128, (grade.tint[1] - 1) * 128, (grade.tint[2] - 1) * 128);
+  const sepia = chromaShift(45 * grade.sepia, 26 * grade.sepia, -8 * grade.sepia);
+  const du = (tint.du + sepia.du) * keep;
+  const dv = (tint.dv + sepia.dv) * keep;
+  const chromaGain = grade.saturation * (1 - 0.85 * grade.sepia) * keep;
+  const lumaGain = grade.brightness * grade.contrast * keep;
+  const lumaOffset = 128 * (1 - grade.contrast) * keep;
+  const neutral = chromaGain === 1 && lumaGain === 1 && lumaOffset === 0 && du === 0 && dv === 0;
+  if (neutral) return [];
+  const y = `clip(val*${num(lumaGain)}+${num(lumaOffset, 2)}\\,0\\,255)`;
+  const chroma = (shift: number) => `clip(128+(val-128)*${num(chromaGain)}+${num(shift, 2)}\\,0\\,255)`;
+  return [`lutyuv=y=${y}:u=${chroma(du)}:v=${chroma(dv)}`];
 }
