@@ -121,7 +121,7 @@ const vintage: StyleSpec = {
   motion: { zoom: 0.07, alternate: true },
   grade: { contrast: 0.94, saturation: 0.75, brightness: 1.02, tint: [1.08, 1.0, 0.86], sepia: 0.55 },
   vignetteAngle: Math.PI / 4.5,
-  grain: 7,
+  grain: 5,
   title: {
     text: look({
       fontFile: FONTS.serifBold,

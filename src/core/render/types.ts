@@ -62,7 +62,7 @@ export interface StyleSpec {
   letterboxAspect?: number;
   /** Vignette strength as ffmpeg's vignette angle (radians), or undefined for none. */
   vignetteAngle?: number;
-  /** Film grain strength (ffmpeg noise, 0..100), 0 for none. */
+  /** Film grain strength (ffmpeg noise, 0..100), 0 for none; baked into each still once, like grain in a print. */
   grain: number;
   title: { text: TextLook; subtitle: TextLook; backgroundBlur: number; backgroundDim: number };
   caption: TextLook;
