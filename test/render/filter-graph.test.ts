@@ -120,7 +120,7 @@ describe("segment arguments", () => {
   });
 
   it.each([720, 1080] as const)(
-    "moves over a still of 1.5–2× the frame, so zoompan's rounding stays sub-pixel (%ip)",
+    "moves over a still of 1.5–2× the frame, so zoompan's whole-pixel steps shrink (%ip)",
     (resolution) => {
       const small = [fakePhoto("s0", 1200, 900), fakePhoto("s1", 3072, 2304), fakePhoto("s2", 2304, 3072)];
       const p = planRender(small, scriptFor(small), "classic", { aspect: "16:9", resolution });

@@ -11,9 +11,11 @@ import type { Segment, SegmentSlide } from "./segments.ts";
 import type { PlannedSlide, PlannedText, Rect, RenderPlan } from "./types.ts";
 
 /**
- * zoompan crops whole pixels of its input. The still it moves over is kept between 1.5× and 2× the frame, so that
- * rounding is at most 2/3 (at 2×: 1/2) of an output pixel: smooth. Within that range the photo's own pixels are used
- * as they are (no resampling pass, less memory); outside it the still is scaled once.
+ * zoompan crops whole pixels of its input (on 4:2:0 its x/y snap to even pixels) and rebuilds its scaler per frame.
+ * The still it moves over is kept between 1.5× and 2× the frame, so the crop size moves in steps of ≤ 2/3 of an
+ * output pixel and the position in steps of ≤ 1.33 (naive zoompan at 1×: 1 and 2 pixels). Within that range the
+ * photo's own pixels are used as they are (no resampling pass, less memory); outside it the still is scaled once.
+ * A 4:4:4 still would halve the position step again, measured at +26 % CPU and +43 MB per ffmpeg process.
  */
 export const MIN_OVERSAMPLE = 1.5;
 export const MAX_OVERSAMPLE = 2;
