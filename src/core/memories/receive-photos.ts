@@ -4,8 +4,7 @@
  * content, and recorded; one summary line answers the whole burst and names every skipped photo and why.
  */
 import type { ChatTarget } from "../chat/chat-adapter.ts";
-import { isPhotoMemoryError } from "../errors.ts";
-import { normalisePhoto } from "../photos/index.ts";
+import { storePhoto } from "../photos/ingest.ts";
 import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
 import { plural } from "./replies.ts";
 
@@ -71,30 +70,14 @@ export async function receivePhotos(
   };
   // One at a time: a burst of 12 MP photos decoded in parallel would multiply peak memory for no gain on 2 cores.
   for (const photo of input.photos) {
-    try {
-      const normalised = await normalisePhoto(photo.bytes, { name: photo.name });
-      const blobKey = `${conversation.id}/photos/${normalised.sha256}.jpg`;
-      await blobs.put(blobKey, normalised.jpeg, "image/jpeg");
-      const { photo: row, duplicate } = await store.addPhoto({
-        conversationId: conversation.id,
-        contributorAccountId: account.id,
-        blobKey,
-        sha256: normalised.sha256,
-        width: normalised.width,
-        height: normalised.height,
-        takenAt: normalised.takenAt,
-        focus: normalised.focus,
-        originalName: photo.name,
-        mimeType: "image/jpeg",
-        bytes: normalised.jpeg.byteLength,
-      });
-      if (duplicate) summary.duplicates.push(photo.name);
-      else summary.added.push({ id: row.id, name: photo.name });
-    } catch (error) {
-      if (!isPhotoMemoryError(error) || !error.code.startsWith("photo.")) throw error;
-      log.info({ code: error.code, photoName: photo.name }, "photo skipped");
-      summary.skipped.push({ name: photo.name, reason: error.message, code: error.code });
-    }
+    const stored = await storePhoto(
+      { store, blobs, logger: log },
+      { conversationId: conversation.id, accountId: account.id, name: photo.name, bytes: photo.bytes },
+    );
+    if (stored.status === "skipped")
+      summary.skipped.push({ name: photo.name, reason: stored.reason, code: stored.code });
+    else if (stored.status === "duplicate") summary.duplicates.push(photo.name);
+    else summary.added.push({ id: stored.photoId, name: photo.name });
   }
   summary.collected = (await store.listPhotosSinceLastMemory(conversation.id)).length;
   summary.text = photoSummaryText(summary);

@@ -60,19 +60,36 @@ export async function ingestPhoto(deps: IngestPhotoDeps, input: IngestPhotoInput
     };
   }
 
+  return storePhoto(deps, {
+    conversationId: input.conversationId,
+    accountId: input.accountId ?? null,
+    name,
+    bytes,
+  });
+}
+
+/**
+ * Normalise, store and record photo bytes that are already here (after a platform download, or a playground upload).
+ * A photo that cannot be used comes back as skipped with its sentence; other errors are thrown (retryable).
+ */
+export async function storePhoto(
+  deps: Pick<IngestPhotoDeps, "store" | "blobs" | "logger">,
+  input: { conversationId: string; accountId: string | null; name: string; bytes: Uint8Array },
+): Promise<IngestedPhoto> {
+  const { name } = input;
   let normalised: Awaited<ReturnType<typeof normalisePhoto>>;
   try {
-    normalised = await normalisePhoto(bytes, { name });
+    normalised = await normalisePhoto(input.bytes, { name });
   } catch (error) {
     if (!isPhotoMemoryError(error) || !error.code.startsWith("photo.")) throw error;
-    log.info({ code: error.code }, "photo skipped");
+    deps.logger.info({ conversationId: input.conversationId, code: error.code }, "photo skipped");
     return { status: "skipped", name, code: error.code, reason: error.message };
   }
   const blobKey = photoKeyOf(input.conversationId, normalised.sha256);
   await deps.blobs.put(blobKey, normalised.jpeg, "image/jpeg");
   const { photo, duplicate } = await deps.store.addPhoto({
     conversationId: input.conversationId,
-    contributorAccountId: input.accountId ?? null,
+    contributorAccountId: input.accountId,
     blobKey,
     sha256: normalised.sha256,
     width: normalised.width,
