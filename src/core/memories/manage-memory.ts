@@ -3,7 +3,7 @@ import type { ChatTarget } from "../chat/chat-adapter.ts";
 import type { GeneratedVideo, MemoryProject } from "../store/records.ts";
 import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
 import { plural, startedReply, videoStatusLine } from "./replies.ts";
-import { sendRequested, upsertConversationOf } from "./request-memory.ts";
+import { announceAndSend, upsertConversationOf } from "./request-memory.ts";
 
 interface CommandInput {
   target: ChatTarget;
@@ -139,25 +139,14 @@ export async function retryMemory(
     resolution: old.resolution,
     platform: old.platform,
   });
-  const statusMessage = await chat
-    .postMessage(input.target, {
-      text: `Trying again. ${startedReply({ photoCount: photos.length, style: project.style, title: project.title })}`,
-      progress: 0,
-    })
-    .catch((error: unknown) => {
-      deps.logger.warn({ err: error }, "could not post the status message");
-      return undefined;
-    });
-  if (statusMessage)
-    await deps.store.setVideoStatusMessage(video.id, statusMessage as unknown as Record<string, unknown>);
-  await sendRequested(deps, {
+  await announceAndSend(deps, {
     conversation,
     project,
     video,
     accountId: account.id,
     target: input.target,
-    statusMessage,
     userId: input.user.id,
+    text: `Trying again. ${startedReply({ photoCount: photos.length, style: project.style, title: project.title })}`,
   });
   deps.logger.info(
     { conversationId: conversation.id, projectId: project.id, videoId: video.id, retryOf: found.video.id },

@@ -120,26 +120,42 @@ export async function requestMemory(
   }
   const { project, video } = created;
   const videoLog = log.child({ projectId: project.id, videoId: video.id });
-  const startedText = startedReply({ ...project, photoCount: photos.length });
-  const statusMessage =
-    input.statusMessage && (await tryEdit(deps, input.statusMessage, { text: startedText, progress: 0 }))
-      ? input.statusMessage
-      : await postStatus(deps, input.target, startedText);
-  if (statusMessage)
-    await store.setVideoStatusMessage(video.id, statusMessage as unknown as Record<string, unknown>);
-  await sendRequested(deps, {
+  const statusMessage = await announceAndSend(deps, {
     conversation,
     project,
     video,
     accountId: account.id,
     target: input.target,
-    statusMessage,
     userId: input.user.id,
+    text: startedReply({ ...project, photoCount: photos.length }),
+    standing: input.statusMessage,
   });
   const month = (deps.now?.() ?? new Date()).toISOString().slice(0, 7);
   await store.incrementUsage(account.id, month, "memoriesRequested");
   videoLog.info({ style, photos: photos.length }, "memory requested");
   return { kind: "started", project, video, ...(statusMessage ? { statusMessage } : {}) };
+}
+
+/**
+ * Posts the status message that progress will edit (or edits a standing one), records it on the video, and sends
+ * `memory/requested`. A failure to post must not lose the memory, so the event is sent either way.
+ */
+export async function announceAndSend(
+  deps: MemoryDeps,
+  input: Omit<Parameters<typeof sendRequested>[1], "statusMessage"> & { text: string; standing?: MessageRef },
+): Promise<MessageRef | undefined> {
+  const { text, standing, ...event } = input;
+  const statusMessage =
+    standing && (await tryEdit(deps, standing, { text, progress: 0 }))
+      ? standing
+      : await postStatus(deps, input.target, text);
+  if (statusMessage)
+    await deps.store.setVideoStatusMessage(
+      input.video.id,
+      statusMessage as unknown as Record<string, unknown>,
+    );
+  await sendRequested(deps, { ...event, statusMessage });
+  return statusMessage;
 }
 
 export async function upsertConversationOf(
