@@ -6,9 +6,13 @@
 /**
  * superfast with macroblock-tree rate control put back: measured on the bench's 1080p segments it encodes ~25 %
  * faster than veryfast and, thanks to mbtree, into a slightly smaller file at the same CRF.
+ * b-adapt=0 + scenecut=0: a slideshow has no cuts (transitions are fades/slides, keyframes come every
+ * KEYFRAME_SECONDS) and a fixed 3-B-frame pattern suits slow Ken Burns motion; skipping the per-frame lowres B-frame
+ * decision and scene-cut analysis measured ~7 % less x264 CPU on a moving 1080p segment at equal SSIM/PSNR
+ * (0.9736 vs 0.9735, 42.93 vs 42.93 dB) and a 3 % smaller file.
  */
 export const X264_PRESET = "superfast";
-export const X264_QUALITY_PARAMS = "mbtree=1:rc-lookahead=5";
+export const X264_QUALITY_PARAMS = "mbtree=1:rc-lookahead=5:b-adapt=0:scenecut=0";
 export const X264_CRF = 21;
 export const KEYFRAME_SECONDS = 4;
 export const AUDIO_BITRATE_KBPS = 128;
