@@ -84,6 +84,27 @@ describe("segment arguments", () => {
     expect(graph).toMatch(/\[v\]$/);
   });
 
+  it("cross-fades classic slides by overlaying the previous photo's last frames with a falling alpha, not xfade", () => {
+    const classic = planRender(photos, scriptFor(photos), "classic", options);
+    const seg = planSegments(classic).find((s) => s.slides.length > 1);
+    if (!seg) throw new Error("expected a segment with a transition");
+    const graph = segmentFilterGraph(classic, seg, textFile);
+    expect(graph).not.toContain("xfade");
+    const before = classic.slides[(seg.slides[1]?.slideIndex ?? 1) - 1];
+    const d = before?.transitionOut?.frames ?? 0;
+    expect(graph).toContain(`fade=t=out:s=0:n=${d}:alpha=1`);
+    expect(graph).toContain("overlay=format=yuv420:eof_action=pass");
+    expect(graph).toMatch(new RegExp(`concat=n=${seg.slides.length}:v=1:a=0\\[x\\]`));
+    // The main parts add up to the segment; each tail (the part under the fade) is one transition long.
+    const trims = [...graph.matchAll(/\[(\d+):v\][^;]*?trim=end_frame=(\d+)[^;]*?\[(m|t)(\d+)\]/g)];
+    const mains = trims.filter((m) => m[3] === "m").reduce((sum, m) => sum + Number(m[2]), 0);
+    expect(mains).toBe(seg.frames);
+    expect(trims.filter((m) => m[3] === "t").map((m) => Number(m[2]))).toEqual(
+      Array(seg.slides.length - 1).fill(d),
+    );
+    expect(graph).toMatch(/\[v\]$/);
+  });
+
   it("draws text from files with expansion off, so quotes, colons, % and backslashes cannot break the graph", () => {
     const seg = segments[0];
     if (!seg) throw new Error("expected a segment");

@@ -2,7 +2,7 @@
  * Builds the ffmpeg arguments of one segment. Each slide piece is one normalised photo, decoded once, cropped to the
  * frame-aspect cover rect, scaled, graded (and for cards blurred and dimmed) ONCE, then looped; zoompan moves over an
  * oversampled copy (its whole-pixel rounding becomes a fraction of an output pixel: smooth motion); drawtext reads
- * its text from files (no escaping hazards); xfade chains the pieces. Pure.
+ * its text from files (no escaping hazards); xfade chains the pieces (a plain fade is spliced with overlay). Pure.
  */
 import { type VideoRate, x264Args } from "./encoder.ts";
 import { filterValue, num } from "./filter-escape.ts";
@@ -89,6 +89,8 @@ export function segmentFilterGraph(
   segment: Segment,
   textFile: (slideIndex: number, lineIndex: number) => string,
 ): string {
+  const spliced = fadeSplices(plan, segment, textFile);
+  if (spliced) return [...spliced, `[x]${finishFilters(plan).join(",")}[v]`].join(";");
   const chains = segment.slides.map(
     (piece, k) => `[${k}:v]${pieceFilters(plan, piece, textFile).join(",")}[s${k}]`,
   );
@@ -103,11 +105,67 @@ export function segmentFilterGraph(
     );
     last = label;
   });
+  chains.push(`[${last}]${finishFilters(plan).join(",")}[v]`);
+  return chains.join(";");
+}
+
+function finishFilters(plan: RenderPlan): string[] {
   const finish: string[] = [];
   if (plan.vignetteAngle !== null) finish.push(`vignette=angle=${num(plan.vignetteAngle)}:eval=init`);
   finish.push("format=yuv420p", "setsar=1");
-  chains.push(`[${last}]${finish.join(",")}[v]`);
-  return chains.join(";");
+  return finish;
+}
+
+/**
+ * Plain cross-fades without xfade: ffmpeg 5.1's xfade mixes every frame of both inputs in float C, faded or not.
+ * Instead each part of the segment is its own chain (ffmpeg feeds one decoded photo to several chains; the motion
+ * is a function of the slide's frame number, so the parts join seamlessly), the overlap is the next photo with the
+ * previous one's last frames laid over it with a falling alpha (integer overlay, SIMD), and concat joins the parts.
+ * Same picture as xfade=fade (±1 level outside the fades, ~51 dB inside them); measured 19 % less CPU for a 1080p
+ * classic segment, encode included. Separate chains rather than `split`: split + concat held ~30 extra frames
+ * (+80 MB) per process. Returns null (use xfade) unless every transition in the segment is a fade that starts
+ * inside it and ends its previous piece.
+ */
+export function fadeSplices(
+  plan: RenderPlan,
+  segment: Segment,
+  textFile: (slideIndex: number, lineIndex: number) => string,
+): string[] | null {
+  const pieces = segment.slides;
+  if (pieces.length < 2) return null;
+  const fades: number[] = [];
+  for (let k = 1; k < pieces.length; k++) {
+    const piece = pieces[k] as SegmentSlide;
+    const before = pieces[k - 1] as SegmentSlide;
+    const transition = plan.slides[piece.slideIndex - 1]?.transitionOut;
+    if (transition?.kind !== "fade" || transition.frames <= 0) return null;
+    const own = piece.localStart - before.localStart;
+    if (own <= 0 || before.frames !== own + transition.frames) return null;
+    fades.push(transition.frames);
+  }
+  const chains: string[] = [];
+  const parts: string[] = [];
+  pieces.forEach((piece, k) => {
+    const next = pieces[k + 1];
+    const own = next ? next.localStart - piece.localStart : piece.frames;
+    const main: SegmentSlide = { ...piece, frames: own };
+    chains.push(`[${k}:v]${pieceFilters(plan, main, textFile).join(",")}[m${k}]`);
+    if (next) {
+      const d = fades[k] as number;
+      const tail: SegmentSlide = { ...piece, offsetFrames: piece.offsetFrames + own, frames: d };
+      chains.push(
+        `[${k}:v]${pieceFilters(plan, tail, textFile).join(",")},format=yuva420p,fade=t=out:s=0:n=${d}:alpha=1[t${k}]`,
+      );
+    }
+    if (k === 0) {
+      parts.push(`[m${k}]`);
+    } else {
+      chains.push(`[m${k}][t${k - 1}]overlay=format=yuv420:eof_action=pass[p${k}]`);
+      parts.push(`[p${k}]`);
+    }
+  });
+  chains.push(`${parts.join("")}concat=n=${parts.length}:v=1:a=0[x]`);
+  return chains;
 }
 
 function pieceFilters(
