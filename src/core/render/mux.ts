@@ -1,5 +1,9 @@
-/** Arguments for the last step (concatenate segments without re-encoding, add the soundtrack, faststart) and the poster. Pure. */
+/**
+ * Arguments for the steps around the segments, all pure: the soundtrack (encoded once, while the segments render),
+ * the final join (segments and soundtrack copied, faststart) and the poster (one frame of the segment holding it).
+ */
 import { num } from "./filter-escape.ts";
+import type { Segment } from "./segments.ts";
 import type { RenderPlan } from "./types.ts";
 
 /** The concat demuxer's list file: one `file '<path>'` line per segment, quotes escaped as the demuxer wants. */
@@ -7,7 +11,8 @@ export function concatList(paths: string[]): string {
   return `${paths.map((p) => `file '${p.replace(/'/g, "'\\''")}'`).join("\n")}\n`;
 }
 
-export function muxArgs(plan: RenderPlan, listPath: string, output: string, audioKbps: number): string[] {
+/** The soundtrack as AAC, exactly the video's length: music looped or trimmed and faded, else silence. */
+export function audioArgs(plan: RenderPlan, output: string, audioKbps: number): string[] {
   const duration = num(plan.durationSeconds, 3);
   const audioIn =
     plan.audio.kind === "music"
@@ -18,27 +23,44 @@ export function muxArgs(plan: RenderPlan, listPath: string, output: string, audi
       ? `,afade=t=in:d=0.3,afade=t=out:st=${num(Math.max(0, plan.durationSeconds - plan.audio.fadeOutSeconds), 3)}:d=${num(plan.audio.fadeOutSeconds, 3)}`
       : "";
   return [
-    "-f",
-    "concat",
-    "-safe",
-    "0",
-    "-i",
-    listPath,
     ...audioIn,
     "-filter_complex",
-    `[1:a]aresample=48000,aformat=channel_layouts=stereo,atrim=0:${duration},asetpts=PTS-STARTPTS${fadeOut}[a]`,
-    "-map",
-    "0:v",
+    `[0:a]aresample=48000,aformat=channel_layouts=stereo,atrim=0:${duration},asetpts=PTS-STARTPTS${fadeOut}[a]`,
     "-map",
     "[a]",
-    "-c:v",
-    "copy",
+    "-vn",
     "-c:a",
     "aac",
     "-b:a",
     `${audioKbps}k`,
     "-t",
     duration,
+    "-f",
+    "mp4",
+    "-y",
+    output,
+  ];
+}
+
+/** Joins the segments and the soundtrack without re-encoding either, with the index up front (faststart). */
+export function muxArgs(plan: RenderPlan, listPath: string, audioPath: string, output: string): string[] {
+  return [
+    "-f",
+    "concat",
+    "-safe",
+    "0",
+    "-i",
+    listPath,
+    "-i",
+    audioPath,
+    "-map",
+    "0:v",
+    "-map",
+    "1:a",
+    "-c",
+    "copy",
+    "-t",
+    num(plan.durationSeconds, 3),
     "-movflags",
     "+faststart",
     "-f",
@@ -48,13 +70,27 @@ export function muxArgs(plan: RenderPlan, listPath: string, output: string, audi
   ];
 }
 
-/** One JPEG frame of the finished video (the middle of the title card). */
-export function posterArgs(plan: RenderPlan, video: string, poster: string): string[] {
+/** The segment that holds the poster frame (the middle of the title card). */
+export function posterSegment(plan: RenderPlan, segments: Segment[]): Segment | undefined {
+  return (
+    segments.find((s) => plan.posterFrame >= s.startFrame && plan.posterFrame < s.startFrame + s.frames) ??
+    segments[0]
+  );
+}
+
+/** One JPEG frame of a rendered segment: the poster, taken as soon as its segment exists. */
+export function posterArgs(
+  plan: RenderPlan,
+  segment: Segment,
+  segmentFile: string,
+  poster: string,
+): string[] {
+  const frame = Math.min(Math.max(0, plan.posterFrame - segment.startFrame), Math.max(0, segment.frames - 1));
   return [
     "-ss",
-    num(plan.posterFrame / plan.fps, 3),
+    num(frame / plan.fps, 3),
     "-i",
-    video,
+    segmentFile,
     "-frames:v",
     "1",
     "-q:v",

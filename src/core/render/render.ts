@@ -1,7 +1,8 @@
 /**
  * renderMemory: executes a RenderPlan. Each segment (a few photos) is one short ffmpeg process with a small filter
- * graph, then the segments are joined with `-c copy`, the soundtrack is added and the file is made faststart.
- * No process ever holds more than a few photos, so memory stays flat as photos are added.
+ * graph; the soundtrack is encoded and the poster taken while the segments render, so the last step only joins
+ * segments and soundtrack with `-c copy` and makes the file faststart. No process ever holds more than a few
+ * photos, so memory stays flat as photos are added.
  */
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
@@ -12,7 +13,7 @@ import { AUDIO_BITRATE_KBPS, budgetFor, type VideoRate } from "./encoder.ts";
 import { type ResolvedFfmpeg, resolveFfmpeg } from "./ffmpeg-resolve.ts";
 import { runFfmpeg } from "./ffmpeg-run.ts";
 import { segmentArgs } from "./filter-graph.ts";
-import { concatList, muxArgs, posterArgs } from "./mux.ts";
+import { audioArgs, concatList, muxArgs, posterArgs, posterSegment } from "./mux.ts";
 import { probe } from "./probe.ts";
 import { planSegments, type Segment } from "./segments.ts";
 import type { RenderPlan } from "./types.ts";
@@ -73,18 +74,36 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
     }
 
     const finalPath = join(workDir, "memory.mp4");
+    const posterPath = join(workDir, "poster.jpg");
+    const poster = posterSegment(plan, segments);
+    let posterDone = false;
+    let audio: { kbps: number; path: string } | null = null;
     for (let attempt = 1; ; attempt++) {
       // Most renders take one pass: it gets 90 % of the bar; a rare re-encode for size moves through the rest.
       const share = attempt === 1 ? 0 : 1 - 0.1 / (attempt - 1);
       const span = attempt === 1 ? 0.9 : 0.05 / (attempt - 1);
-      await encodeSegments(plan, segments, { ffmpeg, workDir, rate, signal }, (f) =>
+      const soundtrack: { kbps: number; path: string } =
+        audio?.kbps === audioKbps
+          ? audio
+          : { kbps: audioKbps, path: join(workDir, `audio-${audioKbps}.m4a`) };
+      const sideJobs: SideJob[] = [];
+      if (soundtrack !== audio)
+        sideJobs.push({ args: audioArgs(plan, soundtrack.path, soundtrack.kbps), after: null });
+      if (!posterDone && poster)
+        sideJobs.push({
+          args: posterArgs(plan, poster, segmentPath(workDir, poster.index), posterPath),
+          after: poster.index,
+        });
+      await encodeSegments(plan, segments, { ffmpeg, workDir, rate, signal }, sideJobs, (f) =>
         progress(Math.min(0.98, share + span * f * 0.97)),
       );
+      audio = soundtrack;
+      posterDone = true;
       const list = join(workDir, "segments.txt");
       await writeFile(list, concatList(segments.map((s) => segmentPath(workDir, s.index))));
       await runFfmpeg({
         ffmpeg,
-        args: muxArgs(plan, list, finalPath, audioKbps),
+        args: muxArgs(plan, list, soundtrack.path, finalPath),
         ...(signal ? { signal } : {}),
       });
       const bytes = (await stat(finalPath)).size;
@@ -97,13 +116,8 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
       audioKbps = budget.audioKbps;
     }
 
-    await runFfmpeg({
-      ffmpeg,
-      args: posterArgs(plan, finalPath, join(workDir, "poster.jpg")),
-      ...(signal ? { signal } : {}),
-    });
     await moveInto(finalPath, output.videoPath);
-    await moveInto(join(workDir, "poster.jpg"), output.posterPath);
+    await moveInto(posterPath, output.posterPath);
     const probed = await probe(output.videoPath, { ffprobe: tools.ffprobe });
     const bytes = (await stat(output.videoPath)).size;
     progress(1);
@@ -130,23 +144,40 @@ interface EncodeContext {
 /** Two segment processes at a time, one x264 thread each: keeps both cores busy with flat memory. */
 export const PARALLEL_SEGMENTS = 2;
 
+/**
+ * A short ffmpeg job that shares the two process slots with the segments, so the last step has nothing left to
+ * encode: at the head of the queue (`after: null`) or right after segment `after` is written, by the same slot.
+ */
+interface SideJob {
+  args: string[];
+  after: number | null;
+}
+
 async function encodeSegments(
   plan: RenderPlan,
   segments: Segment[],
   ctx: EncodeContext,
+  sideJobs: SideJob[],
   onFraction: (f: number) => void,
 ): Promise<void> {
-  // A failing segment stops its sibling at once (Promise.all reports the first failure); the caller's signal stops both.
+  // A failing job stops the others at once (Promise.all reports the first failure); the caller's signal stops all.
   const stop = new AbortController();
   const onAbort = () => stop.abort(ctx.signal?.reason);
   ctx.signal?.addEventListener("abort", onAbort, { once: true });
+  const runSide = (job: SideJob) => runFfmpeg({ ffmpeg: ctx.ffmpeg, args: job.args, signal: stop.signal });
+  const queue: (SideJob | Segment)[] = [...sideJobs.filter((j) => j.after === null), ...segments];
   const done = new Map<number, number>();
   const report = () => onFraction([...done.values()].reduce((a, b) => a + b, 0) / plan.totalFrames);
   let next = 0;
   const worker = async () => {
-    for (let j = next++; j < segments.length; j = next++) {
-      const segment = segments[j] as Segment;
+    for (let j = next++; j < queue.length; j = next++) {
+      const task = queue[j] as SideJob | Segment;
       throwIfCancelled(ctx.signal);
+      if ("args" in task) {
+        await runSide(task);
+        continue;
+      }
+      const segment = task;
       const files = {
         textFile: (i: number, line: number) => textPath(ctx.workDir, i, line),
         output: segmentPath(ctx.workDir, segment.index),
@@ -156,18 +187,19 @@ async function encodeSegments(
         args: segmentArgs(plan, segment, files, ctx.rate),
         durationSeconds: segment.frames / plan.fps,
         onProgress: (f) => {
-          done.set(j, f * segment.frames);
+          done.set(segment.index, f * segment.frames);
           report();
         },
         signal: stop.signal,
       });
-      done.set(j, segment.frames);
+      done.set(segment.index, segment.frames);
       report();
+      for (const job of sideJobs) if (job.after === segment.index) await runSide(job);
     }
   };
   try {
     await Promise.all(
-      Array.from({ length: Math.min(PARALLEL_SEGMENTS, segments.length) }, () =>
+      Array.from({ length: Math.min(PARALLEL_SEGMENTS, queue.length) }, () =>
         worker().catch((error: unknown) => {
           stop.abort(error);
           throw error;
