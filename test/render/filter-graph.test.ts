@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { budgetFor, MIN_VIDEO_KBPS } from "../../src/core/render/encoder.ts";
 import { filterValue } from "../../src/core/render/filter-escape.ts";
 import {
+  fadeMask,
   kenBurns,
   MIN_OVERSAMPLE,
   segmentArgs,
@@ -10,7 +11,7 @@ import {
 } from "../../src/core/render/filter-graph.ts";
 import { gradeFilters } from "../../src/core/render/grade.ts";
 import { planRender, STYLES } from "../../src/core/render/index.ts";
-import { concatList, muxArgs } from "../../src/core/render/mux.ts";
+import { audioArgs, concatList, muxArgs, posterArgs, posterSegment } from "../../src/core/render/mux.ts";
 import { planSegments, SLIDES_PER_SEGMENT } from "../../src/core/render/segments.ts";
 import { fakePhoto, scriptFor } from "./fixtures.ts";
 
@@ -84,7 +85,7 @@ describe("segment arguments", () => {
     expect(graph).toMatch(/\[v\]$/);
   });
 
-  it("cross-fades classic slides by overlaying the previous photo's last frames with a falling alpha, not xfade", () => {
+  it("cross-fades classic slides by merging the previous photo's last frames under a falling mask, not xfade", () => {
     const classic = planRender(photos, scriptFor(photos), "classic", options);
     const seg = planSegments(classic).find((s) => s.slides.length > 1);
     if (!seg) throw new Error("expected a segment with a transition");
@@ -92,8 +93,10 @@ describe("segment arguments", () => {
     expect(graph).not.toContain("xfade");
     const before = classic.slides[(seg.slides[1]?.slideIndex ?? 1) - 1];
     const d = before?.transitionOut?.frames ?? 0;
-    expect(graph).toContain(`fade=t=out:s=0:n=${d}:alpha=1`);
-    expect(graph).toContain("overlay=format=yuv420:eof_action=pass");
+    expect(graph).toContain(fadeMask(classic, d));
+    // The merge stops with the overlap: afterwards the new photo passes through untouched.
+    expect(graph).toContain(`maskedmerge=enable='lt(n,${d})'`);
+    expect(graph).not.toContain("overlay");
     expect(graph).toMatch(new RegExp(`concat=n=${seg.slides.length}:v=1:a=0\\[x\\]`));
     // The main parts add up to the segment; each tail (the part under the fade) is one transition long.
     const trims = [...graph.matchAll(/trim=end_frame=(\d+)[^;]*?\[(m|t)(\d+)\]/g)];
@@ -204,10 +207,11 @@ describe("segment arguments", () => {
 describe("mux and size budget", () => {
   const plan = planRender(photos, scriptFor(photos), "classic", options);
 
-  it("copies the video, adds silence as AAC and makes the file faststart", () => {
-    const args = muxArgs(plan, "/work/list.txt", "/work/out.mp4", 128);
+  it("encodes silence as AAC of exactly the video's length", () => {
+    const args = audioArgs(plan, "/work/audio.m4a", 128);
     expect(args.join(" ")).toContain("anullsrc");
-    expect(args).toEqual(expect.arrayContaining(["-c:v", "copy", "-c:a", "aac", "-movflags", "+faststart"]));
+    expect(args).toEqual(expect.arrayContaining(["-c:a", "aac", "-b:a", "128k", "-vn"]));
+    expect(args[args.indexOf("-t") + 1]).toBe(plan.durationSeconds.toFixed(3).replace(/\.?0+$/, ""));
   });
 
   it("loops the soundtrack, trims it to the video and fades it out", () => {
@@ -215,11 +219,40 @@ describe("mux and size budget", () => {
       ...options,
       musicPath: "/m/song.mp3",
     });
-    const args = muxArgs(withMusic, "/work/list.txt", "/work/out.mp4", 128);
-    expect(args.slice(0, 12)).toEqual(expect.arrayContaining(["-stream_loop", "-1", "/m/song.mp3"]));
+    const args = audioArgs(withMusic, "/work/audio.m4a", 96);
+    expect(args.slice(0, 4)).toEqual(["-stream_loop", "-1", "-i", "/m/song.mp3"]);
     const graph = args[args.indexOf("-filter_complex") + 1] ?? "";
     expect(graph).toContain(`atrim=0:${withMusic.durationSeconds.toFixed(3).replace(/\.?0+$/, "")}`);
     expect(graph).toMatch(/afade=t=out:st=[\d.]+:d=[\d.]+/);
+  });
+
+  it("joins segments and soundtrack without re-encoding and makes the file faststart", () => {
+    const args = muxArgs(plan, "/work/list.txt", "/work/audio.m4a", "/work/out.mp4");
+    expect(args).toEqual(expect.arrayContaining(["-c", "copy", "-movflags", "+faststart"]));
+    expect(args).not.toContain("libx264");
+    expect(args).not.toContain("aac");
+    expect(args.slice(0, 8)).toEqual([
+      "-f",
+      "concat",
+      "-safe",
+      "0",
+      "-i",
+      "/work/list.txt",
+      "-i",
+      "/work/audio.m4a",
+    ]);
+  });
+
+  it("takes the poster from the segment that holds the middle of the title card", () => {
+    const segments = planSegments(plan);
+    const holder = posterSegment(plan, segments);
+    if (!holder) throw new Error("expected a poster segment");
+    expect(plan.posterFrame).toBeGreaterThanOrEqual(holder.startFrame);
+    expect(plan.posterFrame).toBeLessThan(holder.startFrame + holder.frames);
+    const args = posterArgs(plan, holder, "/work/segment-1.mp4", "/work/poster.jpg");
+    const seconds = Number(args[args.indexOf("-ss") + 1]);
+    expect(seconds * plan.fps).toBeCloseTo(plan.posterFrame - holder.startFrame, 5);
+    expect(args).toEqual(expect.arrayContaining(["-i", "/work/segment-1.mp4", "-frames:v", "1"]));
   });
 
   it("writes a concat list that survives quotes in paths", () => {

@@ -88,6 +88,23 @@ async function maxVolume(file: string, from: number, seconds: number): Promise<n
   return match?.[1] === undefined || match[1] === "-inf" ? -Infinity : Number(match[1]);
 }
 
+/** Mean luma (0–255) of one frame of a video, decoded by ffmpeg. */
+async function meanLuma(file: string, frame: number): Promise<number> {
+  const { ffmpeg } = await resolveFfmpeg();
+  const args = ["-v", "error", "-i", file, "-vf", `select=eq(n\\,${frame}),format=gray`, "-frames:v", "1"];
+  const pixels = await new Promise<Buffer>((resolve, reject) => {
+    const child = spawn(ffmpeg, [...args, "-f", "rawvideo", "-"], { stdio: ["ignore", "pipe", "inherit"] });
+    const chunks: Buffer[] = [];
+    child.stdout.on("data", (c: Buffer) => chunks.push(c));
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`exit ${code}`)),
+    );
+  });
+  if (pixels.length === 0) throw new Error(`frame ${frame} not found in ${file}`);
+  return pixels.reduce((sum, v) => sum + v, 0) / pixels.length;
+}
+
 async function expectPlayableMemory(plan: RenderPlan, name: string) {
   const videoPath = join(dir, `${name}.mp4`);
   const posterPath = join(dir, `${name}.jpg`);
@@ -163,6 +180,35 @@ describe("renderMemory (real ffmpeg)", { timeout: 240_000 }, () => {
     // Well after the tone's first 3 seconds it is still playing (looped), and it is quiet at the very end.
     expect(await maxVolume(join(dir, "music.mp4"), plan.durationSeconds - 6, 1)).toBeGreaterThan(-30);
     expect(await maxVolume(join(dir, "music.mp4"), plan.durationSeconds - 0.1, 0.1)).toBeLessThan(-35);
+  });
+
+  it("cross-fades two photos: the old one until the fade, an even mix halfway, then the new one alone", async () => {
+    const flat = await Promise.all(
+      [40, 210].map(async (grey, i) => {
+        const path = join(dir, `flat-${i}.jpg`);
+        await sharp({
+          create: { width: 640, height: 480, channels: 3, background: { r: grey, g: grey, b: grey } },
+        })
+          .jpeg()
+          .toFile(path);
+        return { ...(photos[0] as PreparedPhoto), id: `flat-${i}`, path, width: 640, height: 480 };
+      }),
+    );
+    const plan = planRender(flat, scriptFor(flat), "classic", { aspect: "16:9", resolution: 720 });
+    await expectPlayableMemory(plan, "fade");
+    const dark = plan.slides[1];
+    const d = dark?.transitionOut?.frames ?? 0;
+    if (!dark || d < 10) throw new Error("expected a classic fade between the photos");
+    const fadeStart = dark.startFrame + dark.frames - d;
+    const video = join(dir, "fade.mp4");
+    const before = await meanLuma(video, fadeStart - 3);
+    const halfway = await meanLuma(video, fadeStart + Math.floor(d / 2));
+    const after = await meanLuma(video, fadeStart + d + 3);
+    // Flat photos come back within a couple of levels of their grey; a residue of the old photo after the fade
+    // (a merge left on at a low weight) would pull the new one down by several levels.
+    expect(Math.abs(before - 40)).toBeLessThan(3);
+    expect(Math.abs(after - 210)).toBeLessThan(3);
+    expect(Math.abs(halfway - 125)).toBeLessThan(12);
   });
 
   it("keeps silence silent when there is no soundtrack", async () => {

@@ -2,7 +2,7 @@
  * Builds the ffmpeg arguments of one segment. Each slide piece is one normalised photo, decoded once, cropped to the
  * frame-aspect cover rect, scaled, graded (and for cards blurred and dimmed) ONCE, then looped; zoompan moves over an
  * oversampled copy (its whole-pixel rounding becomes a fraction of an output pixel: smooth motion); drawtext reads
- * its text from files (no escaping hazards); xfade chains the pieces (a plain fade is spliced with overlay). Pure.
+ * its text from files (no escaping hazards); xfade chains the pieces (a plain fade is spliced with maskedmerge). Pure.
  */
 import { type VideoRate, x264Args } from "./encoder.ts";
 import { filterValue, num } from "./filter-escape.ts";
@@ -119,12 +119,14 @@ function finishFilters(plan: RenderPlan): string[] {
 /**
  * Plain cross-fades without xfade: ffmpeg 5.1's xfade mixes every frame of both inputs in float C, faded or not.
  * Instead each part of the segment is its own chain (ffmpeg feeds one decoded photo to several chains; the motion
- * is a function of the slide's frame number, so the parts join seamlessly), the overlap is the next photo with the
- * previous one's last frames laid over it with a falling alpha (integer overlay, SIMD), and concat joins the parts.
- * Same picture as xfade=fade (±1 level outside the fades, ~51 dB inside them); measured 19 % less CPU for a 1080p
- * classic segment, encode included. Separate chains rather than `split`: split + concat held ~30 extra frames
- * (+80 MB) per process. Returns null (use xfade) unless every transition in the segment is a fade that starts
- * inside it and ends its previous piece. The still itself (crop, scale, grade) is made once per photo and split.
+ * is a function of the slide's frame number, so the parts join seamlessly), the overlap is the next photo merged
+ * with the previous one's last frames by `maskedmerge` (SIMD) under a uniform mask that falls frame by frame, and
+ * concat joins the parts. The mask is a 16×16 frame per level, scaled up (nearest neighbour: exact), and the merge
+ * is switched off after the overlap (timeline `enable`: the photo passes through untouched). Measured per overlap
+ * frame on 1080p: ~14 M instructions against ~35 M for a falling-alpha `overlay` (alpha plane conversion and
+ * `fade` in C). Separate chains rather than `split`: split + concat held ~30 extra frames (+80 MB) per process.
+ * Returns null (use xfade) unless every transition in the segment is a fade that starts inside it and ends its
+ * previous piece. The still itself (crop, scale, grade) is made once per photo and split.
  */
 export function fadeSplices(
   plan: RenderPlan,
@@ -158,19 +160,35 @@ export function fadeSplices(
       const slide = plan.slides[piece.slideIndex] as PlannedSlide;
       chains.push(`[${k}:v]${stillFilters(plan, slide).join(",")},split[sm${k}][st${k}]`);
       chains.push(`[sm${k}]${pieceFilters(plan, main, textFile, false).join(",")}[m${k}]`);
-      chains.push(
-        `[st${k}]${pieceFilters(plan, tail, textFile, false).join(",")},format=yuva420p,fade=t=out:s=0:n=${d}:alpha=1[t${k}]`,
-      );
+      chains.push(`[st${k}]${pieceFilters(plan, tail, textFile, false).join(",")}[t${k}]`);
     }
     if (k === 0) {
       parts.push(`[m${k}]`);
     } else {
-      chains.push(`[m${k}][t${k - 1}]overlay=format=yuv420:eof_action=pass[p${k}]`);
+      const d = fades[k - 1] as number;
+      chains.push(`${fadeMask(plan, d)}[a${k}]`);
+      chains.push(`[m${k}][t${k - 1}][a${k}]maskedmerge=enable='lt(n,${d})'[p${k}]`);
       parts.push(`[p${k}]`);
     }
   });
   chains.push(`${parts.join("")}concat=n=${parts.length}:v=1:a=0[x]`);
   return chains;
+}
+
+/**
+ * The weight of the outgoing photo over a fade of `frames` frames, as maskedmerge's mask (all planes alike):
+ * 255·(frames − n)/frames on frame n, the same ramp as `fade=t=out`: frame 0 is (within one level) the old photo.
+ */
+export function fadeMask(plan: RenderPlan, frames: number): string {
+  const level = `floor(255*(${frames}-N)/${frames}+0.5)`;
+  return [
+    `nullsrc=s=16x16:r=${plan.fps}`,
+    "format=yuv420p",
+    `trim=end_frame=${frames}`,
+    `geq=lum='${level}':cb='${level}':cr='${level}'`,
+    `scale=${plan.width}:${plan.height}:flags=neighbor`,
+    "setsar=1",
+  ].join(",");
 }
 
 function pieceFilters(
