@@ -11,8 +11,8 @@ import {
 } from "../../src/core/render/filter-graph.ts";
 import { gradeFilters } from "../../src/core/render/grade.ts";
 import { planRender, STYLES } from "../../src/core/render/index.ts";
-import { audioArgs, concatList, muxArgs, posterArgs, posterSegment } from "../../src/core/render/mux.ts";
-import { planSegments, SLIDES_PER_SEGMENT } from "../../src/core/render/segments.ts";
+import { audioArgs, muxArgs, posterArgs, posterSegment } from "../../src/core/render/mux.ts";
+import { planSegments, SLIDES_PER_SEGMENT, TIMELINE_BASE_SECONDS } from "../../src/core/render/segments.ts";
 import { fakePhoto, scriptFor } from "./fixtures.ts";
 
 const photos = Array.from({ length: 10 }, (_, i) =>
@@ -64,6 +64,10 @@ describe("segment arguments", () => {
     expect(args.filter((a) => a === "-i")).toHaveLength(seg.slides.length);
     expect(args).not.toContain("-loop"); // each photo is decoded once, then looped inside the graph
     expect(args).not.toContain("-maxrate");
+    // MPEG-TS on the memory's timeline (lifted so no timestamp is negative): appended segments form one stream.
+    expect(at("-f")).toBe("mpegts");
+    expect(Number(at("-output_ts_offset"))).toBeCloseTo(TIMELINE_BASE_SECONDS + seg.startFrame / 30, 5);
+    expect(at("-muxdelay")).toBe("0");
     expect(segmentArgs(plan, seg, files, { maxrateKbps: 900 })).toEqual(
       expect.arrayContaining(["-maxrate", "900k"]),
     );
@@ -227,20 +231,11 @@ describe("mux and size budget", () => {
   });
 
   it("joins segments and soundtrack without re-encoding and makes the file faststart", () => {
-    const args = muxArgs(plan, "/work/list.txt", "/work/audio.m4a", "/work/out.mp4");
+    const args = muxArgs(plan, "/work/video.ts", "/work/audio.m4a", "/work/out.mp4");
     expect(args).toEqual(expect.arrayContaining(["-c", "copy", "-movflags", "+faststart"]));
     expect(args).not.toContain("libx264");
     expect(args).not.toContain("aac");
-    expect(args.slice(0, 8)).toEqual([
-      "-f",
-      "concat",
-      "-safe",
-      "0",
-      "-i",
-      "/work/list.txt",
-      "-i",
-      "/work/audio.m4a",
-    ]);
+    expect(args.slice(0, 6)).toEqual(["-f", "mpegts", "-i", "/work/video.ts", "-i", "/work/audio.m4a"]);
   });
 
   it("takes the poster from the segment that holds the middle of the title card", () => {
@@ -253,10 +248,6 @@ describe("mux and size budget", () => {
     const seconds = Number(args[args.indexOf("-ss") + 1]);
     expect(seconds * plan.fps).toBeCloseTo(plan.posterFrame - holder.startFrame, 5);
     expect(args).toEqual(expect.arrayContaining(["-i", "/work/segment-1.mp4", "-frames:v", "1"]));
-  });
-
-  it("writes a concat list that survives quotes in paths", () => {
-    expect(concatList(["/a/seg-0.mp4", "/b/it's.mp4"])).toBe("file '/a/seg-0.mp4'\nfile '/b/it'\\''s.mp4'\n");
   });
 
   it("chooses bitrates that fit the limit, and gives up when even the minimum cannot fit", () => {

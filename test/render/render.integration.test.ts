@@ -129,6 +129,11 @@ async function expectPlayableMemory(plan: RenderPlan, name: string) {
   expect(boxes.indexOf("moov")).toBeLessThan(boxes.indexOf("mdat"));
   const poster = await sharp(posterPath).metadata();
   expect(poster).toMatchObject({ format: "jpeg", width: plan.width, height: plan.height });
+  // The poster is the video's own frame at the middle of the title card (taken from the segment holding it).
+  const posterLuma = (await sharp(posterPath).greyscale().raw().toBuffer()).reduce((a, v) => a + v, 0);
+  // (within JPEG and luma-weight differences: a frame of a photo slide would be tens of levels away)
+  const titleLuma = await meanLuma(videoPath, plan.posterFrame);
+  expect(Math.abs(posterLuma / (plan.width * plan.height) - titleLuma)).toBeLessThan(4);
   expect(result).toMatchObject({ videoPath, posterPath, width: plan.width, height: plan.height });
   expect(result.bytes).toBeGreaterThan(10_000);
   expect(progress[progress.length - 1]).toBe(1);

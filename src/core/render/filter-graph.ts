@@ -8,6 +8,7 @@ import { type VideoRate, x264Args } from "./encoder.ts";
 import { filterValue, num } from "./filter-escape.ts";
 import { gradeFilters } from "./grade.ts";
 import type { Segment, SegmentSlide } from "./segments.ts";
+import { segmentTimestampOffset } from "./segments.ts";
 import type { PlannedSlide, PlannedText, Rect, RenderPlan } from "./types.ts";
 
 /**
@@ -77,8 +78,15 @@ export function segmentArgs(
     "-frames:v",
     String(segment.frames),
     ...x264Args(plan.fps, rate),
+    // MPEG-TS on the segment's own place in the timeline: the segments join by appending bytes (see mux.ts).
     "-f",
-    "mp4",
+    "mpegts",
+    "-muxdelay",
+    "0",
+    "-muxpreload",
+    "0",
+    "-output_ts_offset",
+    num(segmentTimestampOffset(plan, segment), 6),
     "-y",
     files.output,
   ];

@@ -1,15 +1,14 @@
 /**
  * Arguments for the steps around the segments, all pure: the soundtrack (encoded once, while the segments render),
  * the final join (segments and soundtrack copied, faststart) and the poster (one frame of the segment holding it).
+ *
+ * Segments are MPEG-TS files already on the memory's timeline, so their bytes appended in order are one stream:
+ * the join probes one input. (The concat demuxer over MP4 segments probed every file, decoding several frames of
+ * each: ~1 s of CPU at the end of a 20-photo 1080p render, against ~0.15 s now.)
  */
 import { num } from "./filter-escape.ts";
 import type { Segment } from "./segments.ts";
 import type { RenderPlan } from "./types.ts";
-
-/** The concat demuxer's list file: one `file '<path>'` line per segment, quotes escaped as the demuxer wants. */
-export function concatList(paths: string[]): string {
-  return `${paths.map((p) => `file '${p.replace(/'/g, "'\\''")}'`).join("\n")}\n`;
-}
 
 /** The soundtrack as AAC, exactly the video's length: music looped or trimmed and faded, else silence. */
 export function audioArgs(plan: RenderPlan, output: string, audioKbps: number): string[] {
@@ -42,15 +41,13 @@ export function audioArgs(plan: RenderPlan, output: string, audioKbps: number): 
   ];
 }
 
-/** Joins the segments and the soundtrack without re-encoding either, with the index up front (faststart). */
-export function muxArgs(plan: RenderPlan, listPath: string, audioPath: string, output: string): string[] {
+/** Joins the appended segments and the soundtrack without re-encoding either, index up front (faststart). */
+export function muxArgs(plan: RenderPlan, videoPath: string, audioPath: string, output: string): string[] {
   return [
     "-f",
-    "concat",
-    "-safe",
-    "0",
+    "mpegts",
     "-i",
-    listPath,
+    videoPath,
     "-i",
     audioPath,
     "-map",
@@ -78,7 +75,7 @@ export function posterSegment(plan: RenderPlan, segments: Segment[]): Segment | 
   );
 }
 
-/** One JPEG frame of a rendered segment: the poster, taken as soon as its segment exists. */
+/** One JPEG frame of a rendered segment: the poster, taken as soon as its segment exists (-ss is from its start). */
 export function posterArgs(
   plan: RenderPlan,
   segment: Segment,

@@ -4,16 +4,17 @@
  * segments and soundtrack with `-c copy` and makes the file faststart. No process ever holds more than a few
  * photos, so memory stays flat as photos are added.
  */
-import { existsSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { PhotoMemoryError } from "../errors.ts";
 import { AUDIO_BITRATE_KBPS, budgetFor, type VideoRate } from "./encoder.ts";
 import { type ResolvedFfmpeg, resolveFfmpeg } from "./ffmpeg-resolve.ts";
 import { runFfmpeg } from "./ffmpeg-run.ts";
 import { segmentArgs } from "./filter-graph.ts";
-import { audioArgs, concatList, muxArgs, posterArgs, posterSegment } from "./mux.ts";
+import { audioArgs, muxArgs, posterArgs, posterSegment } from "./mux.ts";
 import { probe } from "./probe.ts";
 import { planSegments, type Segment } from "./segments.ts";
 import type { RenderPlan } from "./types.ts";
@@ -99,11 +100,14 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
       );
       audio = soundtrack;
       posterDone = true;
-      const list = join(workDir, "segments.txt");
-      await writeFile(list, concatList(segments.map((s) => segmentPath(workDir, s.index))));
+      const joined = join(workDir, "video.ts");
+      await appendFiles(
+        segments.map((s) => segmentPath(workDir, s.index)),
+        joined,
+      );
       await runFfmpeg({
         ffmpeg,
-        args: muxArgs(plan, list, soundtrack.path, finalPath),
+        args: muxArgs(plan, joined, soundtrack.path, finalPath),
         ...(signal ? { signal } : {}),
       });
       const bytes = (await stat(finalPath)).size;
@@ -233,7 +237,19 @@ function checkFonts(plan: RenderPlan): void {
 }
 
 const textPath = (dir: string, slide: number, line: number) => join(dir, `text-${slide}-${line}.txt`);
-const segmentPath = (dir: string, index: number) => join(dir, `segment-${index}.mp4`);
+const segmentPath = (dir: string, index: number) => join(dir, `segment-${index}.ts`);
+
+/** Writes the files' bytes one after another into `to`. */
+async function appendFiles(from: string[], to: string): Promise<void> {
+  const out = createWriteStream(to);
+  try {
+    for (const file of from) await pipeline(createReadStream(file), out, { end: false });
+  } finally {
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+  }
+}
 
 async function moveInto(from: string, to: string): Promise<void> {
   await mkdir(dirname(to), { recursive: true });

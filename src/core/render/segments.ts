@@ -23,6 +23,17 @@ export interface Segment {
 
 export const SLIDES_PER_SEGMENT = 1;
 
+/**
+ * Every segment is written with timestamps on the memory's timeline, lifted by this much so that no decode
+ * timestamp is negative (x264's B-frames start two frames early): appended in order, the segment files are one
+ * continuous stream, and the final mux starts it at zero again.
+ */
+export const TIMELINE_BASE_SECONDS = 10;
+
+export function segmentTimestampOffset(plan: Pick<RenderPlan, "fps">, segment: Segment): number {
+  return TIMELINE_BASE_SECONDS + segment.startFrame / plan.fps;
+}
+
 export function planSegments(plan: RenderPlan, slidesPerSegment = SLIDES_PER_SEGMENT): Segment[] {
   const cuts = [0];
   let sinceCut = 0;
