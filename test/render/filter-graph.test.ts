@@ -11,7 +11,7 @@ import {
 } from "../../src/core/render/filter-graph.ts";
 import { gradeFilters } from "../../src/core/render/grade.ts";
 import { planRender, STYLES } from "../../src/core/render/index.ts";
-import { audioArgs, muxArgs, posterArgs, posterSegment } from "../../src/core/render/mux.ts";
+import { audioArgs, muxArgs, posterSegment } from "../../src/core/render/mux.ts";
 import { planSegments, SLIDES_PER_SEGMENT, TIMELINE_BASE_SECONDS } from "../../src/core/render/segments.ts";
 import { fakePhoto, scriptFor } from "./fixtures.ts";
 
@@ -231,23 +231,31 @@ describe("mux and size budget", () => {
   });
 
   it("joins segments and soundtrack without re-encoding and makes the file faststart", () => {
-    const args = muxArgs(plan, "/work/video.ts", "/work/audio.m4a", "/work/out.mp4");
+    const args = muxArgs(plan, "/work/video.mpegts", "/work/audio.m4a", "/work/out.mp4");
     expect(args).toEqual(expect.arrayContaining(["-c", "copy", "-movflags", "+faststart"]));
     expect(args).not.toContain("libx264");
     expect(args).not.toContain("aac");
-    expect(args.slice(0, 6)).toEqual(["-f", "mpegts", "-i", "/work/video.ts", "-i", "/work/audio.m4a"]);
+    expect(args.slice(0, 6)).toEqual(["-f", "mpegts", "-i", "/work/video.mpegts", "-i", "/work/audio.m4a"]);
   });
 
-  it("takes the poster from the segment that holds the middle of the title card", () => {
+  it("has the segment holding the middle of the title card write the poster from its own output", () => {
     const segments = planSegments(plan);
     const holder = posterSegment(plan, segments);
     if (!holder) throw new Error("expected a poster segment");
     expect(plan.posterFrame).toBeGreaterThanOrEqual(holder.startFrame);
     expect(plan.posterFrame).toBeLessThan(holder.startFrame + holder.frames);
-    const args = posterArgs(plan, holder, "/work/segment-1.mp4", "/work/poster.jpg");
-    const seconds = Number(args[args.indexOf("-ss") + 1]);
-    expect(seconds * plan.fps).toBeCloseTo(plan.posterFrame - holder.startFrame, 5);
-    expect(args).toEqual(expect.arrayContaining(["-i", "/work/segment-1.mp4", "-frames:v", "1"]));
+    const args = segmentArgs(plan, holder, { ...files, poster: "/work/poster.jpg" }, { maxrateKbps: null });
+    const graph = args[args.indexOf("-filter_complex") + 1] ?? "";
+    expect(graph).toContain(`select='eq(n,${plan.posterFrame - holder.startFrame})'[poster]`);
+    expect(args.slice(args.indexOf("[poster]") - 1)).toEqual(
+      expect.arrayContaining(["-frames:v", "1", "-f", "image2", "/work/poster.jpg"]),
+    );
+    // Any other segment refuses: it does not hold the frame.
+    const other = segments.find((s) => s !== holder);
+    if (!other) throw new Error("expected two segments");
+    expect(() => segmentArgs(plan, other, { ...files, poster: "/p.jpg" }, { maxrateKbps: null })).toThrow(
+      RangeError,
+    );
   });
 
   it("chooses bitrates that fit the limit, and gives up when even the minimum cannot fit", () => {

@@ -54,6 +54,8 @@ export interface SegmentFiles {
   /** Text file per slide index and line index. */
   textFile: (slideIndex: number, lineIndex: number) => string;
   output: string;
+  /** Also write the poster (plan.posterFrame, which this segment must hold) as a JPEG here. */
+  poster?: string;
 }
 
 export function segmentArgs(
@@ -68,10 +70,31 @@ export function segmentArgs(
     "-i",
     (plan.slides[piece.slideIndex] as PlannedSlide).sourcePath,
   ]);
+  const posterFrame = files.poster === undefined ? null : plan.posterFrame - segment.startFrame;
+  if (posterFrame !== null && (posterFrame < 0 || posterFrame >= segment.frames))
+    throw new RangeError(`segment ${segment.index} does not hold the poster frame ${plan.posterFrame}`);
+  // The poster comes out of the same graph, one frame picked from the segment's own output: no second decode.
+  const poster =
+    files.poster === undefined
+      ? []
+      : [
+          "-map",
+          "[poster]",
+          "-frames:v",
+          "1",
+          "-q:v",
+          "3",
+          "-f",
+          "image2",
+          "-update",
+          "1",
+          "-y",
+          files.poster,
+        ];
   return [
     ...inputs,
     "-filter_complex",
-    segmentFilterGraph(plan, segment, files.textFile),
+    segmentFilterGraph(plan, segment, files.textFile, posterFrame),
     "-map",
     "[v]",
     "-an",
@@ -89,6 +112,7 @@ export function segmentArgs(
     num(segmentTimestampOffset(plan, segment), 6),
     "-y",
     files.output,
+    ...poster,
   ];
 }
 
@@ -96,9 +120,16 @@ export function segmentFilterGraph(
   plan: RenderPlan,
   segment: Segment,
   textFile: (slideIndex: number, lineIndex: number) => string,
+  /** The segment's frame to pick as the poster (output [poster]), or null. */
+  posterFrame: number | null = null,
 ): string {
+  const finish = finishFilters(plan).join(",");
+  const out =
+    posterFrame === null
+      ? `${finish}[v]`
+      : `${finish},split[v][pick];[pick]select='eq(n,${posterFrame})'[poster]`;
   const spliced = fadeSplices(plan, segment, textFile);
-  if (spliced) return [...spliced, `[x]${finishFilters(plan).join(",")}[v]`].join(";");
+  if (spliced) return [...spliced, `[x]${out}`].join(";");
   const chains = segment.slides.map(
     (piece, k) => `[${k}:v]${pieceFilters(plan, piece, textFile).join(",")}[s${k}]`,
   );
@@ -113,7 +144,7 @@ export function segmentFilterGraph(
     );
     last = label;
   });
-  chains.push(`[${last}]${finishFilters(plan).join(",")}[v]`);
+  chains.push(`[${last}]${out}`);
   return chains.join(";");
 }
 

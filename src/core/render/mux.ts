@@ -1,6 +1,6 @@
 /**
  * Arguments for the steps around the segments, all pure: the soundtrack (encoded once, while the segments render),
- * the final join (segments and soundtrack copied, faststart) and the poster (one frame of the segment holding it).
+ * the final join (segments and soundtrack copied, faststart), and which segment also writes the poster.
  *
  * Segments are MPEG-TS files already on the memory's timeline, so their bytes appended in order are one stream:
  * the join probes one input. (The concat demuxer over MP4 segments probed every file, decoding several frames of
@@ -73,30 +73,4 @@ export function posterSegment(plan: RenderPlan, segments: Segment[]): Segment | 
     segments.find((s) => plan.posterFrame >= s.startFrame && plan.posterFrame < s.startFrame + s.frames) ??
     segments[0]
   );
-}
-
-/** One JPEG frame of a rendered segment: the poster, taken as soon as its segment exists (-ss is from its start). */
-export function posterArgs(
-  plan: RenderPlan,
-  segment: Segment,
-  segmentFile: string,
-  poster: string,
-): string[] {
-  const frame = Math.min(Math.max(0, plan.posterFrame - segment.startFrame), Math.max(0, segment.frames - 1));
-  return [
-    "-ss",
-    num(frame / plan.fps, 3),
-    "-i",
-    segmentFile,
-    "-frames:v",
-    "1",
-    "-q:v",
-    "3",
-    "-f",
-    "image2",
-    "-update",
-    "1",
-    "-y",
-    poster,
-  ];
 }

@@ -4,17 +4,16 @@
  * segments and soundtrack with `-c copy` and makes the file faststart. No process ever holds more than a few
  * photos, so memory stays flat as photos are added.
  */
-import { createReadStream, createWriteStream, existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { PhotoMemoryError } from "../errors.ts";
 import { AUDIO_BITRATE_KBPS, budgetFor, type VideoRate } from "./encoder.ts";
 import { type ResolvedFfmpeg, resolveFfmpeg } from "./ffmpeg-resolve.ts";
 import { runFfmpeg } from "./ffmpeg-run.ts";
 import { segmentArgs } from "./filter-graph.ts";
-import { audioArgs, muxArgs, posterArgs, posterSegment } from "./mux.ts";
+import { audioArgs, muxArgs, posterSegment } from "./mux.ts";
 import { probe } from "./probe.ts";
 import { planSegments, type Segment } from "./segments.ts";
 import type { RenderPlan } from "./types.ts";
@@ -76,8 +75,7 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
 
     const finalPath = join(workDir, "memory.mp4");
     const posterPath = join(workDir, "poster.jpg");
-    const poster = posterSegment(plan, segments);
-    let posterDone = false;
+    const poster = { path: posterPath, segment: posterSegment(plan, segments)?.index ?? 0 };
     let audio: { kbps: number; path: string } | null = null;
     for (let attempt = 1; ; attempt++) {
       // Most renders take one pass: it gets 90 % of the bar; a rare re-encode for size moves through the rest.
@@ -87,20 +85,13 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
         audio?.kbps === audioKbps
           ? audio
           : { kbps: audioKbps, path: join(workDir, `audio-${audioKbps}.m4a`) };
-      const sideJobs: SideJob[] = [];
-      if (soundtrack !== audio)
-        sideJobs.push({ args: audioArgs(plan, soundtrack.path, soundtrack.kbps), after: null });
-      if (!posterDone && poster)
-        sideJobs.push({
-          args: posterArgs(plan, poster, segmentPath(workDir, poster.index), posterPath),
-          after: poster.index,
-        });
-      await encodeSegments(plan, segments, { ffmpeg, workDir, rate, signal }, sideJobs, (f) =>
+      // The soundtrack takes a slot at the head of the queue, so nothing is left to encode after the segments.
+      const sideJobs = soundtrack === audio ? [] : [audioArgs(plan, soundtrack.path, soundtrack.kbps)];
+      await encodeSegments(plan, segments, { ffmpeg, workDir, rate, signal, poster }, sideJobs, (f) =>
         progress(Math.min(0.98, share + span * f * 0.97)),
       );
       audio = soundtrack;
-      posterDone = true;
-      const joined = join(workDir, "video.ts");
+      const joined = join(workDir, "video.mpegts");
       await appendFiles(
         segments.map((s) => segmentPath(workDir, s.index)),
         joined,
@@ -143,48 +134,42 @@ interface EncodeContext {
   workDir: string;
   rate: VideoRate;
   signal: AbortSignal | undefined;
+  /** The segment that also writes the poster, and where. */
+  poster: { segment: number; path: string };
 }
 
 /** Two segment processes at a time, one x264 thread each: keeps both cores busy with flat memory. */
 export const PARALLEL_SEGMENTS = 2;
 
-/**
- * A short ffmpeg job that shares the two process slots with the segments, so the last step has nothing left to
- * encode: at the head of the queue (`after: null`) or right after segment `after` is written, by the same slot.
- */
-interface SideJob {
-  args: string[];
-  after: number | null;
-}
-
 async function encodeSegments(
   plan: RenderPlan,
   segments: Segment[],
   ctx: EncodeContext,
-  sideJobs: SideJob[],
+  /** Short ffmpeg jobs (argument lists) that share the process slots, at the head of the queue. */
+  sideJobs: string[][],
   onFraction: (f: number) => void,
 ): Promise<void> {
   // A failing job stops the others at once (Promise.all reports the first failure); the caller's signal stops all.
   const stop = new AbortController();
   const onAbort = () => stop.abort(ctx.signal?.reason);
   ctx.signal?.addEventListener("abort", onAbort, { once: true });
-  const runSide = (job: SideJob) => runFfmpeg({ ffmpeg: ctx.ffmpeg, args: job.args, signal: stop.signal });
-  const queue: (SideJob | Segment)[] = [...sideJobs.filter((j) => j.after === null), ...segments];
+  const queue: (string[] | Segment)[] = [...sideJobs, ...segments];
   const done = new Map<number, number>();
   const report = () => onFraction([...done.values()].reduce((a, b) => a + b, 0) / plan.totalFrames);
   let next = 0;
   const worker = async () => {
     for (let j = next++; j < queue.length; j = next++) {
-      const task = queue[j] as SideJob | Segment;
+      const task = queue[j] as string[] | Segment;
       throwIfCancelled(ctx.signal);
-      if ("args" in task) {
-        await runSide(task);
+      if (Array.isArray(task)) {
+        await runFfmpeg({ ffmpeg: ctx.ffmpeg, args: task, signal: stop.signal });
         continue;
       }
       const segment = task;
       const files = {
         textFile: (i: number, line: number) => textPath(ctx.workDir, i, line),
         output: segmentPath(ctx.workDir, segment.index),
+        ...(segment.index === ctx.poster.segment ? { poster: ctx.poster.path } : {}),
       };
       await runFfmpeg({
         ffmpeg: ctx.ffmpeg,
@@ -198,7 +183,6 @@ async function encodeSegments(
       });
       done.set(segment.index, segment.frames);
       report();
-      for (const job of sideJobs) if (job.after === segment.index) await runSide(job);
     }
   };
   try {
@@ -237,17 +221,15 @@ function checkFonts(plan: RenderPlan): void {
 }
 
 const textPath = (dir: string, slide: number, line: number) => join(dir, `text-${slide}-${line}.txt`);
-const segmentPath = (dir: string, index: number) => join(dir, `segment-${index}.ts`);
+const segmentPath = (dir: string, index: number) => join(dir, `segment-${index}.mpegts`);
 
-/** Writes the files' bytes one after another into `to`. */
+/** Writes the files' bytes one after another into `to` (one segment in memory at a time: a few MB). */
 async function appendFiles(from: string[], to: string): Promise<void> {
-  const out = createWriteStream(to);
+  const out = await open(to, "w");
   try {
-    for (const file of from) await pipeline(createReadStream(file), out, { end: false });
+    for (const file of from) await out.write(await readFile(file));
   } finally {
-    await new Promise<void>((resolve, reject) =>
-      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
+    await out.close();
   }
 }
 
