@@ -5,8 +5,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NODE_ENV=production DATA_DIR=/data PORT=3000
-# glibc otherwise keeps the large buffers sharp frees (hundreds of MB of RSS); see bench/render-bench.ts.
-ENV MALLOC_TRIM_THRESHOLD_=131072
+# glibc otherwise keeps the large buffers sharp frees (hundreds of MB of RSS) in one arena per libvips thread;
+# see bench/render-bench.ts.
+ENV MALLOC_TRIM_THRESHOLD_=131072 MALLOC_ARENA_MAX=2
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --omit=optional --ignore-scripts && npm cache clean --force
 COPY bin ./bin

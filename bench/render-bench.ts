@@ -31,7 +31,11 @@ interface Row {
  * glibc keeps the large buffers sharp frees during normalisation unless told to trim them (~200 MB of RSS held for
  * nothing); the Docker image sets the same variable. It is inherited by the ffmpeg children.
  */
-const CASE_ENV = { ...process.env, MALLOC_TRIM_THRESHOLD_: process.env.MALLOC_TRIM_THRESHOLD_ ?? "131072" };
+const CASE_ENV = {
+  ...process.env,
+  MALLOC_TRIM_THRESHOLD_: process.env.MALLOC_TRIM_THRESHOLD_ ?? "131072",
+  MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? "2",
+};
 
 async function runCase(input: CaseInput) {
   const measured = await measureChild(
@@ -130,7 +134,7 @@ for (const c of cases) {
 }
 
 const report = [
-  `Measured ${new Date().toISOString()} on ${process.platform} (${ffmpeg}, ${source}); photos prepared by ${preparation}; MALLOC_TRIM_THRESHOLD_=${CASE_ENV.MALLOC_TRIM_THRESHOLD_}.`,
+  `Measured ${new Date().toISOString()} on ${process.platform} (${ffmpeg}, ${source}); photos prepared by ${preparation}; MALLOC_TRIM_THRESHOLD_=${CASE_ENV.MALLOC_TRIM_THRESHOLD_}, MALLOC_ARENA_MAX=${CASE_ENV.MALLOC_ARENA_MAX}.`,
   "",
   table(rows),
   "",

@@ -196,7 +196,11 @@ describe("segment arguments", () => {
       planSegments(vintage)[0] ?? { index: 0, startFrame: 0, frames: 0, slides: [] },
       textFile,
     );
-    expect(graph).toContain("vignette=");
+    // The vignette is computed once into a mask and merged (SIMD) over every frame, not run per frame.
+    expect(graph).toContain(
+      `vignette=angle=${vintage.vignetteAngle?.toFixed(4).replace(/0+$/, "")}:eval=init:dither=0`,
+    );
+    expect(graph).toContain("[unlit][dark][vmask]maskedmerge[lit]");
     expect(graph).toContain("noise=");
     const cinematic = planRender(photos, scriptFor(photos), "cinematic", options);
     const cGraph = segmentFilterGraph(

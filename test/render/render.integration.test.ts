@@ -89,9 +89,10 @@ async function maxVolume(file: string, from: number, seconds: number): Promise<n
 }
 
 /** Mean luma (0–255) of one frame of a video, decoded by ffmpeg. */
-async function meanLuma(file: string, frame: number): Promise<number> {
+async function meanLuma(file: string, frame: number, crop?: string): Promise<number> {
   const { ffmpeg } = await resolveFfmpeg();
-  const args = ["-v", "error", "-i", file, "-vf", `select=eq(n\\,${frame}),format=gray`, "-frames:v", "1"];
+  const filters = [`select=eq(n\\,${frame})`, ...(crop ? [crop] : []), "format=gray"].join(",");
+  const args = ["-v", "error", "-i", file, "-vf", filters, "-frames:v", "1"];
   const pixels = await new Promise<Buffer>((resolve, reject) => {
     const child = spawn(ffmpeg, [...args, "-f", "rawvideo", "-"], { stdio: ["ignore", "pipe", "inherit"] });
     const chunks: Buffer[] = [];
@@ -214,6 +215,24 @@ describe("renderMemory (real ffmpeg)", { timeout: 240_000 }, () => {
     expect(Math.abs(before - 40)).toBeLessThan(3);
     expect(Math.abs(after - 210)).toBeLessThan(3);
     expect(Math.abs(halfway - 125)).toBeLessThan(12);
+  });
+
+  it("darkens the corners of a vintage memory, not its centre", async () => {
+    const path = join(dir, "flat-grey.jpg");
+    const grey = { r: 200, g: 200, b: 200 };
+    await sharp({ create: { width: 640, height: 480, channels: 3, background: grey } })
+      .jpeg()
+      .toFile(path);
+    const flat = [{ ...(photos[0] as PreparedPhoto), id: "flat-grey", path, width: 640, height: 480 }];
+    const plan = planRender(flat, scriptFor(flat), "vintage", { aspect: "16:9", resolution: 720 });
+    await expectPlayableMemory(plan, "vignette");
+    const slide = plan.slides[1];
+    if (!slide) throw new Error("expected a photo slide");
+    const frame = slide.startFrame + Math.floor(slide.frames / 2);
+    const centre = await meanLuma(join(dir, "vignette.mp4"), frame, "crop=64:64:(iw-64)/2:(ih-64)/2");
+    const corner = await meanLuma(join(dir, "vignette.mp4"), frame, "crop=64:64:0:0");
+    expect(corner).toBeLessThan(centre * 0.75);
+    expect(centre).toBeGreaterThan(120); // graded and toned, but not darkened in the middle
   });
 
   it("keeps silence silent when there is no soundtrack", async () => {
