@@ -3,6 +3,7 @@
  * photos → plan → MP4, or the ffmpeg floor. Prints one JSON line with its own timings.
  * Usage: node --import tsx bench/render-case.ts '<json CaseInput>'
  */
+import { readFileSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
@@ -25,8 +26,13 @@ export interface CaseInput {
 }
 
 export interface CaseOutput {
+  /** Photo files → MP4 (intake + render), or the floor's ffmpeg alone. */
   wallMs: number;
+  /** Intake: the 12 MP files normalised (what happens when photos are dropped in chat, before /memory). */
   normaliseMs: number;
+  /** Render: normalised photos → MP4 (what /memory waits for), wall and CPU (Node + its ffmpeg children). */
+  renderMs: number;
+  renderCpuSeconds: number;
   durationSeconds: number;
   bytes: number;
   preparation: string;
@@ -73,6 +79,15 @@ function scriptFor(photos: PreparedPhoto[]): Script {
   };
 }
 
+/** CPU seconds of this process plus every child it has waited for (user + system). */
+function cpuSecondsSoFar(): number {
+  const own = process.cpuUsage();
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const children = (Number(fields[13]) + Number(fields[14])) / 100; // cutime + cstime, USER_HZ ticks
+  return (own.user + own.system) / 1e6 + children;
+}
+
 async function runRender(input: CaseInput): Promise<CaseOutput> {
   const started = performance.now();
   const unique = await normaliseAll(input.photos, input.workDir);
@@ -89,14 +104,20 @@ async function runRender(input: CaseInput): Promise<CaseOutput> {
     aspect: "16:9",
     resolution: input.resolution,
   });
+  const renderStarted = performance.now();
+  const cpuBefore = cpuSecondsSoFar();
   const result = await renderMemory(plan, {
     videoPath: join(input.workDir, "memory.mp4"),
     posterPath: join(input.workDir, "poster.jpg"),
     workDir: join(input.workDir, "work"),
   });
+  const renderCpuSeconds = cpuSecondsSoFar() - cpuBefore;
+  const renderMs = performance.now() - renderStarted;
   return {
     wallMs: performance.now() - started,
     normaliseMs,
+    renderMs,
+    renderCpuSeconds,
     durationSeconds: result.durationSeconds,
     bytes: result.bytes,
     preparation: "src/core/photos normalisePhoto",
@@ -117,7 +138,15 @@ async function runFloor(input: CaseInput): Promise<CaseOutput> {
   await runFfmpeg({ ffmpeg, args: floorArgs(still, duration, output) });
   const wallMs = performance.now() - started;
   const bytes = (await readFile(output)).length;
-  return { wallMs, normaliseMs: 0, durationSeconds: duration, bytes, preparation: "none (one still)" };
+  return {
+    wallMs,
+    normaliseMs: 0,
+    renderMs: wallMs,
+    renderCpuSeconds: 0,
+    durationSeconds: duration,
+    bytes,
+    preparation: "none (one still)",
+  };
 }
 
 const input = JSON.parse(process.argv[2] ?? "{}") as CaseInput;
