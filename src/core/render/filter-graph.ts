@@ -163,7 +163,7 @@ function finishChains(
   chains.push(
     posterFrame === null
       ? `${finish}[v]`
-      : `${finish},split[v][pick];[pick]select='eq(n,${posterFrame})'[poster]`,
+      : `${finish},split[v][pick];[pick]trim=start_frame=${posterFrame}:end_frame=${posterFrame + 1}[poster]`,
   );
   return chains;
 }
