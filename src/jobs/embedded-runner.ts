@@ -222,9 +222,18 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
 
   function notifyIdle(): void {
     if (inFlight.size > 0 || ticking) return;
+    // Only the waiters already here when the check starts: one that arrives while the query is in flight (after the
+    // clock moved, say) gets its own check, not the verdict of a query made with an older clock.
+    const waiting = idleWaiters.slice();
+    if (waiting.length === 0) return;
     void runs.due(new Date(now()), 1).then((due) => {
       if (due.length > 0 || inFlight.size > 0 || ticking) return;
-      for (const resolve of idleWaiters.splice(0)) resolve();
+      for (const resolve of waiting) {
+        const at = idleWaiters.indexOf(resolve);
+        if (at === -1) continue;
+        idleWaiters.splice(at, 1);
+        resolve();
+      }
     });
   }
 
