@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 /** cutime + cstime of this process: CPU of every child (and grandchild) that has been waited for, in seconds. */
-function childrenCpuSeconds(): number {
+export function childrenCpuSeconds(): number {
   const stat = readFileSync("/proc/self/stat", "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // Fields after the command: index 0 is field 3 (state); cutime is field 16, cstime field 17.

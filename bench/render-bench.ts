@@ -25,7 +25,6 @@ interface Row {
   intake: number;
   render: number;
   renderCpu: number;
-  cpu: number;
   rss: number;
   floorWall: number | null;
   floorCpu: number | null;
@@ -140,7 +139,6 @@ for (const c of cases) {
       intake: result.intake,
       render: result.render,
       renderCpu: result.output.renderCpuSeconds,
-      cpu: result.cpuSeconds,
       rss: result.peakRssMb,
       floorWall: floor?.wall ?? null,
       floorCpu: floor?.cpu ?? null,

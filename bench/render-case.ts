@@ -3,7 +3,6 @@
  * photos → plan → MP4, or the ffmpeg floor. Prints one JSON line with its own timings.
  * Usage: node --import tsx bench/render-case.ts '<json CaseInput>'
  */
-import { readFileSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
@@ -12,6 +11,7 @@ import { normalisePhoto } from "../src/core/photos/index.ts";
 import { frameSize } from "../src/core/render/geometry.ts";
 import { planRender, renderMemory, resolveFfmpeg, runFfmpeg } from "../src/core/render/index.ts";
 import { floorArgs } from "./floor.ts";
+import { childrenCpuSeconds } from "./measure.ts";
 
 export interface CaseInput {
   kind: "render" | "floor";
@@ -82,10 +82,7 @@ function scriptFor(photos: PreparedPhoto[]): Script {
 /** CPU seconds of this process plus every child it has waited for (user + system). */
 function cpuSecondsSoFar(): number {
   const own = process.cpuUsage();
-  const stat = readFileSync("/proc/self/stat", "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const children = (Number(fields[13]) + Number(fields[14])) / 100; // cutime + cstime, USER_HZ ticks
-  return (own.user + own.system) / 1e6 + children;
+  return (own.user + own.system) / 1e6 + childrenCpuSeconds();
 }
 
 async function runRender(input: CaseInput): Promise<CaseOutput> {

@@ -76,21 +76,18 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
     const finalPath = join(workDir, "memory.mp4");
     const posterPath = join(workDir, "poster.jpg");
     const poster = { path: posterPath, segment: posterSegment(plan, segments)?.index ?? 0 };
-    let audio: { kbps: number; path: string } | null = null;
+    let encodedAudioKbps: number | null = null;
     for (let attempt = 1; ; attempt++) {
       // Most renders take one pass: it gets 90 % of the bar; a rare re-encode for size moves through the rest.
       const share = attempt === 1 ? 0 : 1 - 0.1 / (attempt - 1);
       const span = attempt === 1 ? 0.9 : 0.05 / (attempt - 1);
-      const soundtrack: { kbps: number; path: string } =
-        audio?.kbps === audioKbps
-          ? audio
-          : { kbps: audioKbps, path: join(workDir, `audio-${audioKbps}.m4a`) };
+      const soundtrack = join(workDir, `audio-${audioKbps}.m4a`);
       // The soundtrack takes a slot at the head of the queue, so nothing is left to encode after the segments.
-      const sideJobs = soundtrack === audio ? [] : [audioArgs(plan, soundtrack.path, soundtrack.kbps)];
+      const sideJobs = encodedAudioKbps === audioKbps ? [] : [audioArgs(plan, soundtrack, audioKbps)];
       await encodeSegments(plan, segments, { ffmpeg, workDir, rate, signal, poster }, sideJobs, (f) =>
         progress(Math.min(0.98, share + span * f * 0.97)),
       );
-      audio = soundtrack;
+      encodedAudioKbps = audioKbps;
       const joined = join(workDir, "video.mpegts");
       await appendFiles(
         segments.map((s) => segmentPath(workDir, s.index)),
@@ -98,7 +95,7 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
       );
       await runFfmpeg({
         ffmpeg,
-        args: muxArgs(plan, joined, soundtrack.path, finalPath),
+        args: muxArgs(plan, joined, soundtrack, finalPath),
         ...(signal ? { signal } : {}),
       });
       const bytes = (await stat(finalPath)).size;
