@@ -8,7 +8,7 @@
  * after a fresh floor, and its ratios are the medians: one run on a shared 2-core VM varies by ±15 %.
  */
 import { writeFile } from "node:fs/promises";
-import { loadavg } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { STYLE_NAMES, type StyleName } from "../src/core/domain.ts";
 import { resolveFfmpeg } from "../src/core/render/index.ts";
@@ -105,9 +105,9 @@ function table(rows: Row[]): string {
   return [head, sep, ...lines.map((l) => `| ${l} |`)].join("\n");
 }
 
-const { ffmpeg, source } = await resolveFfmpeg();
+const { ffmpeg, source, globalArgs } = await resolveFfmpeg();
 console.log(
-  `ffmpeg: ${ffmpeg} (${source}); ${new Date().toISOString()}; load average ${loadavg()
+  `ffmpeg: ${ffmpeg} (${source}${globalArgs.length ? `, ${globalArgs.join(" ")}` : ""}); ${new Date().toISOString()}; load average ${loadavg()
     .map((l) => l.toFixed(2))
     .join(" ")}`,
 );
@@ -158,7 +158,7 @@ for (const c of cases) {
 }
 
 const report = [
-  `Measured ${new Date().toISOString()} on ${process.platform} (${ffmpeg}, ${source}); photos prepared by ${preparation}; MALLOC_TRIM_THRESHOLD_=${CASE_ENV.MALLOC_TRIM_THRESHOLD_}, MALLOC_ARENA_MAX=${CASE_ENV.MALLOC_ARENA_MAX}.`,
+  `Measured ${new Date().toISOString()} on ${process.platform}, ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"} (${ffmpeg}, ${source}${globalArgs.length ? `, ${globalArgs.join(" ")}` : ""}); photos prepared by ${preparation}; MALLOC_TRIM_THRESHOLD_=${CASE_ENV.MALLOC_TRIM_THRESHOLD_}, MALLOC_ARENA_MAX=${CASE_ENV.MALLOC_ARENA_MAX}.`,
   "",
   table(rows),
   "",

@@ -57,6 +57,8 @@ const envSchema = z.object({
   RENDER_CONCURRENCY: int(1, 1, 16),
   FFMPEG_PATH: optionalString,
   FFPROBE_PATH: optionalString,
+  /** Read by the render engine itself (resolveFfmpeg); listed so .env.example and the checks know it. */
+  FFMPEG_CPUFLAGS: optionalString,
   SHUTDOWN_TIMEOUT_MS: int(30_000, 0, 600_000),
 });
 

@@ -20,5 +20,5 @@ Render options:
 Folders contribute their own photos (not subfolders), sorted by name; hidden files are ignored.
 Files that are not usable photos are skipped and named with the reason.
 Exit codes: 0 done, 1 nothing rendered, 2 usage error, 130 interrupted.
-Environment: FFMPEG_PATH, FFPROBE_PATH (otherwise ffmpeg-static, then ffmpeg on PATH); DATA_DIR for demo.
+Environment: FFMPEG_PATH, FFPROBE_PATH (otherwise ffmpeg-static, then ffmpeg on PATH), FFMPEG_CPUFLAGS; DATA_DIR for demo.
 `;

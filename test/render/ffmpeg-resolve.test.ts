@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasName } from "../../src/core/render/ffmpeg-resolve.ts";
+import { cpuFlagsFor, hasName } from "../../src/core/render/ffmpeg-resolve.ts";
 import { resolveFfmpeg } from "../../src/core/render/index.ts";
 
 let dir: string;
@@ -33,8 +33,17 @@ describe("resolveFfmpeg", () => {
   it("prefers FFMPEG_PATH, with the ffprobe next to it", async () => {
     const folder = await mkdtemp(join(dir, "capable-"));
     const ffmpeg = await fakeFfmpeg(folder, ["xfade", "drawtext", "zoompan"]);
-    const found = await resolveFfmpeg({ FFMPEG_PATH: ffmpeg, PATH: "/usr/bin:/bin" });
-    expect(found).toEqual({ ffmpeg, ffprobe: join(folder, "ffprobe"), source: "FFMPEG_PATH" });
+    const found = await resolveFfmpeg({
+      FFMPEG_PATH: ffmpeg,
+      PATH: "/usr/bin:/bin",
+      FFMPEG_CPUFLAGS: "none",
+    });
+    expect(found).toEqual({
+      ffmpeg,
+      ffprobe: join(folder, "ffprobe"),
+      source: "FFMPEG_PATH",
+      globalArgs: [],
+    });
   });
 
   it("falls back to ffmpeg on PATH", async () => {
@@ -75,6 +84,28 @@ describe("resolveFfmpeg", () => {
     const found = await resolveFfmpeg({ PATH: process.env.PATH ?? "" });
     expect(found.ffmpeg).toMatch(/ffmpeg$/);
     expect(found.ffprobe).toMatch(/ffprobe$/);
+  });
+
+  it("runs the real ffmpeg with the CPU flags asked for, and names a value it rejects", async () => {
+    const env = { PATH: process.env.PATH ?? "" };
+    const asked = await resolveFfmpeg({ ...env, FFMPEG_CPUFLAGS: "+slowgather" });
+    expect(asked.globalArgs).toEqual(["-cpuflags", "+slowgather"]);
+    expect((await resolveFfmpeg({ ...env, FFMPEG_CPUFLAGS: "none" })).globalArgs).toEqual([]);
+    await expect(resolveFfmpeg({ ...env, FFMPEG_CPUFLAGS: "+nosuchflag" })).rejects.toMatchObject({
+      code: "render.ffmpeg_incapable",
+      message: expect.stringContaining("FFMPEG_CPUFLAGS"),
+    });
+  });
+
+  it("chooses +slowgather on AMD CPUs only, unless FFMPEG_CPUFLAGS says otherwise", () => {
+    expect(cpuFlagsFor({}, "AuthenticAMD")).toEqual({ value: "+slowgather", explicit: false });
+    expect(cpuFlagsFor({}, "GenuineIntel")).toEqual({ value: null, explicit: false });
+    expect(cpuFlagsFor({}, null)).toEqual({ value: null, explicit: false });
+    expect(cpuFlagsFor({ FFMPEG_CPUFLAGS: "none" }, "AuthenticAMD")).toEqual({ value: null, explicit: true });
+    expect(cpuFlagsFor({ FFMPEG_CPUFLAGS: " -avx2 " }, "GenuineIntel")).toEqual({
+      value: "-avx2",
+      explicit: true,
+    });
   });
 
   it("reads the second column of ffmpeg's listings", () => {

@@ -1,9 +1,10 @@
 /**
  * Finds ffmpeg/ffprobe: FFMPEG_PATH → ffmpeg-static (only when its binary exists) → ffmpeg on PATH, and checks once
- * per binary that it can do what the engine needs (xfade, drawtext, libx264, aac).
+ * per binary that it can do what the engine needs (xfade, drawtext, libx264, aac) and takes the CPU flags chosen
+ * for this machine.
  */
 import { spawn } from "node:child_process";
-import { accessSync, constants, existsSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { PhotoMemoryError } from "../errors.ts";
@@ -13,27 +14,95 @@ export interface ResolvedFfmpeg {
   ffprobe: string;
   /** Where ffmpeg came from: "FFMPEG_PATH", "ffmpeg-static" or "PATH". */
   source: string;
+  /** Global options for every run of this ffmpeg (its CPU flags, see cpuFlagsFor), before the rest. */
+  globalArgs: string[];
 }
 
 const FIX = "install Debian's ffmpeg (apt-get install ffmpeg) or set FFMPEG_PATH to an ffmpeg that has them";
 export const REQUIRED_FILTERS = ["xfade", "drawtext"] as const;
 export const REQUIRED_ENCODERS = ["libx264", "aac"] as const;
 
-const checked = new Map<string, Promise<void>>();
+const checked = new Map<string, Promise<string[]>>();
 
 export async function resolveFfmpeg(env: NodeJS.ProcessEnv = process.env): Promise<ResolvedFfmpeg> {
   const found = locate(env);
-  let check = checked.get(found.ffmpeg);
+  const flags = cpuFlagsFor(env, cpuVendor());
+  const key = `${found.ffmpeg}\0${flags.value ?? ""}`;
+  let check = checked.get(key);
   if (!check) {
-    check = checkCapabilities(found.ffmpeg);
-    checked.set(found.ffmpeg, check);
-    check.catch(() => checked.delete(found.ffmpeg));
+    check = checkCapabilities(found.ffmpeg).then(() => acceptedCpuFlags(found.ffmpeg, flags));
+    checked.set(key, check);
+    check.catch(() => checked.delete(key));
   }
-  await check;
-  return found;
+  return { ...found, globalArgs: await check };
 }
 
-function locate(env: NodeJS.ProcessEnv): ResolvedFfmpeg {
+export interface CpuFlags {
+  /** The -cpuflags value, or null for ffmpeg's own detection. */
+  value: string | null;
+  /** Set by FFMPEG_CPUFLAGS (an ffmpeg that rejects it is an error), not chosen here (then it is quietly dropped). */
+  explicit: boolean;
+}
+
+/**
+ * swscale's AVX2 horizontal scaler (the Ken Burns downscale in zoompan, most of the filter work) fetches pixels with
+ * vpgatherdd. ffmpeg switches it off on CPUs it knows to gather slowly (AMD up to Zen 3, family ≤ 0x19), not on
+ * newer AMD: measured on this project's Zen 5 machine (family 0x1a, KVM), the gather kernel made a 90-frame 1080p
+ * segment's filters ~30 % slower than the SSSE3 kernel (0.93 vs 0.66 CPU s; ~15 % of the whole segment with x264).
+ * So every AMD x86 CPU runs ffmpeg with `-cpuflags +slowgather`, which only steers those kernel choices (x264 does its
+ * own CPU detection). FFMPEG_CPUFLAGS overrides it: any -cpuflags value, or "none" for ffmpeg's own detection.
+ */
+export function cpuFlagsFor(env: NodeJS.ProcessEnv, vendor: string | null): CpuFlags {
+  const explicit = env.FFMPEG_CPUFLAGS?.trim();
+  if (explicit) return { value: explicit === "none" ? null : explicit, explicit: true };
+  return { value: vendor === "AuthenticAMD" ? "+slowgather" : null, explicit: false };
+}
+
+/** The CPU vendor string (`vendor_id` of /proc/cpuinfo), or null off Linux/x86. */
+function cpuVendor(): string | null {
+  try {
+    return /^vendor_id\s*:\s*(\S+)/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Checks that this ffmpeg takes the flags (`slowgather` came with ffmpeg 5.0) on a one-frame run. */
+async function acceptedCpuFlags(ffmpeg: string, flags: CpuFlags): Promise<string[]> {
+  if (flags.value === null) return [];
+  const args = ["-cpuflags", flags.value];
+  const ok = await succeeds(ffmpeg, [
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    ...args,
+    "-f",
+    "lavfi",
+    "-i",
+    "nullsrc=s=16x16:d=0.04",
+    "-frames:v",
+    "1",
+    "-f",
+    "null",
+    "-",
+  ]);
+  if (ok) return args;
+  if (!flags.explicit) return [];
+  throw new PhotoMemoryError(
+    "render.ffmpeg_incapable",
+    `The ffmpeg at ${ffmpeg} rejects -cpuflags ${flags.value} (from FFMPEG_CPUFLAGS): fix the value or unset it.`,
+  );
+}
+
+function succeeds(command: string, args: string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: "ignore" });
+    child.on("error", () => resolve(false));
+    child.on("close", (code) => resolve(code === 0));
+  });
+}
+
+function locate(env: NodeJS.ProcessEnv): Omit<ResolvedFfmpeg, "globalArgs"> {
   const pathDirs = (env.PATH ?? "").split(":").filter(Boolean);
   const explicit = env.FFMPEG_PATH?.trim();
   let ffmpeg: string | undefined;

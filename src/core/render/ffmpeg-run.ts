@@ -5,6 +5,8 @@ import { ProgressParser } from "./progress.ts";
 
 export interface RunFfmpegOptions {
   ffmpeg: string;
+  /** The resolved ffmpeg's own global options (ResolvedFfmpeg.globalArgs), put first. */
+  globalArgs?: readonly string[];
   /** Arguments after the global ones this wrapper adds (-hide_banner -nostats -progress pipe:1). */
   args: string[];
   /** Planned output duration, for progress = out_time / duration. */
@@ -28,7 +30,16 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       options.ffmpeg,
-      ["-hide_banner", "-nostats", "-loglevel", "error", "-progress", "pipe:1", ...options.args],
+      [
+        ...(options.globalArgs ?? []),
+        "-hide_banner",
+        "-nostats",
+        "-loglevel",
+        "error",
+        "-progress",
+        "pipe:1",
+        ...options.args,
+      ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     if (child.pid !== undefined) options.onSpawn?.(child.pid);

@@ -53,7 +53,6 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
     throw new PhotoMemoryError("render.no_photos", "There are no photos to make a memory from.");
   checkFonts(plan);
   const tools = output.ffmpeg ?? (await resolveFfmpeg());
-  const { ffmpeg } = tools;
   const ownsWorkDir = output.workDir === undefined;
   const workDir = resolve(output.workDir ?? (await mkdtemp(join(tmpdir(), "photomemory-render-"))));
   await mkdir(workDir, { recursive: true });
@@ -84,7 +83,7 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
       const soundtrack = join(workDir, `audio-${audioKbps}.m4a`);
       // The soundtrack takes a slot at the head of the queue, so nothing is left to encode after the segments.
       const sideJobs = encodedAudioKbps === audioKbps ? [] : [audioArgs(plan, soundtrack, audioKbps)];
-      await encodeSegments(plan, segments, { ffmpeg, workDir, rate, signal, poster }, sideJobs, (f) =>
+      await encodeSegments(plan, segments, { tools, workDir, rate, signal, poster }, sideJobs, (f) =>
         progress(Math.min(0.98, share + span * f * 0.97)),
       );
       encodedAudioKbps = audioKbps;
@@ -94,7 +93,8 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
         joined,
       );
       await runFfmpeg({
-        ffmpeg,
+        ffmpeg: tools.ffmpeg,
+        globalArgs: tools.globalArgs,
         args: muxArgs(plan, joined, soundtrack, finalPath),
         ...(signal ? { signal } : {}),
       });
@@ -127,7 +127,7 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
 }
 
 interface EncodeContext {
-  ffmpeg: string;
+  tools: ResolvedFfmpeg;
   workDir: string;
   rate: VideoRate;
   signal: AbortSignal | undefined;
@@ -159,7 +159,12 @@ async function encodeSegments(
       const task = queue[j] as string[] | Segment;
       throwIfCancelled(ctx.signal);
       if (Array.isArray(task)) {
-        await runFfmpeg({ ffmpeg: ctx.ffmpeg, args: task, signal: stop.signal });
+        await runFfmpeg({
+          ffmpeg: ctx.tools.ffmpeg,
+          globalArgs: ctx.tools.globalArgs,
+          args: task,
+          signal: stop.signal,
+        });
         continue;
       }
       const segment = task;
@@ -169,7 +174,8 @@ async function encodeSegments(
         ...(segment.index === ctx.poster.segment ? { poster: ctx.poster.path } : {}),
       };
       await runFfmpeg({
-        ffmpeg: ctx.ffmpeg,
+        ffmpeg: ctx.tools.ffmpeg,
+        globalArgs: ctx.tools.globalArgs,
         args: segmentArgs(plan, segment, files, ctx.rate),
         durationSeconds: segment.frames / plan.fps,
         onProgress: (f) => {
