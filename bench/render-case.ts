@@ -28,7 +28,10 @@ export interface CaseInput {
 export interface CaseOutput {
   /** Photo files → MP4 (intake + render), or the floor's ffmpeg alone. */
   wallMs: number;
-  /** Intake: the 12 MP files normalised (what happens when photos are dropped in chat, before /memory). */
+  /**
+   * Intake: ffmpeg resolved and checked (the CLI's first step; the service does it once) and the 12 MP files
+   * normalised (what happens when photos are dropped in chat, before /memory).
+   */
   normaliseMs: number;
   /** Render: normalised photos → MP4 (what /memory waits for), wall and CPU (Node + its ffmpeg children). */
   renderMs: number;
@@ -87,6 +90,8 @@ function cpuSecondsSoFar(): number {
 
 async function runRender(input: CaseInput): Promise<CaseOutput> {
   const started = performance.now();
+  // As the CLI does: ffmpeg is resolved and checked once, before the photos are read.
+  const tools = await resolveFfmpeg();
   const unique = await normaliseAll(input.photos, input.workDir);
   const normaliseMs = performance.now() - started;
   const photos: PreparedPhoto[] = Array.from({ length: input.count }, (_, i) => {
@@ -107,6 +112,7 @@ async function runRender(input: CaseInput): Promise<CaseOutput> {
     videoPath: join(input.workDir, "memory.mp4"),
     posterPath: join(input.workDir, "poster.jpg"),
     workDir: join(input.workDir, "work"),
+    ffmpeg: tools,
   });
   const renderCpuSeconds = cpuSecondsSoFar() - cpuBefore;
   const renderMs = performance.now() - renderStarted;

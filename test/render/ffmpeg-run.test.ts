@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ffmpegEnv } from "../../src/core/render/ffmpeg-run.ts";
 import { resolveFfmpeg, runFfmpeg } from "../../src/core/render/index.ts";
 
 describe("runFfmpeg", () => {
@@ -51,5 +52,12 @@ describe("runFfmpeg", () => {
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "render.ffmpeg_failed" });
     expect(String((error as Error).cause)).toMatch(/nosuchfilter/i);
+  });
+});
+
+describe("ffmpegEnv", () => {
+  it("keeps Node's environment but the malloc trim threshold meant for sharp", () => {
+    const env = ffmpegEnv({ PATH: "/usr/bin", MALLOC_ARENA_MAX: "2", MALLOC_TRIM_THRESHOLD_: "131072" });
+    expect(env).toEqual({ PATH: "/usr/bin", MALLOC_ARENA_MAX: "2" });
   });
 });

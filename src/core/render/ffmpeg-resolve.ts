@@ -30,7 +30,11 @@ export async function resolveFfmpeg(env: NodeJS.ProcessEnv = process.env): Promi
   const key = `${found.ffmpeg}\0${flags.value ?? ""}`;
   let check = checked.get(key);
   if (!check) {
-    check = checkCapabilities(found.ffmpeg).then(() => acceptedCpuFlags(found.ffmpeg, flags));
+    // Both probes run at once (this is on the path of a CLI render's first second); a missing capability is
+    // reported before a rejected flag.
+    const args = acceptedCpuFlags(found.ffmpeg, flags);
+    args.catch(() => undefined);
+    check = checkCapabilities(found.ffmpeg).then(() => args);
     checked.set(key, check);
     check.catch(() => checked.delete(key));
   }

@@ -81,7 +81,7 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
       const share = attempt === 1 ? 0 : 1 - 0.1 / (attempt - 1);
       const span = attempt === 1 ? 0.9 : 0.05 / (attempt - 1);
       const soundtrack = join(workDir, `audio-${audioKbps}.m4a`);
-      // The soundtrack takes a slot at the head of the queue, so nothing is left to encode after the segments.
+      // The soundtrack is encoded in a process slot among the segments, so nothing is left to encode after them.
       const sideJobs = encodedAudioKbps === audioKbps ? [] : [audioArgs(plan, soundtrack, audioKbps)];
       await encodeSegments(plan, segments, { tools, workDir, rate, signal, poster }, sideJobs, (f) =>
         progress(Math.min(0.98, share + span * f * 0.97)),
@@ -142,7 +142,7 @@ async function encodeSegments(
   plan: RenderPlan,
   segments: Segment[],
   ctx: EncodeContext,
-  /** Short ffmpeg jobs (argument lists) that share the process slots, at the head of the queue. */
+  /** Short ffmpeg jobs (argument lists) that share the process slots, at the tail of the queue. */
   sideJobs: string[][],
   onFraction: (f: number) => void,
 ): Promise<void> {
@@ -150,7 +150,9 @@ async function encodeSegments(
   const stop = new AbortController();
   const onAbort = () => stop.abort(ctx.signal?.reason);
   ctx.signal?.addEventListener("abort", onAbort, { once: true });
-  const queue: (string[] | Segment)[] = [...sideJobs, ...segments];
+  // Longest first, short jobs last (LPT): the two slots then run out of work at nearly the same moment instead of
+  // one idling through the other's last full segment (~1 s of one core on a 20-photo 1080p render).
+  const queue: (string[] | Segment)[] = [...[...segments].sort((a, b) => b.frames - a.frames), ...sideJobs];
   const done = new Map<number, number>();
   const report = () => onFraction([...done.values()].reduce((a, b) => a + b, 0) / plan.totalFrames);
   let next = 0;
