@@ -177,6 +177,26 @@ describe("segment arguments", () => {
     },
   );
 
+  it("grades the limited-range still exactly as the full-range grade would", () => {
+    const grade = {
+      contrast: 1.2,
+      saturation: 0.8,
+      brightness: 1,
+      tint: [1, 1, 1] as [number, number, number],
+      sepia: 0,
+    };
+    const lut = gradeFilters(grade).join(",");
+    const [, g, o, lo, hi] = /y=clip\(val\*([\d.]+)\+(-?[\d.]+)\\,(\d+)\\,(\d+)\)/.exec(lut) ?? [];
+    expect([lo, hi]).toEqual(["16", "235"]);
+    for (const full of [0, 64, 128, 200, 255]) {
+      const limited = 16 + (full * 219) / 255;
+      const expected = 16 + (Math.min(255, Math.max(0, 1.2 * full + 128 * (1 - 1.2))) * 219) / 255;
+      const got = Math.min(235, Math.max(16, Number(g) * limited + Number(o)));
+      expect(Math.abs(got - expected)).toBeLessThan(0.05);
+    }
+    expect(lut).toMatch(/u=clip\(128\+\(val-128\)\*0\.8\+0\\,16\\,240\)/);
+  });
+
   it("grades vintage with sepia and cinematic with contrast; classic stays neutral", () => {
     expect(gradeFilters(STYLES.classic.grade)).toEqual([]);
     const chroma = (filters: string[], plane: "u" | "v") =>
@@ -189,7 +209,7 @@ describe("segment arguments", () => {
     expect(chroma(vintageGrade, "u")).toBeLessThan(-5); // less blue …
     expect(chroma(vintageGrade, "v")).toBeGreaterThan(5); // … more red: warm sepia
     expect(gradeFilters(STYLES.cinematic.grade).join(",")).toMatch(/y=clip\(val\*1\.1[0-9]*\+-2[0-9.]+/); // contrast
-    expect(gradeFilters(STYLES.classic.grade, 0.5).join(",")).toContain("y=clip(val*0.5+0"); // dimmed card
+    expect(gradeFilters(STYLES.classic.grade, 0.5).join(",")).toContain("y=clip(val*0.5+8\\,16\\,235)"); // dimmed card, limited range
     const vintage = planRender(photos, scriptFor(photos), "vintage", options);
     const graph = segmentFilterGraph(
       vintage,
@@ -201,6 +221,12 @@ describe("segment arguments", () => {
       `vignette=angle=${vintage.vignetteAngle?.toFixed(4).replace(/0+$/, "")}:eval=init:dither=0`,
     );
     expect(graph).toContain("[unlit][dark][vmask]maskedmerge[lit]");
+    // … at a quarter of the frame size, scaled up once (smooth: bicubic).
+    const maskChain = graph.split(";").find((c) => c.endsWith("[vmask]")) ?? "";
+    expect(maskChain).toContain(
+      `s=${Math.round(vintage.width / 8) * 2}x${Math.round(vintage.height / 8) * 2}:`,
+    );
+    expect(maskChain).toContain(`scale=${vintage.width}:${vintage.height}:flags=bicubic`);
     expect(graph).toContain("noise=");
     const cinematic = planRender(photos, scriptFor(photos), "cinematic", options);
     const cGraph = segmentFilterGraph(

@@ -154,8 +154,12 @@ function finishChains(
   let last = input;
   if (plan.vignetteAngle !== null) {
     chains.push(`[${last}]format=yuv420p[unlit]`);
-    chains.push(`${heldFrame(plan, segment.frames, "lutyuv=y=0:u=127:v=127")}[dark]`);
-    chains.push(`${heldFrame(plan, segment.frames, vignetteMask(plan.vignetteAngle))}[vmask]`);
+    // Both frames are made small and scaled up once: the flat one exactly (neighbour), the smooth mask with bicubic
+    // (vignette's float map and the generators' pools at full size held ~12 MB more per process).
+    chains.push(`${heldFrame(plan, segment.frames, "lutyuv=y=0:u=127:v=127", 16, "neighbor")}[dark]`);
+    chains.push(
+      `${heldFrame(plan, segment.frames, vignetteMask(plan.vignetteAngle), MASK_DOWNSCALE, "bicubic")}[vmask]`,
+    );
     chains.push("[unlit][dark][vmask]maskedmerge[lit]");
     last = "lit";
   }
@@ -168,13 +172,21 @@ function finishChains(
   return chains;
 }
 
-/** One generated frame, made by `filters` from black once and then held for `frames` frames (no per-frame work). */
-function heldFrame(plan: RenderPlan, frames: number, filters: string): string {
+/** The vignette mask is computed at 1/MASK_DOWNSCALE of the frame size (it is smooth) and scaled up. */
+export const MASK_DOWNSCALE = 4;
+
+/**
+ * One generated frame, made by `filters` from black once at 1/`downscale` of the frame size, scaled up to it with
+ * `flags`, then held for `frames` frames (no per-frame work).
+ */
+function heldFrame(plan: RenderPlan, frames: number, filters: string, downscale: number, flags: string): string {
+  const even = (v: number) => Math.max(2, Math.round(v / downscale / 2) * 2);
   return [
-    `color=c=black:s=${plan.width}x${plan.height}:r=${plan.fps}`,
+    `color=c=black:s=${even(plan.width)}x${even(plan.height)}:r=${plan.fps}`,
     "format=yuv420p",
     "trim=end_frame=1",
     filters,
+    `scale=${plan.width}:${plan.height}:flags=${flags}`,
     "loop=loop=-1:size=1:start=0",
     `trim=end_frame=${frames}`,
     `setpts=N/(${plan.fps}*TB)`,
@@ -300,18 +312,21 @@ function pieceFilters(
   return filters;
 }
 
-/** Runs once per piece, before the loop: crop, scale, grade, blur and dim (cards), convert to yuv420p. */
+/**
+ * Runs once per piece, before the loop: crop, scale, blur (cards), convert to yuv420p, then grade, dim (cards) and
+ * grain in place on that conversion's own frame (see grade.ts).
+ */
 export function stillFilters(plan: RenderPlan, slide: PlannedSlide): string[] {
   const e = extractRect(slide);
   const size = workingSize(plan, slide);
   const filters = [`crop=${e.w}:${e.h}:${e.x}:${e.y}`];
   if (!size.native) filters.push(`scale=${size.width}:${size.height}:flags=bicubic`);
   if (slide.background) filters.push(`gblur=sigma=${num((slide.background.blur * plan.height) / 1080, 2)}`);
+  filters.push("format=yuv420p");
   filters.push(...gradeFilters(plan.grade, slide.background?.dim ?? 0));
   // Grain in the print, not in every frame: it moves with the photo, and x264 need not encode fresh noise 30×/s
   // (per-frame grain made vintage files ~6× bigger and twice as slow to encode).
   if (plan.grain > 0) filters.push(`noise=c0s=${num(plan.grain, 0)}:c0f=u`);
-  filters.push("format=yuv420p");
   return filters;
 }
 

@@ -1,7 +1,10 @@
 /**
  * A style's static grade as one `lutyuv` that runs once per slide, before the still is looped: contrast and
  * brightness on luma, saturation and a warm/cool/sepia tint as a chroma gain and shift, card dimming on both.
- * Working in YUV (the JPEG's own full-range planes) keeps it in place: no RGB copies of a 3072-pixel still. Pure.
+ * It works on the still's limited-range yuv420p planes, right after the range conversion from the JPEG's full
+ * range: that conversion's output is the filter's own, so the lut runs in place (on the decoder's frame, which
+ * ffmpeg also keeps, it had to copy: +8 MB per 3072-pixel still). The grade is defined on full-range values and
+ * mapped to limited range (luma 16–235, chroma 16–240 around 128), so it looks the same. Pure.
  */
 import { num } from "./filter-escape.ts";
 import type { Grade } from "./types.ts";
@@ -25,7 +28,10 @@ export function gradeFilters(grade: Grade, dim = 0): string[] {
   const lumaOffset = 128 * (1 - grade.contrast) * keep;
   const neutral = chromaGain === 1 && lumaGain === 1 && lumaOffset === 0 && du === 0 && dv === 0;
   if (neutral) return [];
-  const y = `clip(val*${num(lumaGain)}+${num(lumaOffset, 2)}\\,0\\,255)`;
-  const chroma = (shift: number) => `clip(128+(val-128)*${num(chromaGain)}+${num(shift, 2)}\\,0\\,255)`;
+  // Full range y' = g·y + o becomes, on limited-range l = 16 + y·219/255: l' = g·l + 16·(1 − g) + o·219/255;
+  // chroma c' = 128 + k·(c − 128) + s becomes 128 + k·(c − 128) + s·224/255.
+  const y = `clip(val*${num(lumaGain)}+${num(16 * (1 - lumaGain) + (lumaOffset * 219) / 255, 2)}\\,16\\,235)`;
+  const chroma = (shift: number) =>
+    `clip(128+(val-128)*${num(chromaGain)}+${num((shift * 224) / 255, 2)}\\,16\\,240)`;
   return [`lutyuv=y=${y}:u=${chroma(du)}:v=${chroma(dv)}`];
 }
