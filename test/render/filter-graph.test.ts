@@ -51,7 +51,23 @@ describe("segment arguments", () => {
   const plan = planRender(photos, scriptFor(photos, { captions: { p1: "Hello" } }), "modern", options);
   const segments = planSegments(plan);
 
-  it("encodes H.264 High, yuv420p, 30 fps with the exact frame count, one input per slide piece", () => {
+  it("decodes a photo two pieces show once and splits it (the title card and the first slide)", () => {
+    const classic = planRender(photos, scriptFor(photos), "classic", options);
+    const shared = planSegments(classic).find((seg) => {
+      const paths = seg.slides.map((p) => classic.slides[p.slideIndex]?.sourcePath);
+      return new Set(paths).size < paths.length;
+    });
+    if (!shared) throw new Error("expected a segment with the title card and the first slide");
+    const args = segmentArgs(classic, shared, files, { maxrateKbps: null });
+    expect(args.filter((a) => a === "-i")).toHaveLength(shared.slides.length - 1);
+    const graph = args[args.indexOf("-filter_complex") + 1] ?? "";
+    expect(graph).toMatch(/^\[0:v\]split=2\[in0\]\[in1\];/);
+    expect(graph).toContain("[in0]crop=");
+    expect(graph).toContain("[in1]crop=");
+    expect(graph).not.toContain("[1:v]");
+  });
+
+  it("encodes H.264 High, yuv420p, 30 fps with the exact frame count, one input per photo", () => {
     const seg = segments[1];
     if (!seg) throw new Error("expected two segments");
     const args = segmentArgs(plan, seg, files, { maxrateKbps: null });
@@ -61,7 +77,8 @@ describe("segment arguments", () => {
     expect(at("-pix_fmt")).toBe("yuv420p");
     expect(at("-r")).toBe("30");
     expect(at("-frames:v")).toBe(String(seg.frames));
-    expect(args.filter((a) => a === "-i")).toHaveLength(seg.slides.length);
+    const paths = new Set(seg.slides.map((p) => plan.slides[p.slideIndex]?.sourcePath));
+    expect(args.filter((a) => a === "-i")).toHaveLength(paths.size);
     expect(args).not.toContain("-loop"); // each photo is decoded once, then looped inside the graph
     expect(args).not.toContain("-maxrate");
     // MPEG-TS on the memory's timeline (lifted so no timestamp is negative): appended segments form one stream.

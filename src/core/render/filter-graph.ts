@@ -64,11 +64,11 @@ export function segmentArgs(
   files: SegmentFiles,
   rate: VideoRate,
 ): string[] {
-  const inputs = segment.slides.flatMap((piece) => [
+  const inputs = segmentSources(plan, segment).paths.flatMap((path) => [
     "-framerate",
     String(plan.fps),
     "-i",
-    (plan.slides[piece.slideIndex] as PlannedSlide).sourcePath,
+    path,
   ]);
   const posterFrame = files.poster === undefined ? null : plan.posterFrame - segment.startFrame;
   if (posterFrame !== null && (posterFrame < 0 || posterFrame >= segment.frames))
@@ -116,6 +116,33 @@ export function segmentArgs(
   ];
 }
 
+/**
+ * The segment's inputs: each photo file once (the title card and the first slide show the same photo), and the
+ * label each piece reads it from (a photo two pieces use is decoded once and split: one decoder, ~11 MB, less).
+ */
+export function segmentSources(
+  plan: RenderPlan,
+  segment: Segment,
+): { paths: string[]; label: (piece: number) => string; splits: string[] } {
+  const paths: string[] = [];
+  const inputOf = segment.slides.map((piece) => {
+    const path = (plan.slides[piece.slideIndex] as PlannedSlide).sourcePath;
+    const at = paths.indexOf(path);
+    if (at >= 0) return at;
+    paths.push(path);
+    return paths.length - 1;
+  });
+  const labels = inputOf.map((input) => `${input}:v`);
+  const splits: string[] = [];
+  paths.forEach((_, input) => {
+    const users = inputOf.flatMap((i, piece) => (i === input ? [piece] : []));
+    if (users.length < 2) return;
+    for (const piece of users) labels[piece] = `in${piece}`;
+    splits.push(`[${input}:v]split=${users.length}${users.map((piece) => `[in${piece}]`).join("")}`);
+  });
+  return { paths, label: (piece) => labels[piece] as string, splits };
+}
+
 export function segmentFilterGraph(
   plan: RenderPlan,
   segment: Segment,
@@ -123,11 +150,14 @@ export function segmentFilterGraph(
   /** The segment's frame to pick as the poster (output [poster]), or null. */
   posterFrame: number | null = null,
 ): string {
-  const spliced = fadeSplices(plan, segment, textFile);
-  if (spliced) return [...spliced, ...finishChains(plan, segment, "x", posterFrame)].join(";");
+  const sources = segmentSources(plan, segment);
+  const spliced = fadeSplices(plan, segment, textFile, sources.label);
+  if (spliced)
+    return [...sources.splits, ...spliced, ...finishChains(plan, segment, "x", posterFrame)].join(";");
   const chains = segment.slides.map(
-    (piece, k) => `[${k}:v]${pieceFilters(plan, piece, textFile).join(",")}[s${k}]`,
+    (piece, k) => `[${sources.label(k)}]${pieceFilters(plan, piece, textFile).join(",")}[s${k}]`,
   );
+  chains.unshift(...sources.splits);
   let last = "s0";
   segment.slides.forEach((piece, k) => {
     if (k === 0) return;
@@ -179,7 +209,13 @@ export const MASK_DOWNSCALE = 4;
  * One generated frame, made by `filters` from black once at 1/`downscale` of the frame size, scaled up to it with
  * `flags`, then held for `frames` frames (no per-frame work).
  */
-function heldFrame(plan: RenderPlan, frames: number, filters: string, downscale: number, flags: string): string {
+function heldFrame(
+  plan: RenderPlan,
+  frames: number,
+  filters: string,
+  downscale: number,
+  flags: string,
+): string {
   const even = (v: number) => Math.max(2, Math.round(v / downscale / 2) * 2);
   return [
     `color=c=black:s=${even(plan.width)}x${even(plan.height)}:r=${plan.fps}`,
@@ -225,6 +261,8 @@ export function fadeSplices(
   plan: RenderPlan,
   segment: Segment,
   textFile: (slideIndex: number, lineIndex: number) => string,
+  /** The input label of piece k (see segmentSources). */
+  input: (piece: number) => string,
 ): string[] | null {
   const pieces = segment.slides;
   if (pieces.length < 2) return null;
@@ -245,13 +283,13 @@ export function fadeSplices(
     const own = next ? next.localStart - piece.localStart : piece.frames;
     const main: SegmentSlide = { ...piece, frames: own };
     if (!next) {
-      chains.push(`[${k}:v]${pieceFilters(plan, main, textFile).join(",")}[m${k}]`);
+      chains.push(`[${input(k)}]${pieceFilters(plan, main, textFile).join(",")}[m${k}]`);
     } else {
       // The graded still is made once and shared (one frame through split: nothing piles up).
       const d = fades[k] as number;
       const tail: SegmentSlide = { ...piece, offsetFrames: piece.offsetFrames + own, frames: d };
       const slide = plan.slides[piece.slideIndex] as PlannedSlide;
-      chains.push(`[${k}:v]${stillFilters(plan, slide).join(",")},split[sm${k}][st${k}]`);
+      chains.push(`[${input(k)}]${stillFilters(plan, slide).join(",")},split[sm${k}][st${k}]`);
       chains.push(`[sm${k}]${pieceFilters(plan, main, textFile, false).join(",")}[m${k}]`);
       chains.push(`[st${k}]${pieceFilters(plan, tail, textFile, false).join(",")}[t${k}]`);
     }
