@@ -4,8 +4,9 @@
  * Each case runs in its own Node process. It times the two phases apart: intake (the files normalised, as when
  * photos are dropped in chat) and render (normalised photos → MP4, what /memory waits for); CPU is user+sys of the
  * process and its ffmpeg children; peak RSS is the largest sum of VmRSS over node + ffmpeg over the whole case
- * (intake included), sampled every 50 ms. The key case (20 photos → 1080p classic) runs REPEATS times, each right
- * after a fresh floor, and its ratios are the medians: one run on a shared 2-core VM varies by ±15 %.
+ * (intake included), sampled every 50 ms. Each 20-photo render is bracketed by two runs of the floor, one right
+ * before and one right after, and is compared with their mean: the VM's speed drifts. The key case (20 photos →
+ * 1080p classic) runs REPEATS times and its ratios are the medians: one run on a shared 2-core VM varies by ±15 %.
  */
 import { writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
@@ -15,6 +16,7 @@ import { resolveFfmpeg } from "../src/core/render/index.ts";
 import { measureChild } from "./measure.ts";
 import { ensurePhotoSet } from "./photo-set.ts";
 import type { CaseInput, CaseOutput } from "./render-case.ts";
+import { videoSecondsFor } from "./script.ts";
 
 const OUT = resolve(import.meta.dirname, "out");
 const CASE_SCRIPT = resolve(import.meta.dirname, "render-case.ts");
@@ -31,7 +33,7 @@ interface Row {
   bytes: number;
 }
 
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const KEY_CASE = "20 photos 1080p classic";
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -129,10 +131,15 @@ for (const c of cases) {
   const repeats = name === KEY_CASE ? REPEATS : 1;
   for (let run = 1; run <= repeats; run++) {
     process.stdout.write(`${name}${repeats > 1 ? ` (run ${run}/${repeats})` : ""}… `);
+    const bracketed = c.count === 20;
+    const before = bracketed
+      ? await floorFor(c.resolution, videoSecondsFor(c.style, c.resolution, c.count), photos)
+      : null;
     const result = await runCase({ kind: "render", ...c, photos, workDir: join(OUT, "work", "render") });
     preparation = result.output.preparation;
-    // A fresh floor right after each render: the VM's speed drifts, and the ratio needs both under the same load.
-    const floor = c.count === 20 ? await floorFor(c.resolution, result.output.durationSeconds, photos) : null;
+    const after = bracketed ? await floorFor(c.resolution, result.output.durationSeconds, photos) : null;
+    const floor =
+      before && after ? { wall: (before.wall + after.wall) / 2, cpu: (before.cpu + after.cpu) / 2 } : null;
     const row: Row = {
       name: repeats > 1 ? `${name} (run ${run})` : name,
       videoSeconds: result.output.durationSeconds,
@@ -158,7 +165,7 @@ for (const c of cases) {
 }
 
 const report = [
-  `Measured ${new Date().toISOString()} on ${process.platform}, ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"} (${ffmpeg}, ${source}${globalArgs.length ? `, ${globalArgs.join(" ")}` : ""}); photos prepared by ${preparation}; MALLOC_TRIM_THRESHOLD_=${CASE_ENV.MALLOC_TRIM_THRESHOLD_}, MALLOC_ARENA_MAX=${CASE_ENV.MALLOC_ARENA_MAX}.`,
+  `Measured ${new Date().toISOString()} on ${process.platform}, ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"} (${ffmpeg}, ${source}${globalArgs.length ? `, ${globalArgs.join(" ")}` : ""}); photos prepared by ${preparation}; floor = mean of one run right before and one right after each render; MALLOC_TRIM_THRESHOLD_=${CASE_ENV.MALLOC_TRIM_THRESHOLD_}, MALLOC_ARENA_MAX=${CASE_ENV.MALLOC_ARENA_MAX}.`,
   "",
   table(rows),
   "",

@@ -6,12 +6,13 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
-import type { PreparedPhoto, Script, StyleName } from "../src/core/domain.ts";
+import type { PreparedPhoto, StyleName } from "../src/core/domain.ts";
 import { normalisePhoto } from "../src/core/photos/index.ts";
 import { frameSize } from "../src/core/render/geometry.ts";
 import { planRender, renderMemory, resolveFfmpeg, runFfmpeg } from "../src/core/render/index.ts";
 import { floorArgs } from "./floor.ts";
 import { childrenCpuSeconds } from "./measure.ts";
+import { scriptFor } from "./script.ts";
 
 export interface CaseInput {
   kind: "render" | "floor";
@@ -64,22 +65,6 @@ async function normaliseAll(files: string[], dir: string): Promise<PreparedPhoto
   };
   await Promise.all([worker(), worker()]);
   return photos;
-}
-
-function scriptFor(photos: PreparedPhoto[]): Script {
-  const captions: Record<string, string> = {};
-  photos.forEach((p, i) => {
-    if (i % 3 === 0) captions[p.id] = `Day ${i + 1}: the view from the café, 100% worth it`;
-  });
-  return {
-    title: "Summer in Lisbon",
-    subtitle: "14–28 July 2025",
-    order: photos.map((p) => p.id),
-    captions,
-    closing: "Until next summer",
-    locale: "en",
-    writer: "bench",
-  };
 }
 
 /** CPU seconds of this process plus every child it has waited for (user + system). */
