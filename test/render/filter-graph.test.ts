@@ -77,6 +77,8 @@ describe("segment arguments", () => {
     expect(at("-pix_fmt")).toBe("yuv420p");
     expect(at("-r")).toBe("30");
     expect(at("-frames:v")).toBe(String(seg.frames));
+    expect(at("-filter_complex_threads")).toBe("1"); // two processes fill the cores; no slice-thread pool
+    expect(args.indexOf("-filter_complex_threads")).toBeLessThan(args.indexOf("-i"));
     const paths = new Set(seg.slides.map((p) => plan.slides[p.slideIndex]?.sourcePath));
     expect(args.filter((a) => a === "-i")).toHaveLength(paths.size);
     expect(args).not.toContain("-loop"); // each photo is decoded once, then looped inside the graph
