@@ -82,6 +82,10 @@ describe("segment arguments", () => {
     const paths = new Set(seg.slides.map((p) => plan.slides[p.slideIndex]?.sourcePath));
     expect(args.filter((a) => a === "-i")).toHaveLength(paths.size);
     expect(args).not.toContain("-loop"); // each photo is decoded once, then looped inside the graph
+    // … and not decoded a first time just to probe it.
+    args.forEach((a, i) => {
+      if (a === "-i") expect(args[i - 1]).toBe("-nofind_stream_info");
+    });
     expect(args).not.toContain("-maxrate");
     // MPEG-TS on the memory's timeline (lifted so no timestamp is negative): appended segments form one stream.
     expect(at("-f")).toBe("mpegts");
