@@ -108,8 +108,9 @@ function table(rows: Row[]): string {
 }
 
 const { ffmpeg, source, globalArgs } = await resolveFfmpeg();
+const ffmpegLabel = `${ffmpeg} (${source}${globalArgs.length ? `, ${globalArgs.join(" ")}` : ""})`;
 console.log(
-  `ffmpeg: ${ffmpeg} (${source}${globalArgs.length ? `, ${globalArgs.join(" ")}` : ""}); ${new Date().toISOString()}; load average ${loadavg()
+  `ffmpeg: ${ffmpegLabel}; ${new Date().toISOString()}; load average ${loadavg()
     .map((l) => l.toFixed(2))
     .join(" ")}`,
 );
@@ -165,7 +166,7 @@ for (const c of cases) {
 }
 
 const report = [
-  `Measured ${new Date().toISOString()} on ${process.platform}, ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"} (${ffmpeg}, ${source}${globalArgs.length ? `, ${globalArgs.join(" ")}` : ""}); photos prepared by ${preparation}; floor = mean of one run right before and one right after each render; MALLOC_TRIM_THRESHOLD_=${CASE_ENV.MALLOC_TRIM_THRESHOLD_}, MALLOC_ARENA_MAX=${CASE_ENV.MALLOC_ARENA_MAX}.`,
+  `Measured ${new Date().toISOString()} on ${process.platform}, ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"} (${ffmpegLabel}); photos prepared by ${preparation}; floor = mean of one run right before and one right after each render; MALLOC_TRIM_THRESHOLD_=${CASE_ENV.MALLOC_TRIM_THRESHOLD_}, MALLOC_ARENA_MAX=${CASE_ENV.MALLOC_ARENA_MAX}.`,
   "",
   table(rows),
   "",

@@ -113,7 +113,7 @@ async function runRender(input: CaseInput): Promise<CaseOutput> {
 }
 
 async function runFloor(input: CaseInput): Promise<CaseOutput> {
-  const { ffmpeg, globalArgs } = await resolveFfmpeg();
+  const tools = await resolveFfmpeg();
   const { width, height } = frameSize("16:9", input.resolution);
   const still = join(input.workDir, "still.jpg");
   await sharp(input.photos[0] as string)
@@ -123,7 +123,7 @@ async function runFloor(input: CaseInput): Promise<CaseOutput> {
   const output = join(input.workDir, "floor.mp4");
   const duration = input.durationSeconds ?? 60;
   const started = performance.now();
-  await runFfmpeg({ ffmpeg, globalArgs, args: floorArgs(still, duration, output) });
+  await runFfmpeg({ ffmpeg: tools, args: floorArgs(still, duration, output) });
   const wallMs = performance.now() - started;
   const bytes = (await readFile(output)).length;
   return {

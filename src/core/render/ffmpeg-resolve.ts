@@ -26,7 +26,7 @@ const checked = new Map<string, Promise<string[]>>();
 
 export async function resolveFfmpeg(env: NodeJS.ProcessEnv = process.env): Promise<ResolvedFfmpeg> {
   const found = locate(env);
-  const flags = cpuFlagsFor(env, cpuVendor());
+  const flags = cpuFlagsFor(env, cpuVendor);
   const key = `${found.ffmpeg}\0${flags.value ?? ""}`;
   let check = checked.get(key);
   if (!check) {
@@ -62,14 +62,14 @@ export function cpuFlagsFor(env: NodeJS.ProcessEnv, vendor: string | null): CpuF
   return { value: vendor === "AuthenticAMD" ? "+slowgather" : null, explicit: false };
 }
 
-/** The CPU vendor string (`vendor_id` of /proc/cpuinfo), or null off Linux/x86. */
-function cpuVendor(): string | null {
+/** The CPU vendor string (`vendor_id` of /proc/cpuinfo), or null off Linux/x86; read once. */
+const cpuVendor: string | null = (() => {
   try {
     return /^vendor_id\s*:\s*(\S+)/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? null;
   } catch {
     return null;
   }
-}
+})();
 
 /** Checks that this ffmpeg takes the flags (`slowgather` came with ffmpeg 5.0) on a one-frame run. */
 async function acceptedCpuFlags(ffmpeg: string, flags: CpuFlags): Promise<string[]> {

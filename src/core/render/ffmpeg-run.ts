@@ -3,10 +3,11 @@ import { spawn } from "node:child_process";
 import { PhotoMemoryError } from "../errors.ts";
 import { ProgressParser } from "./progress.ts";
 
+/** The binary to run: a path, or a resolved ffmpeg whose own global options (its CPU flags) go first. */
+export type FfmpegBinary = string | { ffmpeg: string; globalArgs: readonly string[] };
+
 export interface RunFfmpegOptions {
-  ffmpeg: string;
-  /** The resolved ffmpeg's own global options (ResolvedFfmpeg.globalArgs), put first. */
-  globalArgs?: readonly string[];
+  ffmpeg: FfmpegBinary;
   /** Arguments after the global ones this wrapper adds (-hide_banner -nostats -progress pipe:1). */
   args: string[];
   /** Planned output duration, for progress = out_time / duration. */
@@ -38,11 +39,13 @@ export function ffmpegEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessE
 export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(cancelled(signal.reason));
+  const binary =
+    typeof options.ffmpeg === "string" ? { ffmpeg: options.ffmpeg, globalArgs: [] } : options.ffmpeg;
   return new Promise((resolve, reject) => {
     const child = spawn(
-      options.ffmpeg,
+      binary.ffmpeg,
       [
-        ...(options.globalArgs ?? []),
+        ...binary.globalArgs,
         "-hide_banner",
         "-nostats",
         "-loglevel",
@@ -78,7 +81,7 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
       reject(
         new PhotoMemoryError(
           "render.ffmpeg_missing",
-          `ffmpeg (${options.ffmpeg}) could not be started: install it (apt-get install ffmpeg) or set FFMPEG_PATH.`,
+          `ffmpeg (${binary.ffmpeg}) could not be started: install it (apt-get install ffmpeg) or set FFMPEG_PATH.`,
           { cause },
         ),
       );

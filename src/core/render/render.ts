@@ -93,8 +93,7 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
         joined,
       );
       await runFfmpeg({
-        ffmpeg: tools.ffmpeg,
-        globalArgs: tools.globalArgs,
+        ffmpeg: tools,
         args: muxArgs(plan, joined, soundtrack, finalPath),
         ...(signal ? { signal } : {}),
       });
@@ -161,12 +160,7 @@ async function encodeSegments(
       const task = queue[j] as string[] | Segment;
       throwIfCancelled(ctx.signal);
       if (Array.isArray(task)) {
-        await runFfmpeg({
-          ffmpeg: ctx.tools.ffmpeg,
-          globalArgs: ctx.tools.globalArgs,
-          args: task,
-          signal: stop.signal,
-        });
+        await runFfmpeg({ ffmpeg: ctx.tools, args: task, signal: stop.signal });
         continue;
       }
       const segment = task;
@@ -176,8 +170,7 @@ async function encodeSegments(
         ...(segment.index === ctx.poster.segment ? { poster: ctx.poster.path } : {}),
       };
       await runFfmpeg({
-        ffmpeg: ctx.tools.ffmpeg,
-        globalArgs: ctx.tools.globalArgs,
+        ffmpeg: ctx.tools,
         args: segmentArgs(plan, segment, files, ctx.rate),
         durationSeconds: segment.frames / plan.fps,
         onProgress: (f) => {
