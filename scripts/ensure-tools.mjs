@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Installs the system tools PhotoMemory needs when they are missing: ffmpeg (with ffprobe) and, for the browser
-// test, chromium. Uses Debian's apt when running as root; otherwise says what to install. Idempotent and quiet
-// when everything is there.
+// test, chromium. Uses Debian's apt when running as root; otherwise says what to install. With `postgres` (for
+// the tests), starts this machine's local PostgreSQL cluster when it is installed but not running and
+// TEST_DATABASE_URL names no other server. Idempotent and quiet when everything is there.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { connect } from "node:net";
 
 const want = process.argv.slice(2);
 const tools = want.length > 0 ? want : ["ffmpeg"];
@@ -15,6 +17,37 @@ function onPath(bin) {
 function ffmpegResolves() {
   if (process.env.FFMPEG_PATH && existsSync(process.env.FFMPEG_PATH)) return true;
   return onPath("ffmpeg") && onPath("ffprobe");
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port (within a second). */
+function listening(port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port, timeout: 1000 });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.on("connect", () => done(true));
+    socket.on("timeout", () => done(false));
+    socket.on("error", () => done(false));
+  });
+}
+
+// The Postgres suites need a server; they fail (never skip) without one, so start the local cluster if it is down.
+if (tools.includes("postgres") && !process.env.TEST_DATABASE_URL && !(await listening(5432))) {
+  const versions = existsSync("/etc/postgresql") ? readdirSync("/etc/postgresql") : [];
+  if (versions.length > 0 && onPath("pg_ctlcluster")) {
+    for (const version of versions) {
+      console.error(`Starting the local PostgreSQL ${version} cluster for the tests…`);
+      spawnSync("pg_ctlcluster", ["--skip-systemctl-redirect", version, "main", "start"], {
+        stdio: "inherit",
+      });
+    }
+  } else {
+    console.error(
+      "No Postgres on 127.0.0.1:5432 and no local cluster to start: the Postgres suites will fail. Start one or set TEST_DATABASE_URL.",
+    );
+  }
 }
 
 const missing = [];

@@ -1,14 +1,13 @@
 /**
  * Real Postgres for tests: a fresh database per suite on the server named by TEST_DATABASE_URL (an admin URL;
- * default postgres://postgres@127.0.0.1:5432/postgres), dropped afterwards. With CI=true the suites always run and
- * fail loudly when Postgres is unreachable; locally they are skipped, with a loud message, only when it is.
+ * default postgres://postgres@127.0.0.1:5432/postgres), dropped afterwards. The suites always run: an unreachable
+ * server fails them, saying so (`npm test` first starts this machine's local cluster when it is down).
  */
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { describe } from "vitest";
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const IN_CI = process.env.CI === "true";
 
 async function probe(): Promise<string | null> {
   const sql = postgres(ADMIN_URL, { max: 1, connect_timeout: 3, onnotice: () => {} });
@@ -25,19 +24,8 @@ async function probe(): Promise<string | null> {
 /** Why Postgres cannot be used, or null when it can. Checked once per test file. */
 export const postgresUnreachable: string | null = await probe();
 
-/**
- * describe() for suites that need real Postgres. In CI they always run (an unreachable server fails them);
- * locally they are skipped only when the server is unreachable, and say so.
- */
+/** describe() for suites that need real Postgres: they always run, and an unreachable server fails them. */
 export function describePostgres(name: string, fn: () => void): void {
-  if (postgresUnreachable && !IN_CI) {
-    console.warn(
-      `\n!!! SKIPPING "${name}": Postgres at ${redact(ADMIN_URL)} is unreachable (${postgresUnreachable}).` +
-        "\n!!! Set TEST_DATABASE_URL or start Postgres; with CI=true this is a failure.\n",
-    );
-    describe.skip(name, fn);
-    return;
-  }
   describe(name, fn);
 }
 
@@ -55,7 +43,9 @@ export interface TestDatabase {
 /** Creates `pm_test_<random>`; drop() removes it (closing stray connections first). */
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (postgresUnreachable)
-    throw new Error(`Postgres at ${redact(ADMIN_URL)} is unreachable: ${postgresUnreachable}`);
+    throw new Error(
+      `Postgres at ${redact(ADMIN_URL)} is unreachable (${postgresUnreachable}): start it or set TEST_DATABASE_URL.`,
+    );
   const name = `pm_test_${randomBytes(6).toString("hex")}`;
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   try {
