@@ -42,7 +42,7 @@ function runnerSuite(openDb: () => Promise<{ db: Db; close(): Promise<void> }>) 
 
   async function runStatuses(db: Db) {
     return db.query<{ status: string; function_id: string }>(
-      "select status, function_id from job_runs order by created_at",
+      "select status, function_id from job_runs order by seq",
     );
   }
 
@@ -238,6 +238,31 @@ function runnerSuite(openDb: () => Promise<{ db: Db; close(): Promise<void> }>) 
       expect(log.filter((l) => l.startsWith("end"))).toHaveLength(3);
     });
 
+    it("starts an account's queued runs in the order they arrived, even when sent in the same millisecond", async () => {
+      const { runner } = await setup();
+      const order: string[] = [];
+      const fn = defineFunction({
+        id: "fifo",
+        trigger: "memory/requested",
+        retries: 0,
+        concurrency: { key: "accountId", limit: 1 },
+        async handler({ event, step }) {
+          await step.run("render", async () => {
+            order.push(event.data.videoId);
+          });
+        },
+      });
+      const r = runner([fn]);
+      const ids = Array.from({ length: 12 }, (_, i) => `vid_${String(i).padStart(2, "0")}`);
+      // Queued before the runner starts, so all twelve are waiting when it first looks.
+      await r.jobs.send(
+        ids.map((videoId) => ({ name: "memory/requested", data: memoryRequestedData({ videoId }) })),
+      );
+      await r.start();
+      await r.idle();
+      expect(order).toEqual(ids);
+    });
+
     it("cancels a running memory on memory/cancelled: later steps never run and onFailure is not called", async () => {
       const { db, runner } = await setup();
       const ran: string[] = [];
@@ -269,8 +294,10 @@ function runnerSuite(openDb: () => Promise<{ db: Db; close(): Promise<void> }>) 
       await r.jobs.send({ name: "memory/requested", data: memoryRequestedData({ videoId: "vid_x" }) });
       await r.jobs.send({ name: "memory/requested", data: memoryRequestedData({ videoId: "vid_y" }) });
       await inRender.promise;
-      await r.jobs.send({ name: "memory/cancelled", data: { videoId: "vid_x" } });
+      // The queued run first, while vid_x still holds the account's slot: cancelled before it could start, it must
+      // never run. (Cancelling vid_x first would free the slot, and vid_y could rightly start before its cancel.)
       await r.jobs.send({ name: "memory/cancelled", data: { videoId: "vid_y" } });
+      await r.jobs.send({ name: "memory/cancelled", data: { videoId: "vid_x" } });
       await r.idle();
       expect(ran).toEqual(["render"]);
       expect(failed).toBe(false);

@@ -41,11 +41,11 @@ export function createRunStore(db: Queryable) {
       return rows.length > 0;
     },
 
-    /** Due queued runs, oldest first. */
+    /** Due queued runs in arrival order. */
     due(now: Date, limit: number): Promise<RunRow[]> {
       return db.query<RunRow>(
         `select id, function_id, event, status, attempt, concurrency_key from public.job_runs
-         where status = 'queued' and run_after <= $1 order by created_at, id limit $2`,
+         where status = 'queued' and run_after <= $1 order by seq limit $2`,
         [now.toISOString(), limit],
       );
     },
