@@ -4,7 +4,7 @@ import { filterValue } from "../../src/core/render/filter-escape.ts";
 import {
   fadeMask,
   kenBurns,
-  MIN_OVERSAMPLE,
+  kenBurnsExpressions,
   segmentArgs,
   segmentFilterGraph,
   workingSize,
@@ -133,7 +133,7 @@ describe("segment arguments", () => {
       Array(seg.slides.length - 1).fill(d),
     );
     // Each photo's graded still is made once, even when two chains move over it.
-    expect(graph.match(/crop=/g)).toHaveLength(seg.slides.length);
+    expect(graph.match(/crop=\d+:\d+:\d+:\d+/g)).toHaveLength(seg.slides.length);
     expect(graph).toMatch(/\[v\]$/);
   });
 
@@ -155,47 +155,49 @@ describe("segment arguments", () => {
   it("continues the Ken Burns motion seamlessly across a segment cut", () => {
     const slide = plan.slides[2];
     if (!slide) throw new Error("expected a slide");
-    const evaluate = (expr: string, on: number) =>
-      // The expression only uses numbers, parentheses, + - * / and `on`.
-      Function("on", `return ${expr};`)(on) as number;
-    const parts = (offset: number) => {
-      const zp = kenBurns(plan, slide, { offsetFrames: offset });
-      const get = (key: string) => new RegExp(`${key}='([^']+)'`).exec(zp)?.[1] ?? "";
-      return { z: get("z"), x: get("x") };
-    };
-    const whole = parts(0);
-    const tail = parts(40);
+    const evaluate = (expr: string, n: number) =>
+      // The expressions only use numbers, parentheses, + - * /, floor, min, max and `n`.
+      Function("n", "floor", "min", "max", `return ${expr};`)(n, Math.floor, Math.min, Math.max) as number;
+    const whole = kenBurnsExpressions(plan, slide, { offsetFrames: 0 });
+    const tail = kenBurnsExpressions(plan, slide, { offsetFrames: 40 });
     for (const frame of [40, 41, 70]) {
-      expect(evaluate(tail.z, frame - 40)).toBeCloseTo(evaluate(whole.z, frame), 9);
-      expect(evaluate(tail.x, frame - 40)).toBeCloseTo(evaluate(whole.x, frame), 9);
+      for (const key of ["w", "h", "x", "y"] as const)
+        expect(evaluate(tail[key], frame - 40)).toBe(evaluate(whole[key], frame));
     }
-    expect(kenBurns(plan, slide, { offsetFrames: 0 })).toContain(`s=${plan.width}x${plan.height}`);
+    expect(kenBurns(plan, slide, { offsetFrames: 0 })).toContain(`crop=${plan.width}:${plan.height}:`);
   });
 
   it.each([720, 1080] as const)(
-    "moves over a still of 1.5–2× the frame, so zoompan's whole-pixel steps shrink (%ip)",
+    "scales each moving still once so that every frame is a downscale of it, cropped inside it (%ip)",
     (resolution) => {
       const small = [fakePhoto("s0", 1200, 900), fakePhoto("s1", 3072, 2304), fakePhoto("s2", 2304, 3072)];
       const p = planRender(small, scriptFor(small), "classic", { aspect: "16:9", resolution });
+      const evaluate = (expr: string, n: number) =>
+        Function("n", "floor", "min", "max", `return ${expr};`)(n, Math.floor, Math.min, Math.max) as number;
       for (const slide of p.slides.filter((s) => s.kind === "photo")) {
         const size = workingSize(p, slide);
-        expect(size.width / p.width).toBeGreaterThanOrEqual(MIN_OVERSAMPLE - 0.01);
-        expect(size.width / p.width).toBeLessThanOrEqual(2.01);
         expect(size.width / size.height).toBeCloseTo(p.width / p.height, 2);
-        const graph = segmentFilterGraph(
-          p,
-          {
-            index: 0,
-            startFrame: 0,
-            frames: slide.frames,
-            slides: [
-              { slideIndex: p.slides.indexOf(slide), offsetFrames: 0, frames: slide.frames, localStart: 0 },
-            ],
-          },
-          textFile,
-        );
-        // A photo already in range is used at its own resolution: no resampling pass before the motion.
-        expect(graph.includes("scale=")).toBe(!size.native);
+        const k = kenBurnsExpressions(p, slide, { offsetFrames: 0 });
+        for (const n of [0, Math.floor(slide.frames / 2), slide.frames - 1]) {
+          const [w, h, x, y] = [k.w, k.h, k.x, k.y].map((e) => evaluate(e, n)) as [
+            number,
+            number,
+            number,
+            number,
+          ];
+          // Between the frame itself and the still: never upscaled, always big enough to crop the frame from.
+          expect(w).toBeGreaterThanOrEqual(p.width);
+          expect(w).toBeLessThanOrEqual(size.width + 1);
+          expect(h).toBeGreaterThanOrEqual(p.height);
+          expect(h).toBeLessThanOrEqual(size.height + 1);
+          expect(x).toBeGreaterThanOrEqual(0);
+          expect(y).toBeGreaterThanOrEqual(0);
+          expect(x + p.width).toBeLessThanOrEqual(w);
+          expect(y + p.height).toBeLessThanOrEqual(h);
+        }
+        // The tightest crop of the motion is the still itself, at 1:1 (within its rounding to even pixels).
+        const ends = [0, slide.frames - 1].map((n) => evaluate(k.w, n));
+        expect(Math.max(...ends)).toBeGreaterThanOrEqual(size.width - 2);
       }
     },
   );

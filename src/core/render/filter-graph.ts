@@ -1,8 +1,8 @@
 /**
  * Builds the ffmpeg arguments of one segment. Each slide piece is one normalised photo, decoded once, cropped to the
- * frame-aspect cover rect, scaled, graded (and for cards blurred and dimmed) ONCE, then looped; zoompan moves over an
- * oversampled copy (its whole-pixel rounding becomes a fraction of an output pixel: smooth motion); drawtext reads
- * its text from files (no escaping hazards); xfade chains the pieces (a plain fade is spliced with maskedmerge). Pure.
+ * frame-aspect cover rect, scaled once to the size its motion needs, graded (and for cards blurred and dimmed) ONCE,
+ * then looped; every frame is resampled from that still to the moving crop (see kenBurns); drawtext reads its text
+ * from files (no escaping hazards); xfade chains the pieces (a plain fade is spliced with maskedmerge). Pure.
  */
 import { type VideoRate, x264Args } from "./encoder.ts";
 import { filterValue, num } from "./filter-escape.ts";
@@ -10,16 +10,6 @@ import { gradeFilters } from "./grade.ts";
 import type { Segment, SegmentSlide } from "./segments.ts";
 import { segmentTimestampOffset } from "./segments.ts";
 import type { PlannedSlide, PlannedText, Rect, RenderPlan } from "./types.ts";
-
-/**
- * zoompan crops whole pixels of its input (on 4:2:0 its x/y snap to even pixels) and rebuilds its scaler per frame.
- * The still it moves over is kept between 1.5× and 2× the frame, so the crop size moves in steps of ≤ 2/3 of an
- * output pixel and the position in steps of ≤ 1.33 (naive zoompan at 1×: 1 and 2 pixels). Within that range the
- * photo's own pixels are used as they are (no resampling pass, less memory); outside it the still is scaled once.
- * A 4:4:4 still would halve the position step again, measured at +26 % CPU and +43 MB per ffmpeg process.
- */
-export const MIN_OVERSAMPLE = 1.5;
-export const MAX_OVERSAMPLE = 2;
 
 /** Whole-pixel crop of the cover rect (the part of the photo a slide can ever show), even for 4:2:0 chroma. */
 export function extractRect(slide: PlannedSlide): Rect {
@@ -36,18 +26,22 @@ export function isMoving(slide: PlannedSlide): boolean {
   return from.x !== to.x || from.y !== to.y || from.w !== to.w || from.h !== to.h;
 }
 
-/** Size of the still a slide is animated from (even numbers, for 4:2:0). */
+/**
+ * Size of the still a slide is animated from (even numbers, for 4:2:0): the frame size for a still slide; for a moving
+ * one, the cover rect at the scale where the motion's tightest crop fills the frame exactly, so every frame is a
+ * downscale by 1× to (1 + zoom)× (a short, cheap filter) and no frame is ever upscaled.
+ */
 export function workingSize(
   plan: RenderPlan,
   slide: PlannedSlide,
 ): { width: number; height: number; native: boolean } {
-  const even = (v: number) => Math.round(v / 2) * 2;
+  const even = (v: number) => Math.max(2, Math.ceil(v / 2) * 2);
   if (!isMoving(slide)) return { width: plan.width, height: plan.height, native: false };
   const e = extractRect(slide);
-  const factor = e.w / plan.width;
-  if (factor >= MIN_OVERSAMPLE && factor <= MAX_OVERSAMPLE) return { width: e.w, height: e.h, native: true };
-  const clamped = Math.min(MAX_OVERSAMPLE, Math.max(MIN_OVERSAMPLE, factor));
-  return { width: even(plan.width * clamped), height: even(plan.height * clamped), native: false };
+  const { from, to } = slide.motion;
+  const width = even((e.w * plan.width) / Math.min(from.w, to.w));
+  const height = even((e.h * plan.height) / Math.min(from.h, to.h));
+  return { width, height, native: width === e.w && height === e.h };
 }
 
 export interface SegmentFiles {
@@ -338,12 +332,8 @@ function pieceFilters(
   withStill = true,
 ): string[] {
   const slide = plan.slides[piece.slideIndex] as PlannedSlide;
-  const filters = [
-    ...(withStill ? stillFilters(plan, slide) : []),
-    "loop=loop=-1:size=1:start=0",
-    `trim=end_frame=${piece.frames}`,
-    `setpts=N/(${plan.fps}*TB)`,
-  ];
+  const filters = withStill ? stillFilters(plan, slide) : [];
+  filters.push("loop=loop=-1:size=1:start=0", `trim=end_frame=${piece.frames}`, `setpts=N/(${plan.fps}*TB)`);
   if (isMoving(slide)) filters.push(kenBurns(plan, slide, piece));
   filters.push("setsar=1");
   if (plan.letterboxPx > 0) {
@@ -367,7 +357,7 @@ export function stillFilters(plan: RenderPlan, slide: PlannedSlide): string[] {
   const e = extractRect(slide);
   const size = workingSize(plan, slide);
   const filters = [`crop=${e.w}:${e.h}:${e.x}:${e.y}`];
-  if (!size.native) filters.push(`scale=${size.width}:${size.height}:flags=bicubic`);
+  if (!size.native) filters.push(`scale=${size.width}:${size.height}:flags=lanczos`);
   if (slide.background) filters.push(`gblur=sigma=${num((slide.background.blur * plan.height) / 1080, 2)}`);
   filters.push("format=yuv420p");
   filters.push(...gradeFilters(plan.grade, slide.background?.dim ?? 0));
@@ -377,22 +367,45 @@ export function stillFilters(plan: RenderPlan, slide: PlannedSlide): string[] {
   return filters;
 }
 
-/** zoompan with the crop moving linearly from `from` to `to` over the slide's own frames (continuous across cuts). */
+/**
+ * The Ken Burns motion of one piece as two filters: the still (scaled once so the motion's tightest crop is 1:1) is
+ * scaled each frame (bilinear, `eval=frame`) to the size at which this frame's crop is exactly the frame, then the
+ * frame is cropped out of it (`exact`: odd offsets too), so each frame is placed to the nearest output pixel and is
+ * a downscale by at most 1 + zoom. zoompan, used before, snaps its crop to even pixels of its input and builds a
+ * bicubic scaler over a 1.5–2× still every frame. Measured (test/render/ken-burns.integration.test.ts, p95 over a
+ * still of dots): error 0.73 px against 1.5–1.75 px, frame-to-frame jump 1.12–1.21 px against 1.03–1.29 px; 150
+ * 1080p frames from a 12 MP photo take 0.38 CPU s against 0.55 s (SSIM 0.9967 against a per-frame lanczos render).
+ * The crop is a function of the slide's own frame number (`n` + offset): seamless across a segment cut.
+ */
 export function kenBurns(
   plan: RenderPlan,
   slide: PlannedSlide,
   piece: Pick<SegmentSlide, "offsetFrames">,
 ): string {
+  const k = kenBurnsExpressions(plan, slide, piece);
+  return `scale=w='${k.w}':h='${k.h}':eval=frame:flags=bilinear,crop=${plan.width}:${plan.height}:'${k.x}':'${k.y}':exact=1`;
+}
+
+/** The scaled still's size and the crop's offset on frame `n` of the piece (ffmpeg expressions in `n`). */
+export function kenBurnsExpressions(
+  plan: RenderPlan,
+  slide: PlannedSlide,
+  piece: Pick<SegmentSlide, "offsetFrames">,
+): { w: string; h: string; x: string; y: string } {
   const e = extractRect(slide);
   const size = workingSize(plan, slide);
-  const sx = size.width / e.w;
-  const sy = size.height / e.h;
+  const kx = size.width / e.w;
+  const ky = size.height / e.h;
   const { from, to } = slide.motion;
-  const p = `((on+${piece.offsetFrames})/${Math.max(1, slide.frames - 1)})`;
-  const z = `${num(e.w)}/(${num(from.w)}+${num(to.w - from.w)}*${p})`;
-  const x = `(${num(from.x - e.x)}+${num(to.x - from.x)}*${p})*${num(sx, 6)}`;
-  const y = `(${num(from.y - e.y)}+${num(to.y - from.y)}*${p})*${num(sy, 6)}`;
-  return `zoompan=z='${z}':x='${x}':y='${y}':d=1:s=${plan.width}x${plan.height}:fps=${plan.fps}`;
+  const p = `((n+${piece.offsetFrames})/${Math.max(1, slide.frames - 1)})`;
+  const lerp = (a: number, b: number, scale: number) =>
+    `(${num(a * scale, 4)}+${num((b - a) * scale, 4)}*${p})`;
+  // The motion's rects can reach a fraction of a pixel past the whole-pixel cover crop: clamped to the frame.
+  const w = `max(${plan.width},floor(${size.width}*${plan.width}/${lerp(from.w, to.w, kx)}+0.5))`;
+  const h = `max(${plan.height},floor(${size.height}*${plan.height}/${lerp(from.h, to.h, ky)}+0.5))`;
+  const x = `min(${w}-${plan.width},max(0,floor(${lerp(from.x - e.x, to.x - e.x, kx)}*${w}/${size.width}+0.5)))`;
+  const y = `min(${h}-${plan.height},max(0,floor(${lerp(from.y - e.y, to.y - e.y, ky)}*${h}/${size.height}+0.5)))`;
+  return { w, h, x, y };
 }
 
 function drawText(text: PlannedText, file: string): string {
