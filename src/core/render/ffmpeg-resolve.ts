@@ -51,9 +51,9 @@ export interface CpuFlags {
 /**
  * swscale's AVX2 horizontal scaler for long filters fetches pixels with vpgatherdd. ffmpeg switches it off on CPUs it
  * knows to gather slowly (AMD up to Zen 3, family ≤ 0x19), not on newer AMD: measured on this project's Zen 5 machine
- * (family 0x1a, KVM) with the zoompan Ken Burns of 1 Dec (a bicubic 8-tap downscale every frame), the gather kernel
+ * (family 0x1a, KVM) with the earlier zoompan Ken Burns (a bicubic 8-tap downscale every frame), the gather kernel
  * made a 90-frame 1080p segment's filters ~30 % slower than the SSSE3 kernel (0.93 vs 0.66 CPU s). The Ken Burns now
- * uses short bilinear filters (see kenBurns), and the flag measured neutral on the bench render (15.7–16.6 s wall
+ * uses short bilinear filters (see kenBurns), and the flag measured neutral on a whole 1080p classic render (15.7–16.6 s wall
  * either way); it stays for the long filters of the one-time still and card scales. So every AMD x86 CPU runs ffmpeg
  * with `-cpuflags +slowgather`, which only steers those kernel choices (x264 does its own CPU detection).
  * FFMPEG_CPUFLAGS overrides it: any -cpuflags value, or "none" for ffmpeg's own detection.

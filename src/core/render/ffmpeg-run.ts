@@ -29,7 +29,7 @@ const TAIL_LINES = 50;
  * The environment ffmpeg runs in: Node's, without MALLOC_TRIM_THRESHOLD_. That variable is there for sharp (see
  * .env.example), but setting it also switches off glibc's dynamic mmap threshold, and the Ken Burns scaling
  * allocates its buffers anew for every frame: each frame then maps and faults in fresh pages (measured with the
- * zoompan of 1 Dec: 40 k page faults for a 90-frame 1080p segment instead of 26 k). MALLOC_ARENA_MAX stays.
+ * earlier zoompan Ken Burns: 40 k page faults for a 90-frame 1080p segment instead of 26 k). MALLOC_ARENA_MAX stays.
  */
 export function ffmpegEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const { MALLOC_TRIM_THRESHOLD_: _forNode, ...rest } = env;
