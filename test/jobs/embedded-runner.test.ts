@@ -46,6 +46,19 @@ function runnerSuite(openDb: () => Promise<{ db: Db; close(): Promise<void> }>) 
     );
   }
 
+  /** A function of one "render" step, one run per account at a time (as the memory pipeline's render). */
+  function perAccountRender(id: string, render: (videoId: string) => Promise<void>) {
+    return defineFunction({
+      id,
+      trigger: "memory/requested",
+      retries: 0,
+      concurrency: { key: "accountId", limit: 1 },
+      async handler({ event, step }) {
+        await step.run("render", () => render(event.data.videoId));
+      },
+    });
+  }
+
   describe("embedded runner", () => {
     it("runs each step once, in order, and ignores a re-sent event with the same id", async () => {
       const { db, runner } = await setup();
@@ -203,20 +216,11 @@ function runnerSuite(openDb: () => Promise<{ db: Db; close(): Promise<void> }>) 
         ["vid_b1", gate()],
       ]);
       const started = new Map([...gates.keys()].map((k) => [k, gate()]));
-      const fn = defineFunction({
-        id: "render-like",
-        trigger: "memory/requested",
-        retries: 0,
-        concurrency: { key: "accountId", limit: 1 },
-        async handler({ event, step }) {
-          await step.run("render", async () => {
-            const id = event.data.videoId;
-            log.push(`start ${id}`);
-            started.get(id)?.open();
-            await gates.get(id)?.promise;
-            log.push(`end ${id}`);
-          });
-        },
+      const fn = perAccountRender("render-like", async (id) => {
+        log.push(`start ${id}`);
+        started.get(id)?.open();
+        await gates.get(id)?.promise;
+        log.push(`end ${id}`);
       });
       const r = runner([fn]);
       await r.start();
@@ -241,16 +245,8 @@ function runnerSuite(openDb: () => Promise<{ db: Db; close(): Promise<void> }>) 
     it("starts an account's queued runs in the order they arrived, even when sent in the same millisecond", async () => {
       const { runner } = await setup();
       const order: string[] = [];
-      const fn = defineFunction({
-        id: "fifo",
-        trigger: "memory/requested",
-        retries: 0,
-        concurrency: { key: "accountId", limit: 1 },
-        async handler({ event, step }) {
-          await step.run("render", async () => {
-            order.push(event.data.videoId);
-          });
-        },
+      const fn = perAccountRender("fifo", async (id) => {
+        order.push(id);
       });
       const r = runner([fn]);
       const ids = Array.from({ length: 12 }, (_, i) => `vid_${String(i).padStart(2, "0")}`);

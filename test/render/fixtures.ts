@@ -1,8 +1,10 @@
 /** Small generated photos and plans for the render tests. */
+import { spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import type { PreparedPhoto, Script } from "../../src/core/domain.ts";
+import { resolveFfmpeg } from "../../src/core/render/index.ts";
 
 export function fakePhoto(
   id: string,
@@ -67,4 +69,24 @@ export async function makePhotos(dir: string, count: number): Promise<PreparedPh
     });
   }
   return photos;
+}
+
+/** What the resolved ffmpeg writes to stdout for `args` (raw frames, say); its stderr is the error when it fails. */
+export async function ffmpegStdout(args: string[]): Promise<Buffer> {
+  const { ffmpeg } = await resolveFfmpeg();
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffmpeg, ["-hide_banner", "-loglevel", "error", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const out: Buffer[] = [];
+    let err = "";
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      err += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`ffmpeg exit ${code}: ${err}`)),
+    );
+  });
 }

@@ -5,7 +5,6 @@
  * over a still of the frame's size 2.8 / 2.2 px; zoompan over a 1.5–2× still 1.5–1.75 / 1.03–1.29 px; the engine's
  * scale-and-crop 0.73 / 1.12–1.21 px (each frame placed to the nearest output pixel).
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,9 +12,9 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PreparedPhoto } from "../../src/core/domain.ts";
 import { segmentFilterGraph } from "../../src/core/render/filter-graph.ts";
-import { planRender, resolveFfmpeg } from "../../src/core/render/index.ts";
+import { planRender } from "../../src/core/render/index.ts";
 import type { PlannedSlide, Rect } from "../../src/core/render/types.ts";
-import { scriptFor } from "./fixtures.ts";
+import { ffmpegStdout, scriptFor } from "./fixtures.ts";
 
 const WIDTH = 3072;
 const HEIGHT = 2048;
@@ -54,23 +53,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function grayFrames(args: string[]): Promise<Buffer> {
-  const { ffmpeg } = await resolveFfmpeg();
-  return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, ["-hide_banner", "-loglevel", "error", ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const out: Buffer[] = [];
-    let err = "";
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => {
-      err += b;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(err))));
-  });
-}
-
 const lerp = (a: Rect, b: Rect, p: number): Rect => ({
   x: a.x + (b.x - a.x) * p,
   y: a.y + (b.y - a.y) * p,
@@ -102,7 +84,7 @@ describe("Ken Burns motion", () => {
         },
         () => join(dir, "unused.txt"),
       );
-      const raw = await grayFrames([
+      const raw = await ffmpegStdout([
         ...["-framerate", String(plan.fps), "-i", photo.path, "-filter_complex", graph],
         ...["-map", "[v]", "-pix_fmt", "gray", "-f", "rawvideo", "-"],
       ]);

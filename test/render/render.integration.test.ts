@@ -14,7 +14,7 @@ import {
   renderMemory,
   resolveFfmpeg,
 } from "../../src/core/render/index.ts";
-import { makePhotos, scriptFor } from "./fixtures.ts";
+import { ffmpegStdout, makePhotos, scriptFor } from "./fixtures.ts";
 
 let dir: string;
 let photos: PreparedPhoto[];
@@ -90,18 +90,8 @@ async function maxVolume(file: string, from: number, seconds: number): Promise<n
 
 /** Mean luma (0–255) of one frame of a video, decoded by ffmpeg. */
 async function meanLuma(file: string, frame: number, crop?: string): Promise<number> {
-  const { ffmpeg } = await resolveFfmpeg();
   const filters = [`select=eq(n\\,${frame})`, ...(crop ? [crop] : []), "format=gray"].join(",");
-  const args = ["-v", "error", "-i", file, "-vf", filters, "-frames:v", "1"];
-  const pixels = await new Promise<Buffer>((resolve, reject) => {
-    const child = spawn(ffmpeg, [...args, "-f", "rawvideo", "-"], { stdio: ["ignore", "pipe", "inherit"] });
-    const chunks: Buffer[] = [];
-    child.stdout.on("data", (c: Buffer) => chunks.push(c));
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`exit ${code}`)),
-    );
-  });
+  const pixels = await ffmpegStdout(["-i", file, "-vf", filters, "-frames:v", "1", "-f", "rawvideo", "-"]);
   if (pixels.length === 0) throw new Error(`frame ${frame} not found in ${file}`);
   return pixels.reduce((sum, v) => sum + v, 0) / pixels.length;
 }
