@@ -20,6 +20,8 @@ export interface DiscordStandIn {
   find(method: string, pathPattern: RegExp): DiscordCall[];
   channelMessages: Map<string, unknown[]>;
   rejectUploadsOver?: number;
+  /** The application's flags as `GET /applications/@me` answers them (Message Content intent: 1<<18, 1<<19). */
+  applicationFlags: number;
   /** The bytes served for every CDN image (a tiny JPEG unless a test sets a real photo)… */
   image: Buffer;
   /** …unless this map has bytes for the file name. */
@@ -31,7 +33,7 @@ export async function startDiscordStandIn(): Promise<DiscordStandIn> {
   const calls: DiscordCall[] = [];
   const channelMessages = new Map<string, unknown[]>();
   let seq = 1_200_000_000_000_000_000n;
-  const standIn = { image: TINY_JPEG, images: new Map() } as DiscordStandIn;
+  const standIn = { image: TINY_JPEG, images: new Map(), applicationFlags: 1 << 18 } as DiscordStandIn;
   const server = await startLocalServer((req, res) => {
     const url = new URL(req.path, "http://x");
     if (url.pathname.startsWith("/attachments/")) {
@@ -61,6 +63,13 @@ export async function startDiscordStandIn(): Promise<DiscordStandIn> {
     calls.push(call);
     if (req.method === "PUT" && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
       return sendJson(res, [{ id: "1", name: "memory" }]);
+    }
+    if (req.method === "GET" && path === "/applications/@me") {
+      return sendJson(res, {
+        id: "1100000000000000001",
+        name: "PhotoMemory",
+        flags: standIn.applicationFlags,
+      });
     }
     const m = /^\/channels\/(\d+)\/messages$/.exec(path);
     if (m) {

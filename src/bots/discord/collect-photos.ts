@@ -7,6 +7,7 @@ import { type REST, Routes } from "discord.js";
 import type { ChatTarget, FileRef } from "../../core/chat/chat-adapter.ts";
 import type { BotDeps } from "../common/bot-deps.ts";
 import { processEachOnce } from "../common/deliveries.ts";
+import { mayBePhoto } from "../common/may-be-photo.ts";
 
 export interface DiscordAttachment {
   id: string;
@@ -20,9 +21,17 @@ export interface DiscordMessageLike {
   id: string;
   author: { id: string; bot?: boolean };
   attachments: DiscordAttachment[];
+  /** A forward (`message_reference.type` 1) carries the forwarded message's attachments in its snapshots. */
+  message_snapshots?: { message?: { attachments?: DiscordAttachment[] } }[];
 }
 
-const isImage = (a: DiscordAttachment) => (a.content_type ?? "").startsWith("image/");
+/** The message's own attachments and those of the messages it forwards. */
+export function attachmentsOf(message: DiscordMessageLike): DiscordAttachment[] {
+  const forwarded = (message.message_snapshots ?? []).flatMap((s) => s.message?.attachments ?? []);
+  return [...message.attachments, ...forwarded];
+}
+
+const isImage = (a: DiscordAttachment) => mayBePhoto({ mimeType: a.content_type, name: a.filename });
 
 /** Collects new image attachments; returns how many were new. */
 export async function collectAttachments(
@@ -67,7 +76,11 @@ export async function collectAttachments(
   return fresh.length;
 }
 
-/** Without the gateway: read the last messages of the channel and collect their image attachments. */
+/**
+ * Without the gateway: read the last messages of the channel and collect their image attachments. `visible` counts
+ * the attachments people's messages show at all: none means the channel has no photos or the bot cannot see them
+ * (no Message Content intent).
+ */
 export async function collectRecentMessages(
   deps: BotDeps,
   rest: REST,
@@ -75,21 +88,24 @@ export async function collectRecentMessages(
   deliveryKey: string,
   ingestNow?: (files: FileRef[]) => Promise<void>,
   limit = 50,
-): Promise<number> {
+): Promise<{ added: number; visible: number }> {
   const messages = (await rest.get(Routes.channelMessages(target.channelId), {
     query: new URLSearchParams({ limit: String(limit) }),
   })) as DiscordMessageLike[];
-  let count = 0;
+  let added = 0;
+  let visible = 0;
   // Oldest first, so arrival order follows the conversation.
   for (const message of [...messages].reverse()) {
     if (message.author.bot) continue;
-    count += await collectAttachments(
+    const attachments = attachmentsOf(message);
+    visible += attachments.length;
+    added += await collectAttachments(
       deps,
       target,
-      message.attachments,
+      attachments,
       { userId: message.author.id, deliveryKey: `${deliveryKey}:${message.id}`, messageId: message.id },
       ingestNow,
     );
   }
-  return count;
+  return { added, visible };
 }

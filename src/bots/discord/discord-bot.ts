@@ -10,6 +10,7 @@ import { createDiscordAdapter, type DiscordAdapter } from "./discord-adapter.ts"
 import { createDiscordGateway } from "./gateway.ts";
 import { createInteractionHandler } from "./interactions.ts";
 import { registerMemoryCommand } from "./memory-command.ts";
+import { checkMessageContentIntent, type IntentState } from "./message-content-intent.ts";
 import { discordPublicKey } from "./verify.ts";
 
 export interface DiscordBot {
@@ -34,6 +35,7 @@ export function createDiscordBot(
     apiUrl: config.apiUrl,
     logger: deps.logger,
   });
+  let intent: IntentState = "unknown";
   const router = new Hono();
   router.post(
     "/interactions",
@@ -43,6 +45,7 @@ export function createDiscordBot(
       rest,
       publicKey: discordPublicKey(config.publicKey),
       gateway: config.gateway,
+      intent: () => intent,
       ...(options.onSettled ? { onSettled: options.onSettled } : {}),
     }),
   );
@@ -56,6 +59,7 @@ export function createDiscordBot(
     async start() {
       await registerMemoryCommand(rest, config.applicationId, config.guildId);
       log.info({ guild: config.guildId ?? "global" }, "discord /memory registered");
+      intent = await checkMessageContentIntent(rest, log);
       await gateway?.start();
     },
     async stop() {

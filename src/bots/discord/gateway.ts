@@ -6,7 +6,12 @@
 import { Client, GatewayIntentBits, Partials } from "discord.js";
 import type { ChatTarget } from "../../core/chat/chat-adapter.ts";
 import type { BotDeps } from "../common/bot-deps.ts";
-import { collectAttachments, type DiscordMessageLike } from "./collect-photos.ts";
+import {
+  attachmentsOf,
+  collectAttachments,
+  type DiscordAttachment,
+  type DiscordMessageLike,
+} from "./collect-photos.ts";
 import type { DiscordAdapter } from "./discord-adapter.ts";
 
 export const PHOTO_ACK_EMOJI = "📸";
@@ -23,7 +28,7 @@ export async function onDroppedMessage(
     ...(message.guildId ? { workspaceId: message.guildId } : {}),
     channelId: message.channelId,
   };
-  const count = await collectAttachments(deps, target, message.attachments, {
+  const count = await collectAttachments(deps, target, attachmentsOf(message), {
     userId: message.author.id,
     deliveryKey: `discord-msg:${message.id}`,
     messageId: message.id,
@@ -48,19 +53,15 @@ export function createDiscordGateway(
     rest: { api: options.apiUrl },
   });
   client.on("messageCreate", (message) => {
-    const attachments = [...message.attachments.values()].map((a) => ({
-      id: a.id,
-      url: a.url,
-      filename: a.name,
-      ...(a.contentType ? { content_type: a.contentType } : {}),
-      size: a.size,
-    }));
     onDroppedMessage(deps, adapter, {
       id: message.id,
       channelId: message.channelId,
       guildId: message.guildId,
       author: { id: message.author.id, bot: message.author.bot },
-      attachments,
+      attachments: toAttachments(message.attachments.values()),
+      message_snapshots: [...message.messageSnapshots.values()].map((snapshot) => ({
+        message: { attachments: toAttachments(snapshot.attachments.values()) },
+      })),
     }).catch((error: unknown) =>
       log.warn({ err: error, channel: message.channelId }, "collecting photos failed"),
     );
@@ -75,4 +76,16 @@ export function createDiscordGateway(
       await client.destroy();
     },
   };
+}
+
+function toAttachments(
+  list: Iterable<{ id: string; url: string; name: string; contentType: string | null; size: number }>,
+): DiscordAttachment[] {
+  return [...list].map((a) => ({
+    id: a.id,
+    url: a.url,
+    filename: a.name,
+    ...(a.contentType ? { content_type: a.contentType } : {}),
+    size: a.size,
+  }));
 }

@@ -15,6 +15,7 @@ import { collectAttachments, collectRecentMessages, type DiscordAttachment } fro
 import { BUTTON_PREFIX } from "./components.ts";
 import type { DiscordAdapter } from "./discord-adapter.ts";
 import { type CommandOption, PHOTO_OPTIONS, toMemoryCommand } from "./memory-command.ts";
+import { type IntentState, NO_VISIBLE_PHOTOS_HINT } from "./message-content-intent.ts";
 import { isValidDiscordSignature } from "./verify.ts";
 
 /** How long the answer may wait for the delivery claim before deferring anyway. */
@@ -50,6 +51,8 @@ export interface InteractionHandlerOptions {
   publicKey: KeyObject;
   /** With the gateway on, photos are collected as they arrive; otherwise /memory reads recent messages. */
   gateway: boolean;
+  /** Whether the Message Content intent is on, as read at start (history shows no attachments without it). */
+  intent?: () => IntentState;
   /** Lets tests wait for the work done after the response. */
   onSettled?: (work: Promise<void>) => void;
 }
@@ -122,6 +125,7 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
       if (!(await claim.catch(() => false))) return;
       try {
         let command: MemoryCommand;
+        let hint: string | undefined;
         if (isCommand) {
           const opts = interaction.data?.options ?? [];
           command = toMemoryCommand(opts);
@@ -150,7 +154,9 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
           const meta = { deliveryKey: key, ...(user ? { userId: user.id } : {}) };
           if (attached.length > 0) await collectAttachments(deps, target, attached, meta, ingestNow);
           if (!options.gateway && command.kind === "request") {
-            await collectRecentMessages(deps, rest, target, key, ingestNow);
+            const history = await collectRecentMessages(deps, rest, target, key, ingestNow);
+            const intentOn = (options.intent?.() ?? "unknown") === "enabled";
+            if (history.visible === 0 && attached.length === 0 && !intentOn) hint = NO_VISIBLE_PHOTOS_HINT;
           }
         } else {
           command = parseMemoryCommand((interaction.data?.custom_id ?? "").slice(BUTTON_PREFIX.length));
@@ -164,6 +170,8 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
           statusMessage,
           deliveryKey: `discord:${interaction.id}`,
         });
+        // After the command, whose status fills the deferred reply: the hint is a message of its own.
+        if (hint) await adapter.postMessage(target, { text: hint });
         await deps.deliveries.markDeliveryDone("discord", interaction.id);
       } catch (error) {
         await deps.deliveries.markDeliveryFailed("discord", interaction.id).catch(() => undefined);

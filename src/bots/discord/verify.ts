@@ -1,8 +1,12 @@
 /**
  * Discord interaction signatures: Ed25519 over `X-Signature-Timestamp + raw body` with the application's public
- * key. node:crypto verifies Ed25519 given the raw 32-byte key wrapped as SPKI DER.
+ * key. node:crypto verifies Ed25519 given the raw 32-byte key wrapped as SPKI DER. Discord's docs set no replay
+ * window; ours is Slack's: the timestamp (unix seconds) must be digits and within 5 minutes either side of now, so a
+ * captured request cannot be replayed later (a replay inside the window is caught by the interaction id dedupe).
  */
 import { createPublicKey, type KeyObject, verify } from "node:crypto";
+
+export const DISCORD_MAX_SKEW_SECONDS = 300;
 
 const ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 
@@ -19,9 +23,14 @@ export function isValidDiscordSignature(input: {
   rawBody: Uint8Array;
   signature: string | null | undefined;
   timestamp: string | null | undefined;
+  nowSeconds?: number;
 }): boolean {
   const { signature, timestamp } = input;
-  if (!signature || !timestamp || !/^[0-9a-f]{128}$/i.test(signature)) return false;
+  if (!signature || !timestamp || !/^[0-9a-f]{128}$/i.test(signature) || !/^\d{1,12}$/.test(timestamp)) {
+    return false;
+  }
+  const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);
+  if (Math.abs(now - Number(timestamp)) > DISCORD_MAX_SKEW_SECONDS) return false;
   try {
     const message = Buffer.concat([Buffer.from(timestamp, "utf8"), input.rawBody]);
     return verify(null, message, input.key, Buffer.from(signature, "hex"));

@@ -32,9 +32,11 @@ export function registerTelegramHandlers(
     if (outcome.duplicate) log.info({ updateId: ctx.update.update_id }, "duplicate telegram update skipped");
   });
 
-  // Never react to bots, ourselves included.
+  // Never react to bots, ourselves included. An anonymous group admin (or a channel posting into its discussion
+  // group) writes as a chat: `from` is Telegram's placeholder (GroupAnonymousBot, a bot) and `sender_chat` the
+  // sender, which is a person behind it.
   bot.use(async (ctx, next) => {
-    if (ctx.from?.is_bot) return;
+    if (ctx.from?.is_bot && !ctx.msg?.sender_chat) return;
     await next();
   });
 
@@ -49,12 +51,13 @@ export function registerTelegramHandlers(
   async function run(ctx: Context, command: MemoryCommand, statusMessageId?: number) {
     const target = targetOf(ctx);
     if (!target) return;
+    const sender = senderOf(ctx);
     try {
       await deps.runMemoryCommand({
         target,
         command,
-        userId: String(ctx.from?.id ?? ""),
-        ...(ctx.from?.first_name ? { userName: ctx.from.first_name } : {}),
+        userId: sender.id,
+        ...(sender.name ? { userName: sender.name } : {}),
         ...(ctx.from?.language_code ? { locale: ctx.from.language_code } : {}),
         deliveryKey: `tg:${ctx.update.update_id}`,
         ...(statusMessageId ? { statusMessage: { target, messageId: String(statusMessageId) } } : {}),
@@ -88,7 +91,7 @@ export function registerTelegramHandlers(
     await deps.dropPhotos({
       target,
       files: [file],
-      userId: String(ctx.from?.id ?? ""),
+      userId: senderOf(ctx).id,
       deliveryKey: `tg:${ctx.update.update_id}`,
       messageId: String(message.message_id),
       // Album items come one update each: the album gets one line from us instead of one per item.
@@ -107,6 +110,20 @@ export function registerTelegramHandlers(
       await adapter.addReaction?.(target, String(message.message_id), PHOTO_ACK_EMOJI);
     }
   });
+}
+
+/**
+ * Who sent the update: the chat it was sent on behalf of when there is one (`sender_chat`: an anonymous admin, a
+ * channel), the user otherwise. Button presses are never anonymous, so a callback query has only `from`.
+ */
+export function senderOf(ctx: Context): { id: string; name?: string } {
+  const chat = ctx.msg?.sender_chat;
+  if (chat && !ctx.callbackQuery) {
+    const name = "title" in chat ? chat.title : undefined;
+    return { id: String(chat.id), ...(name ? { name } : {}) };
+  }
+  const from = ctx.from;
+  return { id: String(from?.id ?? ""), ...(from?.first_name ? { name: from.first_name } : {}) };
 }
 
 type PhotoMessage = NonNullable<Context["message"]>;

@@ -12,3 +12,10 @@ it("the Slack manifest asks for the scopes the OAuth flow requests, the command 
   // Events, commands and interactivity all go to the one verified endpoint.
   expect(manifest.match(/\/slack\/events/g)).toHaveLength(3);
 });
+
+it("the Slack manifest turns the Messages tab on and writable, so people can DM the bot (it subscribes to message.im)", () => {
+  expect(manifest).toContain("- message.im");
+  const appHome = /^ {2}app_home:\n((?: {4}.+\n)+)/m.exec(manifest)?.[1] ?? "";
+  expect(appHome).toMatch(/^ {4}messages_tab_enabled: true$/m);
+  expect(appHome).toMatch(/^ {4}messages_tab_read_only_enabled: false$/m);
+});
