@@ -37,6 +37,7 @@ async function bareRender(files: string[], workDir: string): Promise<number> {
       takenAt: n.takenAt,
       arrivalIndex: i,
       focus: n.focus,
+      faces: n.faces,
     });
   }
   // Timed like the pipeline's render step: script, plan and ffmpeg, photos already normalised on disk.

@@ -7,7 +7,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import type { PreparedPhoto, StyleName } from "../src/core/domain.ts";
-import { normalisePhoto } from "../src/core/photos/index.ts";
+import { closeFaceDetector, normalisePhoto } from "../src/core/photos/index.ts";
 import { frameSize } from "../src/core/render/geometry.ts";
 import { planRender, renderMemory, resolveFfmpeg, runFfmpeg } from "../src/core/render/index.ts";
 import { floorArgs } from "./floor.ts";
@@ -60,10 +60,12 @@ async function normaliseAll(files: string[], dir: string): Promise<PreparedPhoto
         takenAt: n.takenAt,
         arrivalIndex: i,
         focus: n.focus,
+        faces: n.faces,
       };
     }
   };
   await Promise.all([worker(), worker()]);
+  await closeFaceDetector(); // as the CLI does before rendering
   return photos;
 }
 

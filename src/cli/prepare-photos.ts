@@ -7,7 +7,7 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PreparedPhoto } from "../core/domain.ts";
 import { isPhotoMemoryError } from "../core/errors.ts";
-import { normalisePhoto, PHOTO_DEFAULTS } from "../core/photos/index.ts";
+import { closeFaceDetector, normalisePhoto, PHOTO_DEFAULTS } from "../core/photos/index.ts";
 import type { InputFile } from "./collect-inputs.ts";
 
 export interface SkippedPhoto {
@@ -22,6 +22,20 @@ export interface PreparedPhotos {
 }
 
 export async function preparePhotos(
+  files: readonly InputFile[],
+  workDir: string,
+  onProgress?: (done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<PreparedPhotos> {
+  try {
+    return await prepareEach(files, workDir, onProgress, signal);
+  } finally {
+    // The render comes next: the face detector's memory (~150 MB of WASM heap) goes back first.
+    await closeFaceDetector();
+  }
+}
+
+async function prepareEach(
   files: readonly InputFile[],
   workDir: string,
   onProgress?: (done: number, total: number) => void,
@@ -69,6 +83,7 @@ export async function preparePhotos(
         takenAt: normalised.takenAt,
         arrivalIndex: index,
         focus: normalised.focus,
+        faces: normalised.faces,
         name,
       });
     } catch (error) {

@@ -11,6 +11,15 @@ export type Resolution = (typeof RESOLUTIONS)[number];
 
 export type Platform = "slack" | "discord" | "telegram" | "playground";
 
+/** A face found in a photo, as fractions (0..1) of its width and height; `score` is the detector's confidence. */
+export interface FaceBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  score: number;
+}
+
 /** A photo after normalisation, as the render engine and script writers see it. */
 export interface PreparedPhoto {
   /** Stable id: a Store photo id, or for the CLI the file path's index. */
@@ -23,8 +32,10 @@ export interface PreparedPhoto {
   takenAt: Date | null;
   /** Order of arrival (upload order), the tie-breaker after takenAt. */
   arrivalIndex: number;
-  /** Where the subject is, as fractions of width/height (sharp attention strategy). */
+  /** Where the subject is, as fractions of width/height (the faces' centre, else sharp's attention strategy). */
   focus?: { x: number; y: number };
+  /** Faces found at intake; framing keeps them whole. Absent or empty: none found (or not known). */
+  faces?: FaceBox[] | null;
   /** Human-readable name for messages ("IMG_0042.jpg"). */
   name?: string;
 }

@@ -1,7 +1,9 @@
+import { fileURLToPath } from "node:url";
 import sharp from "sharp";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import type { FaceBox } from "../../src/core/domain.ts";
 import { isPhotoMemoryError } from "../../src/core/errors.ts";
-import { normalisePhoto } from "../../src/core/photos/index.ts";
+import { closeFaceDetector, normalisePhoto } from "../../src/core/photos/index.ts";
 import {
   HTML_LOGIN_PAGE,
   heicHeader,
@@ -12,6 +14,11 @@ import {
   pngClaiming,
   solid,
 } from "../fixtures/generate-photos.ts";
+
+/** A public-domain NASA portrait (see test/fixtures/faces/README.md). */
+const ASTRONAUT = fileURLToPath(new URL("../fixtures/faces/astronaut.jpg", import.meta.url));
+
+afterAll(closeFaceDetector);
 
 async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
@@ -183,6 +190,31 @@ describe("normalisePhoto: photos that work", () => {
     const [r, g, b] = await meanColour(photo.jpeg);
     expect(b).toBeGreaterThan(200);
     expect(Math.max(r, g)).toBeLessThan(60);
+  });
+
+  it("finds a face near the edge of a 12 MP photo, and centres the focus on it", async () => {
+    const portrait = await sharp(ASTRONAUT).resize(1500, 1500).toBuffer();
+    // A 4000×3000 scene with the astronaut at its lower left: her face is ~9 % of the width, far from the centre.
+    const scene = await solid(4000, 3000, "#557799")
+      .composite([{ input: portrait, left: 60, top: 1400 }])
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const photo = await normalisePhoto(scene, { name: "IMG_0042.jpg" });
+    expect(photo.faces).toHaveLength(1);
+    const face = photo.faces?.[0] as FaceBox;
+    // Her face in the 512 px original spans x 160–290, y 60–200 (by eye); in the scene: 60 + 1500·(x / 512) px.
+    const toScene = (px: number, offset: number, side: number) => (offset + (1500 * px) / 512) / side;
+    expect(face.x).toBeGreaterThan(toScene(140, 60, 4000));
+    expect(face.x + face.w).toBeLessThan(toScene(310, 60, 4000));
+    expect(face.y).toBeGreaterThan(toScene(40, 1400, 3000));
+    expect(face.y + face.h).toBeLessThan(toScene(230, 1400, 3000));
+    expect(photo.focus.x).toBeCloseTo(face.x + face.w / 2, 3);
+    expect(photo.focus.y).toBeCloseTo(face.y + face.h / 2, 3);
+  });
+
+  it("finds no face in a photo without people", async () => {
+    const photo = await normalisePhoto(await noisyJpeg(800, 600, 40));
+    expect(photo.faces).toEqual([]);
   });
 
   it("finds the subject of a wide photo, and the centre of a flat one", async () => {

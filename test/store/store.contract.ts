@@ -141,6 +141,7 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       const first = await store.addPhoto(
         photo(c.id, "beach", {
           focus: { x: 0.25, y: 0.5 },
+          faces: [{ x: 0.1, y: 0.2, w: 0.15, h: 0.2, score: 0.93 }],
           originalName: "a.jpg",
           takenAt: new Date("2024-07-14T18:30:05Z"),
           mimeType: "image/jpeg",
@@ -159,6 +160,8 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       expect(again.photo.id).toBe(first.photo.id);
       expect(again.photo.originalName).toBe("a.jpg");
       expect(first.photo.focus).toEqual({ x: 0.25, y: 0.5 });
+      expect(first.photo.faces).toEqual([{ x: 0.1, y: 0.2, w: 0.15, h: 0.2, score: 0.93 }]);
+      expect((await store.getPhotos([first.photo.id]))[0]?.faces).toEqual(first.photo.faces);
       const elsewhere = await store.addPhoto(photo((await newConversation()).id, "beach"));
       expect(elsewhere.duplicate).toBe(false);
       expect(elsewhere.photo.id).not.toBe(first.photo.id);

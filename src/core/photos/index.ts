@@ -1,4 +1,5 @@
 export { readExifDate } from "./exif-date.ts";
+export { closeFaceDetector, detectFaces, type FaceBox } from "./faces.ts";
 export { CENTRE, type Focus, findFocus } from "./focus.ts";
 export {
   type NormalisedPhoto,

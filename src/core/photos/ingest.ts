@@ -85,6 +85,11 @@ export async function storePhoto(
     deps.logger.info({ conversationId: input.conversationId, code: error.code }, "photo skipped");
     return { status: "skipped", name, code: error.code, reason: error.message };
   }
+  if (normalised.faces === null)
+    deps.logger.warn(
+      { conversationId: input.conversationId },
+      "face detection unavailable; framing by attention",
+    );
   const blobKey = photoKeyOf(input.conversationId, normalised.sha256);
   await deps.blobs.put(blobKey, normalised.jpeg, "image/jpeg");
   const { photo, duplicate } = await deps.store.addPhoto({
@@ -96,6 +101,7 @@ export async function storePhoto(
     height: normalised.height,
     takenAt: normalised.takenAt,
     focus: normalised.focus,
+    faces: normalised.faces,
     originalName: name,
     mimeType: "image/jpeg",
     bytes: normalised.jpeg.byteLength,

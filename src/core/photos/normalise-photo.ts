@@ -3,12 +3,14 @@
  * capped), or a PhotoMemoryError whose message is one sentence a chat user can act on.
  *
  * Order matters for safety and speed: size cap → magic-byte sniff → header read with the pixel limit (no decode) →
- * EXIF date read → one decode pipeline (shrink-on-load, sequential read) → a tiny preview for the focal point.
+ * EXIF date read → one decode pipeline (shrink-on-load, sequential read) → faces on a small copy (faces.ts), and
+ * sharp's attention point only when there is no face.
  */
 import { createHash } from "node:crypto";
 import sharp from "sharp";
 import { PhotoMemoryError } from "../errors.ts";
 import { readExifDate } from "./exif-date.ts";
+import { detectFaces, type FaceBox } from "./faces.ts";
 import { type Focus, findFocus } from "./focus.ts";
 import { type PhotoFormat, sniffPhoto } from "./sniff.ts";
 
@@ -43,8 +45,10 @@ export interface NormalisedPhoto {
   sha256: string;
   /** The format the original was in, from its magic bytes. */
   format: PhotoFormat;
-  /** Where the subject is (0..1 of width/height); the centre when nothing stands out. */
+  /** Where the subject is (0..1 of width/height): the centre of the faces, else sharp's attention point. */
   focus: Focus;
+  /** Faces found (0..1 of width/height), most confident first; null when the detector could not run. */
+  faces: FaceBox[] | null;
 }
 
 export const PHOTO_DEFAULTS = {
@@ -127,6 +131,8 @@ export async function normalisePhoto(
     throw decodeError(name, error, maxPixels);
   }
 
+  // A detector that cannot run costs the photo its faces, not its place in the memory.
+  const faces = await detectFaces(output.data).catch(() => null);
   return {
     jpeg: output.data,
     width: output.info.width,
@@ -134,8 +140,18 @@ export async function normalisePhoto(
     takenAt,
     sha256: createHash("sha256").update(bytes).digest("hex"),
     format: sniffed.format,
-    focus: await findFocus(output.data),
+    focus: faces && faces.length > 0 ? facesCentre(faces) : await findFocus(output.data),
+    faces,
   };
+}
+
+/** The centre of the box around every face. */
+function facesCentre(faces: FaceBox[]): Focus {
+  const left = Math.min(...faces.map((f) => f.x));
+  const top = Math.min(...faces.map((f) => f.y));
+  const right = Math.max(...faces.map((f) => f.x + f.w));
+  const bottom = Math.max(...faces.map((f) => f.y + f.h));
+  return { x: (left + right) / 2, y: (top + bottom) / 2 };
 }
 
 function heicError(name: string): PhotoMemoryError {

@@ -1,5 +1,5 @@
 /** The rows the Store returns, as plain camelCase objects. Ids are uuids as strings; times are Dates. */
-import type { Aspect, Platform, Resolution, Script, StyleName } from "../domain.ts";
+import type { Aspect, FaceBox, Platform, Resolution, Script, StyleName } from "../domain.ts";
 
 export const PROJECT_STATUSES = ["draft", "processing", "completed", "failed", "cancelled"] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
@@ -68,6 +68,8 @@ export interface Photo {
   height: number;
   takenAt: Date | null;
   focus: { x: number; y: number } | null;
+  /** Faces found at intake (fractions of width/height); null when not known (older photos, detector down). */
+  faces: FaceBox[] | null;
   originalName: string | null;
   mimeType: string | null;
   bytes: number | null;

@@ -1,5 +1,5 @@
 /** snake_case rows → the Store's camelCase records. Numbers from int8 columns arrive as strings or bigints. */
-import type { Aspect, Platform, Resolution, Script, StyleName } from "../domain.ts";
+import type { Aspect, FaceBox, Platform, Resolution, Script, StyleName } from "../domain.ts";
 import type {
   Account,
   Conversation,
@@ -84,6 +84,7 @@ export const toPhoto = (r: Row): Photo => ({
   height: num(r.height),
   takenAt: dateOrNull(r.taken_at),
   focus: r.focus_x === null || r.focus_y === null ? null : { x: num(r.focus_x), y: num(r.focus_y) },
+  faces: json<FaceBox[]>(r.faces),
   originalName: strOrNull(r.original_name),
   mimeType: strOrNull(r.mime_type),
   bytes: numOrNull(r.bytes),

@@ -5,7 +5,7 @@
 import { PhotoMemoryError } from "../errors.ts";
 import type { Db } from "./db.ts";
 import { type Row, toPhoto } from "./row-mappers.ts";
-import { guarded, isUuid, textList } from "./sql-helpers.ts";
+import { guarded, isUuid, jsonParam, textList } from "./sql-helpers.ts";
 import type { Store } from "./store.ts";
 
 type PhotoStore = Pick<
@@ -27,8 +27,8 @@ export function createPhotoStore(db: Db): PhotoStore {
         }
         const inserted = await db.query<Row>(
           `insert into public.photos (conversation_id, contributor_account_id, blob_key, sha256, width, height,
-             taken_at, focus_x, focus_y, original_name, mime_type, bytes)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             taken_at, focus_x, focus_y, original_name, mime_type, bytes, faces)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text::jsonb)
            on conflict (conversation_id, sha256) do nothing
            returning *`,
           [
@@ -44,6 +44,7 @@ export function createPhotoStore(db: Db): PhotoStore {
             input.originalName ?? null,
             input.mimeType ?? null,
             input.bytes ?? null,
+            jsonParam(input.faces ?? null),
           ],
         );
         if (inserted[0]) return { photo: toPhoto(inserted[0]), duplicate: false };

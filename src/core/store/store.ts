@@ -3,7 +3,7 @@
  * safe under retries and concurrency: upserts are keyed on the platform's ids, duplicates resolve to the existing
  * row, and writes that must agree share one transaction.
  */
-import type { Aspect, Platform, Resolution, Script, StyleName } from "../domain.ts";
+import type { Aspect, FaceBox, Platform, Resolution, Script, StyleName } from "../domain.ts";
 import type {
   Account,
   Conversation,
@@ -60,6 +60,8 @@ export interface PhotoInput {
   height: number;
   takenAt?: Date | null;
   focus?: { x: number; y: number } | null;
+  /** Faces found at intake; null when the detector could not run. */
+  faces?: FaceBox[] | null;
   originalName?: string | null;
   mimeType?: string | null;
   bytes?: number | null;

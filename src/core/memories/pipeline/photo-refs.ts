@@ -1,5 +1,5 @@
 /** The step-sized view of a memory's photos: ids and blob keys (what `load-photos` returns and later steps use). */
-import type { PreparedPhoto } from "../../domain.ts";
+import type { FaceBox, PreparedPhoto } from "../../domain.ts";
 import type { Photo } from "../../store/records.ts";
 
 export interface PhotoRef {
@@ -11,6 +11,8 @@ export interface PhotoRef {
   takenAt: string | null;
   arrivalIndex: number;
   focus: { x: number; y: number } | null;
+  /** Optional: refs returned by a `load-photos` step before faces existed carry none. */
+  faces?: FaceBox[] | null;
   name: string | null;
 }
 
@@ -23,6 +25,7 @@ export function toPhotoRef(photo: Photo, arrivalIndex: number): PhotoRef {
     takenAt: photo.takenAt ? new Date(photo.takenAt).toISOString() : null,
     arrivalIndex,
     focus: photo.focus,
+    faces: photo.faces,
     name: photo.originalName,
   };
 }
@@ -37,6 +40,7 @@ export function toPreparedPhoto(ref: PhotoRef, path: string): PreparedPhoto {
     takenAt: ref.takenAt ? new Date(ref.takenAt) : null,
     arrivalIndex: ref.arrivalIndex,
     ...(ref.focus ? { focus: ref.focus } : {}),
+    ...(ref.faces ? { faces: ref.faces } : {}),
     ...(ref.name ? { name: ref.name } : {}),
   };
 }
