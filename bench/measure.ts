@@ -12,7 +12,7 @@ export function childrenCpuSeconds(): number {
   return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
 }
 
-function rssKb(pid: number): number {
+export function rssKb(pid: number): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const match = /VmRSS:\s+(\d+)/.exec(status);
@@ -22,7 +22,7 @@ function rssKb(pid: number): number {
   }
 }
 
-function descendants(pid: number): number[] {
+export function descendants(pid: number): number[] {
   const out: number[] = [];
   let tasks: string[] = [];
   try {
