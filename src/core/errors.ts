@@ -1,6 +1,8 @@
 /**
  * The one error type of PhotoMemory. `code` is stable and machine-readable (`photo.heic`, `billing.style_locked`);
- * `message` is one human sentence that can be shown to a user as is. Edges map codes to HTTP statuses or chat replies.
+ * `message` is one human sentence for the log, which most codes also show to the user as is; the codes in
+ * OPERATOR_CODES name storage keys, paths or settings, and users get `userMessage` instead. Edges map codes to HTTP
+ * statuses or chat replies.
  */
 export type ErrorCode =
   | "photo.empty"
@@ -33,6 +35,8 @@ export type ErrorCode =
   | "download.failed"
   | "platform.unauthorized"
   | "platform.failed"
+  | "chat.too_large"
+  | "chat.not_allowed"
   | "job.failed"
   | (string & {});
 
@@ -49,4 +53,34 @@ export class PhotoMemoryError extends Error {
 
 export function isPhotoMemoryError(e: unknown, code?: ErrorCode): e is PhotoMemoryError {
   return e instanceof PhotoMemoryError && (code === undefined || e.code === code);
+}
+
+/**
+ * Codes whose message is written for whoever runs the service (it names a storage key, a path or a setting): the
+ * log keeps that message, the user reads this sentence instead.
+ */
+const OPERATOR_CODES: Partial<Record<ErrorCode, string>> = {
+  "blob.not_found": "A file this memory needs is missing on the server; please drop the photos again.",
+  "blob.failed": "The server's file storage is not answering right now; please try again in a few minutes.",
+  "blob.invalid_key":
+    "A file this memory needs could not be found on the server; please drop the photos again.",
+  "render.ffmpeg_missing":
+    "This server cannot make videos right now (its video tool is not set up); please tell whoever runs PhotoMemory.",
+  "render.ffmpeg_incapable":
+    "This server cannot make videos right now (its video tool is not set up); please tell whoever runs PhotoMemory.",
+  "render.ffmpeg_failed": "The video could not be made from these photos; please try again.",
+  "config.invalid": "PhotoMemory is not fully set up on this server; please tell whoever runs it.",
+  "store.invalid_input":
+    "Something in that request could not be saved; please try again with a simpler title.",
+  "store.busy": "PhotoMemory is busy starting up; please try again in a minute.",
+  "store.token_unreadable":
+    "PhotoMemory lost its access to this workspace; ask an admin to reinstall the app.",
+};
+
+const GENERIC_SENTENCE = "Something went wrong on my side. Please try again in a minute.";
+
+/** The sentence a chat user is shown for an error: never a storage key, a path or a stack. */
+export function userMessage(error: unknown): string {
+  if (!isPhotoMemoryError(error)) return GENERIC_SENTENCE;
+  return OPERATOR_CODES[error.code] ?? error.message;
 }

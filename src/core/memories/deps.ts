@@ -1,9 +1,8 @@
 /** What the memory use cases need, handed in by the composition root (src/main.ts) or a test. */
 import type { Logger } from "pino";
 import type { BlobStore } from "../blobs/blob-store.ts";
-import type { ChatAdapter, ChatTarget } from "../chat/chat-adapter.ts";
+import type { ChatAdapter } from "../chat/chat-adapter.ts";
 import type { Platform } from "../domain.ts";
-import { PhotoMemoryError } from "../errors.ts";
 import type { Jobs } from "../jobs/jobs.ts";
 import type { Store } from "../store/store.ts";
 import type { Entitlements } from "./entitlements.ts";
@@ -29,13 +28,4 @@ export interface ChatUser {
   locale?: string;
 }
 
-export function chatFor(deps: Pick<MemoryDeps, "chats">, target: ChatTarget): ChatAdapter {
-  const adapter = deps.chats[target.platform];
-  if (!adapter) {
-    throw new PhotoMemoryError(
-      "platform.failed",
-      `The ${target.platform} bot is not enabled on this server.`,
-    );
-  }
-  return adapter;
-}
+export { chatFor } from "../chat/chat-for.ts";

@@ -45,9 +45,21 @@ export function parseMemoryCommand(text: string): MemoryCommand {
     }
     words.shift();
   }
-  const title = words.join(" ").trim().slice(0, MAX_TITLE);
+  const title = cleanTitle(words.join(" "));
   if (title) command.title = title;
   return command;
+}
+
+/**
+ * A title as a user typed it, made safe to store and draw: control characters (a NUL cannot be stored in Postgres
+ * text) become spaces, runs of spaces one, at most MAX_TITLE characters without splitting an emoji.
+ */
+export function cleanTitle(raw: string): string {
+  const text = raw
+    .replace(/[\p{Cc}\p{Cs}]/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return Array.from(text).slice(0, MAX_TITLE).join("").trim();
 }
 
 export function isMemoryCommand(text: string): boolean {

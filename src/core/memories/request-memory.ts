@@ -3,11 +3,13 @@
  * Store call, post the status message that progress will edit, and send `memory/requested` to the jobs.
  */
 import type { ChatTarget, MessageRef, OutgoingMessage } from "../chat/chat-adapter.ts";
+import { canEdit } from "../chat/chat-for.ts";
 import { type Aspect, type Resolution, STYLE_NAMES, type StyleName } from "../domain.ts";
 import { isPhotoMemoryError } from "../errors.ts";
 import type { MemoryRequested } from "../jobs/events.ts";
 import type { Conversation, GeneratedVideo, MemoryProject } from "../store/records.ts";
 import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
+import { cleanTitle } from "./parse-command.ts";
 import { busyReply, noPhotosReply, startedReply } from "./replies.ts";
 
 export interface RequestMemoryInput {
@@ -36,6 +38,12 @@ export async function requestMemory(
 ): Promise<RequestMemoryResult> {
   const { store } = deps;
   const chat = chatFor(deps, input.target);
+  // Every platform's title passes here: whatever the user typed, it is stored and drawn safely.
+  const cleaned = input.title === undefined ? undefined : cleanTitle(input.title);
+  if (cleaned !== input.title) {
+    const { title: _raw, ...rest } = input;
+    input = cleaned ? { ...rest, title: cleaned } : rest;
+  }
   const conversation = await upsertConversationOf(deps, input.target, input.user);
   const account = await store.upsertAccount({
     platform: input.target.platform,
@@ -175,7 +183,7 @@ export async function upsertConversationOf(
 /** Edits a standing message when the platform still allows it; false means post a new one instead. */
 async function tryEdit(deps: MemoryDeps, ref: MessageRef, message: OutgoingMessage): Promise<boolean> {
   const chat = chatFor(deps, ref.target);
-  if (!chat.editMessage || (ref.editableUntil && Date.parse(ref.editableUntil) <= Date.now())) return false;
+  if (!canEdit(chat, ref) || !chat.editMessage) return false;
   try {
     await chat.editMessage(ref, message);
     return true;

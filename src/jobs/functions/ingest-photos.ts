@@ -3,7 +3,7 @@
  * record), then one summary line back to the chat for the whole burst.
  */
 import { NonRetriableError } from "../../core/jobs/job-errors.ts";
-import { chatOf, type PipelineDeps, summarisePhotos } from "../../core/memories/pipeline/index.ts";
+import { chatFor, type PipelineDeps, summarisePhotos } from "../../core/memories/pipeline/index.ts";
 import { type IngestedPhoto, ingestPhoto } from "../../core/photos/ingest.ts";
 import { defineFunction } from "../define-function.ts";
 
@@ -18,9 +18,9 @@ export function ingestPhotosFunction(deps: PipelineDeps) {
     async handler(ctx) {
       const { event, step } = ctx;
       const { data } = event;
-      let chat: ReturnType<typeof chatOf>;
+      let chat: ReturnType<typeof chatFor>;
       try {
-        chat = chatOf(deps, data.target);
+        chat = chatFor(deps, data.target);
       } catch (error) {
         throw new NonRetriableError((error as Error).message, { cause: error });
       }
@@ -55,7 +55,7 @@ export function ingestPhotosFunction(deps: PipelineDeps) {
     async onFailure({ event, error, logger }) {
       logger.error({ err: error, conversationId: event.data.conversationId }, "photo intake failed");
       const target = event.data.target;
-      await chatOf(deps, target).postMessage(target, {
+      await chatFor(deps, target).postMessage(target, {
         text: `I could not save ${event.data.files.length === 1 ? "that photo" : "those photos"}. Please send ${event.data.files.length === 1 ? "it" : "them"} again.`,
       });
     },

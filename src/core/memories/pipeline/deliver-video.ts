@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ChatTarget, MessageRef } from "../../chat/chat-adapter.ts";
 import { PhotoMemoryError } from "../../errors.ts";
-import { chatOf, type PipelineDeps } from "./deps.ts";
+import { chatFor, type PipelineDeps } from "./deps.ts";
 
 export interface DeliveredVideo {
   messageId: string;
@@ -38,7 +38,7 @@ export async function deliverVideo(
   if (!video.videoKey || video.bytes === null) {
     throw new PhotoMemoryError("store.not_found", "The finished video was not found.");
   }
-  const chat = chatOf(deps, input.target);
+  const chat = chatFor(deps, input.target);
   const log = deps.logger.child({ videoId: input.videoId });
   const fits = video.bytes <= chat.limits(input.target).maxUploadBytes;
   let ref: MessageRef;

@@ -4,7 +4,7 @@
  */
 import type { Logger } from "pino";
 import type { BlobStore } from "../../blobs/blob-store.ts";
-import type { ChatAdapter, ChatTarget } from "../../chat/chat-adapter.ts";
+import type { ChatAdapter } from "../../chat/chat-adapter.ts";
 import type {
   Aspect,
   Platform,
@@ -14,7 +14,6 @@ import type {
   ScriptWriter,
   StyleName,
 } from "../../domain.ts";
-import { PhotoMemoryError } from "../../errors.ts";
 import type { Semaphore } from "../../jobs/semaphore.ts";
 import type { Store } from "../../store/store.ts";
 
@@ -63,12 +62,4 @@ export interface PipelineDeps {
   now?: () => number;
 }
 
-export function chatOf(deps: Pick<PipelineDeps, "chats">, target: ChatTarget): ChatAdapter {
-  const adapter = deps.chats[target.platform];
-  if (!adapter)
-    throw new PhotoMemoryError(
-      "platform.failed",
-      `The ${target.platform} bot is not enabled on this server.`,
-    );
-  return adapter;
-}
+export { chatFor } from "../../chat/chat-for.ts";

@@ -3,7 +3,7 @@
  * the user is told what happened, with a Retry button whose value (`retry:<videoId>`) the retry command understands.
  */
 import type { ChatTarget } from "../../chat/chat-adapter.ts";
-import { chatOf, type PipelineDeps } from "./deps.ts";
+import { chatFor, type PipelineDeps } from "./deps.ts";
 import { failureSentence } from "./step-errors.ts";
 
 export async function failMemory(
@@ -20,7 +20,7 @@ export async function failMemory(
     return { code, message, told: false };
   }
   const name = input.title ? `“${input.title}”` : "Your memory";
-  await chatOf(deps, input.target).postMessage(input.target, {
+  await chatFor(deps, input.target).postMessage(input.target, {
     text: `❌ ${name} could not be made: ${message} Press Retry to try again, or type \`/memory retry\`.`,
     actions: [{ id: "retry", label: "Retry", value: `retry:${input.videoId}`, style: "primary" }],
   });

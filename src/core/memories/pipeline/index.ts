@@ -1,6 +1,6 @@
 export { type DeliveredVideo, deliverVideo } from "./deliver-video.ts";
 export {
-  chatOf,
+  chatFor,
   type MemoryRenderer,
   type PipelineDeps,
   type RenderInput,

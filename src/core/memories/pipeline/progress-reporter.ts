@@ -4,6 +4,7 @@
  * it posts a new message instead, and only at coarser 25 % steps so the chat is not flooded.
  */
 import type { ChatAdapter, ChatTarget, MessageRef } from "../../chat/chat-adapter.ts";
+import { canEdit } from "../../chat/chat-for.ts";
 import { createProgressThrottle, formatProgress } from "../progress-throttle.ts";
 
 export interface ProgressReporter {
@@ -23,10 +24,6 @@ export function createProgressReporter(options: {
   now?: () => number;
 }): ProgressReporter {
   const now = options.now ?? Date.now;
-  const editable = (ref: MessageRef | undefined): ref is MessageRef =>
-    Boolean(options.chat.editMessage) &&
-    ref !== undefined &&
-    (!ref.editableUntil || Date.parse(ref.editableUntil) > now());
   let ref = options.statusMessage;
   const fine = createProgressThrottle({ now });
   const coarse = createProgressThrottle({ now, step: 0.25 });
@@ -34,15 +31,15 @@ export function createProgressReporter(options: {
 
   return {
     report(fraction) {
-      const canEdit = editable(ref);
-      const shown = canEdit ? fine.next(fraction) : coarse.next(fraction);
+      const editable = canEdit(options.chat, ref, now());
+      const shown = editable ? fine.next(fraction) : coarse.next(fraction);
       // A fresh message saying "0 %" tells nobody anything; the request already said the memory is being made.
-      if (shown === null || (!canEdit && shown === 0)) return;
+      if (shown === null || (!editable && shown === 0)) return;
       options.onShown?.(shown);
       const message = { text: `${options.text}\n${formatProgress(shown)}`, progress: shown };
       chain = chain
         .then(async () => {
-          if (canEdit && ref && options.chat.editMessage) await options.chat.editMessage(ref, message);
+          if (editable && ref && options.chat.editMessage) await options.chat.editMessage(ref, message);
           else ref = await options.chat.postMessage(options.target, message);
         })
         .catch((error: unknown) => options.onError?.(error));

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { ChatTarget, MessageRef } from "../../chat/chat-adapter.ts";
 import type { Aspect, Resolution, Script, StyleName } from "../../domain.ts";
 import { isPhotoMemoryError } from "../../errors.ts";
-import { chatOf, type PipelineDeps } from "./deps.ts";
+import { chatFor, type PipelineDeps } from "./deps.ts";
 import { type PhotoRef, toPreparedPhoto } from "./photo-refs.ts";
 import { createProgressReporter } from "./progress-reporter.ts";
 
@@ -50,7 +50,7 @@ export async function renderVideo(
   >,
   input: RenderVideoInput,
 ): Promise<RenderedVideo> {
-  const chat = chatOf(deps, input.target);
+  const chat = chatFor(deps, input.target);
   const log = deps.logger.child({ videoId: input.videoId, conversationId: input.conversationId });
   return deps.renderSemaphore.use(async () => {
     const workDir = await mkdtemp(join(deps.tmpDir ?? tmpdir(), "photomemory-render-"));

@@ -2,7 +2,7 @@
  * Which failures a retry cannot fix. A PhotoMemoryError with one of these codes becomes a NonRetriableError (with
  * the same human sentence), so the run fails at once and the user hears why instead of waiting through retries.
  */
-import { isPhotoMemoryError } from "../../errors.ts";
+import { isPhotoMemoryError, userMessage } from "../../errors.ts";
 import { NonRetriableError } from "../../jobs/job-errors.ts";
 
 const FINAL_CODES = new Set([
@@ -19,7 +19,8 @@ const FINAL_CODES = new Set([
 
 export function asStepError(error: unknown): unknown {
   if (isPhotoMemoryError(error) && (FINAL_CODES.has(error.code) || error.code.startsWith("photo."))) {
-    return new NonRetriableError(error.message, { cause: error });
+    // The job's own error carries the user's sentence (it may be serialised and shown); the cause keeps the detail.
+    return new NonRetriableError(userMessage(error), { cause: error });
   }
   return error;
 }
@@ -40,7 +41,7 @@ export function failureSentence(error: unknown): { code: string; message: string
   let e: unknown = error;
   // NonRetriableError wraps the PhotoMemoryError and carries its message (also after Inngest serialises it).
   for (let depth = 0; depth < 3 && e instanceof Error; depth++) {
-    if (isPhotoMemoryError(e)) return { code: e.code, message: e.message };
+    if (isPhotoMemoryError(e)) return { code: e.code, message: userMessage(e) };
     if (e.name === "NonRetriableError" || e.name === "PhotoMemoryError")
       return { code: "job.failed", message: e.message };
     e = e.cause;

@@ -5,7 +5,7 @@
 import type { ChatTarget } from "../../chat/chat-adapter.ts";
 import type { IngestedPhoto } from "../../photos/ingest.ts";
 import { photoSummaryText } from "../receive-photos.ts";
-import { chatOf, type PipelineDeps } from "./deps.ts";
+import { chatFor, type PipelineDeps } from "./deps.ts";
 
 export async function summarisePhotos(
   deps: Pick<PipelineDeps, "store" | "chats" | "logger" | "now">,
@@ -27,7 +27,7 @@ export async function summarisePhotos(
     const month = new Date(deps.now?.() ?? Date.now()).toISOString().slice(0, 7);
     await deps.store.incrementUsage(input.accountId, month, "photosAdded", added.length);
   }
-  const ref = await chatOf(deps, input.target).postMessage(input.target, { text });
+  const ref = await chatFor(deps, input.target).postMessage(input.target, { text });
   deps.logger.info(
     {
       conversationId: input.conversationId,
