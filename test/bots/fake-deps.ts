@@ -9,6 +9,7 @@ export interface FakeDeps extends BotDeps {
   /** Names of photos ingested right away (receivePhotosNow). */
   receivedNow: string[];
   seen: Set<string>;
+  done: Set<string>;
   logs: () => string;
   /** Makes the next dropPhotos calls fail (the database is down). */
   failDrops: number;
@@ -28,6 +29,7 @@ export function createFakeDeps(overrides: Partial<BotDeps> = {}): FakeDeps {
     commands: [],
     receivedNow: [],
     seen: new Set(),
+    done: new Set(),
     failDrops: 0,
     logs: () => lines.join(""),
     deliveries: {
@@ -37,7 +39,12 @@ export function createFakeDeps(overrides: Partial<BotDeps> = {}): FakeDeps {
         deps.seen.add(key);
         return true;
       },
-      async markDeliveryDone() {},
+      async markDeliveryDone(source, id) {
+        deps.done.add(`${source}:${id}`);
+      },
+      async isDeliveryDone(source, id) {
+        return deps.done.has(`${source}:${id}`);
+      },
       async markDeliveryFailed(source, id) {
         deps.seen.delete(`${source}:${id}`);
       },

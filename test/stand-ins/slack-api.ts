@@ -32,6 +32,8 @@ export interface SlackStandIn {
       ts?: string;
     }
   >;
+  /** Messages `conversations.replies` answers with, keyed `<channel>:<ts>` (a thread's root message). */
+  messages: Map<string, Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startSlackStandIn(options: {
   const calls: SlackCall[] = [];
   const uploads: { fileId: string; bytes: number }[] = [];
   const files: SlackStandIn["files"] = new Map();
+  const messages: SlackStandIn["messages"] = new Map();
   let ts = 1_700_000_000;
   let uploadSeq = 0;
   let base = "";
@@ -116,6 +119,16 @@ export async function startSlackStandIn(options: {
           },
         });
       }
+      case "conversations.replies": {
+        const root = messages.get(`${String(params.channel)}:${String(params.ts)}`);
+        if (!root) return sendJson(res, { ok: false, error: "thread_not_found" });
+        return sendJson(res, {
+          ok: true,
+          messages: [root],
+          has_more: false,
+          response_metadata: { next_cursor: "" },
+        });
+      }
       case "files.getUploadURLExternal": {
         const fileId = `FV${++uploadSeq}`;
         return sendJson(res, { ok: true, upload_url: `${base}/upload/${fileId}`, file_id: fileId });
@@ -143,6 +156,7 @@ export async function startSlackStandIn(options: {
     calls,
     uploads,
     files,
+    messages,
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     close: () => server.close(),
   });

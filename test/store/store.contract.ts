@@ -344,13 +344,17 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
 
     it("claims an inbound delivery once, and again after its processing failed", async () => {
       const id = `Ev${randomUUID()}`;
+      expect(await store.isDeliveryDone("slack", id)).toBe(false);
       expect(await store.recordInboundDelivery("slack", id)).toBe(true);
       expect(await store.recordInboundDelivery("slack", id)).toBe(false);
+      expect(await store.isDeliveryDone("slack", id)).toBe(false);
       expect(await store.recordInboundDelivery("telegram", id)).toBe(true);
       await store.markDeliveryFailed("slack", id, "db down");
       expect(await store.recordInboundDelivery("slack", id)).toBe(true);
       expect(await store.recordInboundDelivery("slack", id)).toBe(false);
       await store.markDeliveryDone("slack", id);
+      expect(await store.isDeliveryDone("slack", id)).toBe(true);
+      expect(await store.isDeliveryDone("telegram", id)).toBe(false);
       expect(await store.recordInboundDelivery("slack", id)).toBe(false);
       // A claim abandoned by a crashed process goes stale and can be taken over.
       const stale = `Ev${randomUUID()}`;

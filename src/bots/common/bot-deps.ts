@@ -11,6 +11,8 @@ export interface InboundDeliveries {
   /** True the first time `(source, deliveryId)` is seen, false for a duplicate. */
   recordInboundDelivery(source: string, deliveryId: string): Promise<boolean>;
   markDeliveryDone(source: string, deliveryId: string): Promise<void>;
+  /** True once processed; false while the first claim is still being processed (a retry must not be acked yet). */
+  isDeliveryDone(source: string, deliveryId: string): Promise<boolean>;
   /** The platform's retry of this delivery will be claimed (and processed) again. */
   markDeliveryFailed(source: string, deliveryId: string, error?: string): Promise<void>;
 }

@@ -7,6 +7,34 @@ import type { InboundDeliveries } from "./bot-deps.ts";
 
 export type DeliveryOutcome<T> = { duplicate: true } | { duplicate: false; value: T };
 
+/**
+ * Thrown for a platform's retry of a delivery whose first processing has not finished: answering it with an error
+ * makes the platform retry later, instead of taking the retry as done while the first attempt may still fail.
+ */
+export class DeliveryInProgressError extends Error {
+  override name = "DeliveryInProgressError";
+  constructor(
+    readonly source: string,
+    readonly deliveryId: string,
+  ) {
+    super(`delivery ${source}:${deliveryId} is still being processed`);
+  }
+}
+
+/** Like `processOnce`, but a duplicate that is not done yet throws DeliveryInProgressError. */
+export async function processOnceOrRetryLater<T>(
+  deliveries: InboundDeliveries,
+  source: string,
+  deliveryId: string,
+  work: () => Promise<T>,
+): Promise<DeliveryOutcome<T>> {
+  const outcome = await processOnce(deliveries, source, deliveryId, work);
+  if (outcome.duplicate && !(await deliveries.isDeliveryDone(source, deliveryId))) {
+    throw new DeliveryInProgressError(source, deliveryId);
+  }
+  return outcome;
+}
+
 export async function processOnce<T>(
   deliveries: InboundDeliveries,
   source: string,

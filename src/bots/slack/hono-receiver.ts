@@ -1,12 +1,15 @@
 /**
  * A Bolt receiver on hono: `POST /slack/events` takes events, slash commands and interactivity. It verifies the
  * signature on the raw bytes before anything parses them, answers url_verification, then hands the body to Bolt.
- * Event deliveries are processed before the response (capped at 2.5 s so Slack's 3 s deadline holds) so that a
- * failure answers 500 and Slack's retry is processed; commands and button presses answer as soon as they ack.
+ * Event deliveries are processed before the response so that a failure answers 500 and Slack's retry is processed.
+ * One still running at 2.5 s (Slack gives up at 3 s) is answered 503, never 200: if it then fails, Slack's retry
+ * (at about 1 and 5 minutes) processes it again, and a retry arriving while the first attempt still runs is answered
+ * 503 too (DeliveryInProgressError). Commands and button presses answer as soon as they ack.
  */
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import type { Context } from "hono";
 import type { Logger } from "pino";
+import { DeliveryInProgressError } from "../common/deliveries.ts";
 import { isValidSlackSignature } from "./verify.ts";
 
 const ANSWER_WITHIN_MS = 2500;
@@ -75,18 +78,38 @@ export class HonoReceiver implements Receiver {
       ...(isEvent ? [] : [ackedPromise.then(() => "acked" as const)]),
     ]);
 
+    if (first === "late" && isEvent) {
+      this.log.warn("slack event still processing at the deadline; answering 503 so Slack retries");
+      void processing.then((r) => {
+        if (!r.ok)
+          this.log.error({ err: r.error }, "slack event failed after a 503; Slack's retry will redo it");
+      });
+      return c.json({ error: "still_processing" }, 503);
+    }
     if (first === "late" || first === "acked") {
       void processing.then((r) => {
-        if (!r.ok) this.log.error({ err: r.error }, "slack delivery failed after it was answered");
+        if (!r.ok) this.log.error({ err: r.error }, "slack request failed after it was acknowledged");
       });
       return respond(c, acked?.body);
     }
     if (!first.ok) {
+      if (isInProgress(first.error)) {
+        this.log.info(
+          "slack retry of a delivery still being processed; answering 503 so Slack retries later",
+        );
+        return c.json({ error: "still_processing" }, 503);
+      }
       this.log.error({ err: first.error }, "slack delivery failed; answering 500 so Slack retries");
       return c.json({ error: "processing_failed" }, 500);
     }
     return respond(c, acked?.body);
   };
+}
+
+/** Bolt hands listener errors to `app.error` wrapped (`original`) when they carry no code of their own. */
+function isInProgress(error: unknown): boolean {
+  const original = (error as { original?: unknown } | null)?.original;
+  return error instanceof DeliveryInProgressError || original instanceof DeliveryInProgressError;
 }
 
 function respond(c: Context, body: unknown): Response {

@@ -1,14 +1,16 @@
 /**
  * What the Slack bot does with what Bolt routes to it: photos dropped (`message`/`file_share` and `file_shared`,
- * once per file id), `/memory`, `@PhotoMemory memory …` in a thread, and button presses. The same listeners serve
- * the hono receiver and Socket Mode.
+ * once per file id and conversation), `/memory`, `@PhotoMemory memory …` in a thread (whose root message's photos
+ * count for it), and button presses. Slash commands and button presses run once per `trigger_id`, so a replayed
+ * signed request does nothing. The same listeners serve the hono receiver and Socket Mode.
  */
-import type { App } from "@slack/bolt";
+import type { App, webApi } from "@slack/bolt";
 import type { ChatTarget, FileRef, MessageRef } from "../../core/chat/chat-adapter.ts";
 import { parseMemoryCommand } from "../../core/memories/parse-command.ts";
 import type { BotDeps } from "../common/bot-deps.ts";
-import { processEachOnce, processOnce } from "../common/deliveries.ts";
+import { processEachOnce, processOnce, processOnceOrRetryLater } from "../common/deliveries.ts";
 import { friendlyError } from "../common/friendly-error.ts";
+import { mayBePhoto } from "../common/may-be-photo.ts";
 import { ACTION_PREFIX } from "./blocks.ts";
 import type { SlackInstallationStore } from "./installations.ts";
 import type { SlackAdapter } from "./slack-adapter.ts";
@@ -21,9 +23,25 @@ interface SlackFile {
   name?: string;
   mimetype?: string;
   size?: number;
+  /** `check_file_info`: a Slack Connect file announced by id only; `files.info` has the rest. */
+  file_access?: string;
 }
 
-const isImage = (f: SlackFile) => (f.mimetype ?? "").startsWith("image/");
+const isImage = (f: SlackFile) => mayBePhoto({ mimeType: f.mimetype, name: f.name });
+
+/** The files of a message with Slack Connect placeholders looked up, keeping the images. */
+async function imagesOf(web: webApi.WebClient, files: SlackFile[]): Promise<SlackFile[]> {
+  const resolved: SlackFile[] = [];
+  for (const file of files) {
+    if (file.file_access === "check_file_info" || (!file.mimetype && !file.name)) {
+      const info = await web.files.info({ file: file.id });
+      if (info.file) resolved.push(info.file as SlackFile);
+    } else {
+      resolved.push(file);
+    }
+  }
+  return resolved.filter(isImage);
+}
 
 export function registerSlackListeners(
   app: App,
@@ -37,7 +55,7 @@ export function registerSlackListeners(
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId !== "string") return next();
-    const outcome = await processOnce(deps.deliveries, "slack", eventId, () => next());
+    const outcome = await processOnceOrRetryLater(deps.deliveries, "slack", eventId, () => next());
     if (outcome.duplicate) log.info({ eventId }, "duplicate slack delivery skipped");
   });
 
@@ -48,8 +66,9 @@ export function registerSlackListeners(
     key: string,
     ts?: string,
   ) {
-    // One upload arrives as both message/file_share and file_shared: claim each file id once.
-    const byKey = new Map(files.map((f) => [`${target.workspaceId ?? ""}:${f.id}`, f]));
+    // One upload arrives as both message/file_share and file_shared: claim each file id once per conversation.
+    const where = `${target.workspaceId ?? ""}:${target.channelId}:${target.threadId ?? ""}`;
+    const byKey = new Map(files.map((f) => [`${where}:${f.id}`, f]));
     const { fresh } = await processEachOnce(deps.deliveries, "slack-file", [...byKey.keys()], async (ids) => {
       const refs: FileRef[] = ids.flatMap((id) => {
         const f = byKey.get(id);
@@ -88,10 +107,10 @@ export function registerSlackListeners(
       user?: string;
       files?: SlackFile[];
     };
-    if (m.bot_id || (m.subtype && m.subtype !== "file_share")) return;
-    const images = (m.files ?? []).filter(isImage);
-    if (images.length === 0) return;
+    if (m.bot_id || (m.subtype && m.subtype !== "file_share") || !m.files?.length) return;
     const teamId = (body as { team_id?: string }).team_id;
+    const images = await imagesOf(await adapter.client(teamId), m.files);
+    if (images.length === 0) return;
     const target: ChatTarget = {
       platform: "slack",
       ...(teamId ? { workspaceId: teamId } : {}),
@@ -146,13 +165,16 @@ export function registerSlackListeners(
       channelId: command.channel_id,
     };
     try {
-      await deps.runMemoryCommand({
-        target,
-        command: parseMemoryCommand(command.text ?? ""),
-        userId: command.user_id,
-        userName: command.user_name,
-        deliveryKey: `slack-cmd:${command.trigger_id}`,
-      });
+      const outcome = await processOnce(deps.deliveries, "slack-command", command.trigger_id, () =>
+        deps.runMemoryCommand({
+          target,
+          command: parseMemoryCommand(command.text ?? ""),
+          userId: command.user_id,
+          userName: command.user_name,
+          deliveryKey: `slack-cmd:${command.trigger_id}`,
+        }),
+      );
+      if (outcome.duplicate) log.warn({ channel: command.channel_id }, "replayed slack command skipped");
     } catch (error) {
       log.warn({ err: error, channel: command.channel_id }, "/memory failed");
       await respond({ response_type: "ephemeral", text: friendlyError(error) }).catch(() => undefined);
@@ -171,12 +193,10 @@ export function registerSlackListeners(
       channelId: event.channel,
       ...(event.thread_ts ? { threadId: event.thread_ts } : {}),
     };
-    await runSafely(
-      target,
-      text.replace(/^\/?memory/i, ""),
-      event.user ?? "",
-      `slack:${String((body as { event_id?: string }).event_id)}`,
-    );
+    const key = `slack:${String((body as { event_id?: string }).event_id)}`;
+    // A failure here fails the event, so Slack's retry collects the root's photos again.
+    await collectThreadRoot(target, key);
+    await runSafely(target, text.replace(/^\/?memory/i, ""), event.user ?? "", key);
   });
 
   app.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action }) => {
@@ -189,7 +209,7 @@ export function registerSlackListeners(
       trigger_id?: string;
     };
     const value = (action as { value?: string }).value ?? "";
-    if (!b.channel?.id || !value) return;
+    if (!b.channel?.id || !value || !b.trigger_id) return;
     const target: ChatTarget = {
       platform: "slack",
       ...(b.team?.id ? { workspaceId: b.team.id } : {}),
@@ -200,8 +220,41 @@ export function registerSlackListeners(
     const statusMessage: MessageRef | undefined = b.message?.ts
       ? { target, messageId: b.message.ts }
       : undefined;
-    await runSafely(target, value, b.user?.id ?? "", `slack-action:${b.trigger_id ?? value}`, statusMessage);
+    const key = `slack-action:${b.trigger_id}`;
+    const outcome = await processOnce(deps.deliveries, "slack-action", b.trigger_id, async () => {
+      // Acknowledged already: a failure here must not keep the button's command from running.
+      await collectThreadRoot(target, key).catch((error: unknown) =>
+        log.warn({ err: error, channel: target.channelId }, "reading the thread's root message failed"),
+      );
+      await runSafely(target, value, b.user?.id ?? "", key, statusMessage);
+    });
+    if (outcome.duplicate) log.warn({ channel: b.channel.id }, "replayed slack button press skipped");
   });
+
+  /**
+   * Photos in a thread's root message count for the thread: the root has no `thread_ts` when it is posted, so its
+   * photos went to the channel; posting photos, then asking in a reply, is the common flow.
+   */
+  async function collectThreadRoot(target: ChatTarget, key: string): Promise<void> {
+    if (!target.threadId) return;
+    const web = await adapter.client(target.workspaceId);
+    // Slack's answer "no" (the root was deleted, a scope is missing) leaves the thread's own photos; a network
+    // failure is thrown, so the event fails and Slack's retry reads the root again.
+    const replies = await web.conversations
+      .replies({ channel: target.channelId, ts: target.threadId, limit: 1, inclusive: true })
+      .catch((error: unknown) => {
+        if ((error as { code?: string }).code !== "slack_webapi_platform_error") throw error;
+        log.warn({ err: error, channel: target.channelId }, "the thread's root message could not be read");
+        return null;
+      });
+    if (!replies) return;
+    const root = replies.messages?.[0] as
+      | { ts?: string; user?: string; bot_id?: string; files?: SlackFile[] }
+      | undefined;
+    if (!root || root.ts !== target.threadId || root.bot_id || !root.files?.length) return;
+    const images = await imagesOf(web, root.files);
+    if (images.length > 0) await collect(target, images, root.user, `${key}:root`, root.ts);
+  }
 
   async function runSafely(
     target: ChatTarget,

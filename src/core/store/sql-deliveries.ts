@@ -5,7 +5,10 @@
 import type { Db } from "./db.ts";
 import type { Store } from "./store.ts";
 
-type DeliveryStore = Pick<Store, "recordInboundDelivery" | "markDeliveryDone" | "markDeliveryFailed">;
+type DeliveryStore = Pick<
+  Store,
+  "recordInboundDelivery" | "markDeliveryDone" | "markDeliveryFailed" | "isDeliveryDone"
+>;
 
 /**
  * A claim this old without done/failed was abandoned (the process died mid-way). Handlers only record and enqueue,
@@ -36,6 +39,14 @@ export function createDeliveryStore(db: Db): DeliveryStore {
          where source = $1 and delivery_id = $2`,
         [source, deliveryId],
       );
+    },
+
+    async isDeliveryDone(source, deliveryId) {
+      const rows = await db.query<{ status: string }>(
+        "select status from public.inbound_deliveries where source = $1 and delivery_id = $2",
+        [source, deliveryId],
+      );
+      return rows[0]?.status === "done";
     },
 
     async markDeliveryFailed(source, deliveryId, error) {

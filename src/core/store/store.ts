@@ -175,6 +175,8 @@ export interface Store {
     options?: { staleAfterMs?: number },
   ): Promise<boolean>;
   markDeliveryDone(source: string, deliveryId: string): Promise<void>;
+  /** True once the delivery was processed; false while a claim on it is still running (or failed, or unknown). */
+  isDeliveryDone(source: string, deliveryId: string): Promise<boolean>;
   /** The platform's retry of this delivery will be claimed again. */
   markDeliveryFailed(source: string, deliveryId: string, error?: string): Promise<void>;
 
