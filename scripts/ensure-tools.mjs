@@ -54,6 +54,8 @@ const missing = [];
 if (tools.includes("ffmpeg") && !ffmpegResolves()) missing.push("ffmpeg");
 if (tools.includes("chromium") && !existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"))
   missing.push("chromium");
+// heif-enc makes the iPhone-shaped HEIC fixtures at test time (the service decodes HEIC with libheif's WASM build).
+if (tools.includes("heif") && !onPath("heif-enc")) missing.push("libheif-examples");
 if (tools.includes("fonts") && !existsSync("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
   missing.push("fonts-dejavu-core");
 

@@ -1,5 +1,5 @@
 /**
- * The one error type of PhotoMemory. `code` is stable and machine-readable (`photo.heic`, `billing.style_locked`);
+ * The one error type of PhotoMemory. `code` is stable and machine-readable (`photo.truncated`, `billing.style_locked`);
  * `message` is one human sentence for the log, which most codes also show to the user as is; the codes in
  * OPERATOR_CODES name storage keys, paths or settings, and users get `userMessage` instead. Edges map codes to HTTP
  * statuses or chat replies.
@@ -7,7 +7,6 @@
 export type ErrorCode =
   | "photo.empty"
   | "photo.not_image"
-  | "photo.heic"
   | "photo.truncated"
   | "photo.too_large"
   | "photo.too_many_pixels"

@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HTML_LOGIN_PAGE, jpegWithExif, noise, noisyJpeg } from "../fixtures/generate-photos.ts";
+import { iphoneHeic } from "../fixtures/iphone-heic.ts";
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL("../../bin/photomemory.js", import.meta.url));
@@ -77,6 +78,26 @@ beforeAll(async () => {
   await mkdir(bad);
   await writeFile(path.join(bad, "page.jpg"), HTML_LOGIN_PAGE);
   await writeFile(path.join(bad, "empty.jpg"), "");
+
+  // An iPhone's folder: HEIC photos and the video half of a Live Photo.
+  const iphone = path.join(dir, "iphone");
+  await mkdir(iphone);
+  await writeFile(
+    path.join(iphone, "IMG_0001.HEIC"),
+    await iphoneHeic({ width: 240, height: 320, dateTimeOriginal: "2025:07:14 18:30:00" }),
+  );
+  await writeFile(
+    path.join(iphone, "IMG_0002.HEIC"),
+    await iphoneHeic({ width: 300, height: 400, dateTimeOriginal: "2025:07:16 09:05:00" }),
+  );
+  await writeFile(
+    path.join(iphone, "IMG_0002.MOV"),
+    Buffer.concat([
+      Buffer.from([0, 0, 0, 0x14]),
+      Buffer.from("ftypqt  \0\0\0\0qt  ", "latin1"),
+      Buffer.alloc(64),
+    ]),
+  );
 });
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -119,6 +140,24 @@ describe("photomemory render", () => {
     });
     expect(streams.find((s) => s.codec_type === "audio")?.codec_name).toBe("aac");
   }, 180_000); // a real render; generous because the test machine may be busy
+
+  it("renders an iPhone folder of HEIC photos, dated from their EXIF, and skips the Live Photo video", async () => {
+    const result = await photomemory(
+      ["render", "iphone", "--json", "--resolution", "720", "--aspect", "9:16", "--out", "iphone.mp4"],
+      dir,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as {
+      title: string;
+      photosUsed: number;
+      photosSkipped: Array<{ file: string; code: string; reason: string }>;
+    };
+    expect(summary.photosUsed).toBe(2);
+    expect(summary.title).toBe("14–16 July 2025");
+    expect(summary.photosSkipped).toEqual([
+      expect.objectContaining({ code: "photo.not_image", reason: expect.stringContaining("a video") }),
+    ]);
+  }, 180_000);
 
   it("exits non-zero and writes no file when no photo is usable", async () => {
     const result = await photomemory(["render", "bad", "missing.jpg", "--out", "none/memory.mp4"], dir);

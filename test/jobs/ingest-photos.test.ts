@@ -4,7 +4,7 @@ import { createEmbeddedRunner } from "../../src/jobs/embedded-runner.ts";
 import { silentLogger } from "./helpers.ts";
 import { createPipelineHarness, samplePhoto } from "./pipeline-harness.ts";
 
-// The first bytes of a real HEIC file: an ISO-BMFF `ftyp` box with the `heic` brand.
+// The first bytes of a real HEIC file (an ISO-BMFF `ftyp` box with the `heic` brand) and nothing else: cut off.
 const HEIC = Buffer.concat([
   Buffer.from([0x00, 0x00, 0x00, 0x18]),
   Buffer.from("ftypheic", "ascii"),
@@ -48,7 +48,7 @@ describe("ingest-photos", { timeout: 180_000 }, () => {
       const messages = h.chat.records.filter((r) => r.kind === "post");
       expect(messages).toHaveLength(1);
       expect(messages[0]?.text).toMatch(
-        /^Got 2 photos \(2 in this collection\)\. 1 skipped: .*IMG_3\.heic.*HEIC/,
+        /^Got 2 photos \(2 in this collection\)\. 1 skipped: .*IMG_3\.heic is damaged or cut off/,
       );
 
       const photos = await h.store.listPhotosSinceLastMemory(h.conversation.id);

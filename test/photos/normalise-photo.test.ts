@@ -14,6 +14,7 @@ import {
   pngClaiming,
   solid,
 } from "../fixtures/generate-photos.ts";
+import { iphoneHeic } from "../fixtures/iphone-heic.ts";
 
 /** A public-domain NASA portrait (see test/fixtures/faces/README.md). */
 const ASTRONAUT = fileURLToPath(new URL("../fixtures/faces/astronaut.jpg", import.meta.url));
@@ -31,6 +32,25 @@ async function rejection(promise: Promise<unknown>): Promise<{ code: string; mes
 }
 
 describe("normalisePhoto: photos that work", () => {
+  it("decodes an iPhone HEIC upright (irot applied once, EXIF Orientation 6 not again) with its capture date", async () => {
+    const heic = await iphoneHeic({ width: 48, height: 64, dateTimeOriginal: "2025:07:14 10:11:12" });
+    const photo = await normalisePhoto(heic, { name: "IMG_0001.HEIC" });
+    expect(photo.format).toBe("heic");
+    expect([photo.width, photo.height]).toEqual([48, 64]);
+    expect(photo.takenAt?.toISOString()).toBe("2025-07-14T10:11:12.000Z");
+    const meta = await sharp(photo.jpeg).metadata();
+    expect([meta.format, meta.width, meta.height, meta.exif]).toEqual(["jpeg", 48, 64, undefined]);
+    // Upright, the top half is red and the bottom half blue.
+    const band = async (top: number) =>
+      meanColour(await sharp(photo.jpeg).extract({ left: 0, top, width: 48, height: 16 }).png().toBuffer());
+    const [tr, , tb] = await band(4);
+    const [br, , bb] = await band(44);
+    expect(tr).toBeGreaterThan(150);
+    expect(tb).toBeLessThan(90);
+    expect(br).toBeLessThan(90);
+    expect(bb).toBeGreaterThan(150);
+  });
+
   it("turns an EXIF orientation 6 photo upright (width and height swap)", async () => {
     const bytes = await jpegWithExif(solid(80, 40, "#336699"), { orientation: 6 });
     const photo = await normalisePhoto(bytes);
@@ -278,9 +298,9 @@ describe("normalisePhoto: photos that are refused with a reason", () => {
     expect((await rejection(normalisePhoto(svg))).code).toBe("photo.not_image");
   });
 
-  it("asks for JPEG instead of HEIC", async () => {
+  it("says a cut-off HEIC cannot be read, naming it", async () => {
     const error = await rejection(normalisePhoto(heicHeader(), { name: "IMG_0042.HEIC" }));
-    expect(error.code).toBe("photo.heic");
-    expect(error.message).toMatch(/^IMG_0042\.HEIC is a HEIC photo; send it as JPEG/);
+    expect(error.code).toBe("photo.truncated");
+    expect(error.message).toMatch(/^IMG_0042\.HEIC is damaged or cut off/);
   });
 });

@@ -21,8 +21,8 @@ describe("sniffPhoto", () => {
   it("tells AVIF from HEIC although both are ISO media files", () => {
     expect(sniffPhoto(ftyp("avif", "mif1", "miaf"))).toEqual({ kind: "photo", format: "avif" });
     expect(sniffPhoto(ftyp("mif1", "avif"))).toEqual({ kind: "photo", format: "avif" });
-    expect(sniffPhoto(ftyp("heic", "mif1", "heic"))).toEqual({ kind: "heic" });
-    expect(sniffPhoto(ftyp("mif1", "heic"))).toEqual({ kind: "heic" });
+    expect(sniffPhoto(ftyp("heic", "mif1", "heic"))).toEqual({ kind: "photo", format: "heic" });
+    expect(sniffPhoto(ftyp("mif1", "heic"))).toEqual({ kind: "photo", format: "heic" });
     expect(sniffPhoto(ftyp("isom", "mp42"))).toEqual({ kind: "other", looksLike: "a video" });
   });
 

@@ -5,13 +5,15 @@
  * Order matters for safety and speed: size cap → magic-byte sniff → header read with the pixel limit (no decode) →
  * EXIF date read → one decode pipeline (shrink-on-load, sequential read) → faces on a small copy (faces.ts), and
  * sharp's attention point only when there is no face.
+ * HEIC (iPhones) is decoded to pixels by libheif first (heic.ts), upright already, then goes through the same pipeline.
  */
 import { createHash } from "node:crypto";
 import sharp from "sharp";
-import { PhotoMemoryError } from "../errors.ts";
+import { isPhotoMemoryError, PhotoMemoryError } from "../errors.ts";
 import { readExifDate } from "./exif-date.ts";
 import { detectFaces, type FaceBox } from "./faces.ts";
 import { type Focus, findFocus } from "./focus.ts";
+import { decodeHeic } from "./heic.ts";
 import { type PhotoFormat, sniffPhoto } from "./sniff.ts";
 
 // libvips' operation cache keeps the last 100 operations alive, with the input buffers they read from: every photo
@@ -82,7 +84,6 @@ export async function normalisePhoto(
     );
 
   const sniffed = sniffPhoto(bytes);
-  if (sniffed.kind === "heic") throw heicError(name);
   if (sniffed.kind === "other")
     throw new PhotoMemoryError(
       "photo.not_image",
@@ -109,7 +110,6 @@ export async function normalisePhoto(
   } catch (error) {
     throw decodeError(name, error, maxPixels);
   }
-  if (header.format === "heif" && header.compression === "hevc") throw heicError(name);
   const headerPixels = (header.width ?? 0) * (header.pageHeight ?? header.height ?? 0);
   if (headerPixels > maxPixels) throw tooManyPixels(name, header.width ?? 0, header.height ?? 0, maxPixels);
 
@@ -119,9 +119,9 @@ export async function normalisePhoto(
   try {
     // rotate() = autoOrient from EXIF; it has to happen here because the output carries no metadata at all
     // (sharp drops EXIF, GPS, XMP and ICC unless told to keep them).
-    const pipeline = sharp(input, sharpOptions)
-      .rotate()
-      .resize(maxLongSide, maxLongSide, { fit: "inside", withoutEnlargement: true });
+    const source =
+      sniffed.format === "heic" ? await heicPixels(input, name) : sharp(input, sharpOptions).rotate();
+    const pipeline = source.resize(maxLongSide, maxLongSide, { fit: "inside", withoutEnlargement: true });
     output = await pipeline
       .flatten({ background: "#ffffff" })
       .toColourspace("srgb") // ICC-aware: CMYK and embedded profiles are converted, greyscale becomes 3 channels
@@ -154,11 +154,22 @@ function facesCentre(faces: FaceBox[]): Focus {
   return { x: (left + right) / 2, y: (top + bottom) / 2 };
 }
 
-function heicError(name: string): PhotoMemoryError {
-  return new PhotoMemoryError(
-    "photo.heic",
-    `${name} is a HEIC photo; send it as JPEG (on iPhone: Settings → Camera → Formats → Most Compatible, or share it as JPEG).`,
-  );
+/**
+ * A HEIC photo as a sharp pipeline over its upright RGBA pixels. Not rotated again: libheif has applied the file's
+ * rotation, and the EXIF Orientation iPhones also write describes that same rotation (see heic.ts).
+ */
+async function heicPixels(input: Buffer, name: string): Promise<sharp.Sharp> {
+  let decoded: Awaited<ReturnType<typeof decodeHeic>>;
+  try {
+    decoded = await decodeHeic(input);
+  } catch (error) {
+    throw new PhotoMemoryError(
+      "photo.truncated",
+      `${name} is a HEIC photo that cannot be read (damaged, cut off or in a variant not supported); send the original again or as JPEG.`,
+      { cause: error },
+    );
+  }
+  return sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 4 } });
 }
 
 function tooManyPixels(name: string, width: number, height: number, maxPixels: number): PhotoMemoryError {
@@ -170,13 +181,12 @@ function tooManyPixels(name: string, width: number, height: number, maxPixels: n
 }
 
 function decodeError(name: string, error: unknown, maxPixels: number): PhotoMemoryError {
+  if (isPhotoMemoryError(error)) return error; // already says what went wrong (an unreadable HEIC)
   const message = error instanceof Error ? error.message : String(error);
   if (/pixel limit/i.test(message)) {
     const err = tooManyPixels(name, 0, 0, maxPixels);
     return new PhotoMemoryError(err.code, err.message, { cause: error });
   }
-  if (/unsupported codec|compression format has not been built/i.test(message))
-    return new PhotoMemoryError(heicError(name).code, heicError(name).message, { cause: error });
   return new PhotoMemoryError(
     "photo.truncated",
     `${name} is damaged or cut off, so it cannot be read; send the original again.`,

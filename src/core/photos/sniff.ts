@@ -1,15 +1,13 @@
 /**
  * Decides what a file is from its first bytes (magic numbers), never from its name or the platform's mime type.
- * The answer is either a photo format sharp can decode, HEIC (which prebuilt sharp cannot), or a short description
- * of what the bytes look like instead ("an HTML page"), for the error sentence.
+ * The answer is either a photo format (HEIC included: prebuilt sharp cannot decode its HEVC, so intake decodes it
+ * with libheif, see heic.ts), or a short description of what the bytes look like instead ("an HTML page"), for the
+ * error sentence.
  */
 
-export type PhotoFormat = "jpeg" | "png" | "webp" | "avif" | "gif" | "tiff";
+export type PhotoFormat = "jpeg" | "png" | "webp" | "avif" | "gif" | "tiff" | "heic";
 
-export type SniffResult =
-  | { kind: "photo"; format: PhotoFormat }
-  | { kind: "heic" }
-  | { kind: "other"; looksLike: string };
+export type SniffResult = { kind: "photo"; format: PhotoFormat } | { kind: "other"; looksLike: string };
 
 // ISO-BMFF brands (ftyp box). AVIF files often also list mif1/miaf, so AVIF brands are checked first.
 const AVIF_BRANDS = new Set(["avif", "avis"]);
@@ -93,7 +91,7 @@ export function sniffPhoto(bytes: Uint8Array): SniffResult {
   const brands = ftypBrands(bytes);
   if (brands) {
     if (brands.some((b) => AVIF_BRANDS.has(b))) return { kind: "photo", format: "avif" };
-    if (brands.some((b) => HEIC_BRANDS.has(b))) return { kind: "heic" };
+    if (brands.some((b) => HEIC_BRANDS.has(b))) return { kind: "photo", format: "heic" };
     if (brands.some((b) => VIDEO_BRANDS.has(b))) return { kind: "other", looksLike: "a video" };
     return { kind: "other", looksLike: "an ISO media file" };
   }
