@@ -28,6 +28,8 @@ describe("parseMemoryCommand", () => {
     expect(parseMemoryCommand("/memory help")).toEqual({ kind: "help" });
     expect(parseMemoryCommand("STATUS")).toEqual({ kind: "status" });
     expect(parseMemoryCommand("/memory reset")).toEqual({ kind: "reset" });
+    expect(parseMemoryCommand("/memory new")).toEqual({ kind: "reset" });
+    expect(parseMemoryCommand("/memory New")).toEqual({ kind: "reset" });
     expect(parseMemoryCommand("/memory cancel")).toEqual({ kind: "cancel" });
     expect(parseMemoryCommand("/memory retry")).toEqual({ kind: "retry" });
     expect(parseMemoryCommand("/memory retry v_123")).toEqual({ kind: "retry", videoId: "v_123" });

@@ -22,6 +22,18 @@ beforeEach(() => {
   h.newConversation();
 });
 
+function lastRequested() {
+  const event = h.events.at(-1);
+  if (event?.name !== "memory/requested") throw new Error(`expected memory/requested, got ${event?.name}`);
+  return event.data;
+}
+
+/** The memory's render as the job would end it. */
+async function finish(videoId: string) {
+  await h.deps.store.transitionVideo(videoId, ["queued"], "processing");
+  await h.deps.store.transitionVideo(videoId, ["processing"], "completed");
+}
+
 async function dropPhotos(count: number) {
   const photos = await Promise.all(
     Array.from({ length: count }, async (_, i) => ({
@@ -151,7 +163,7 @@ describe("help, status, reset, cancel, retry", () => {
     const help = (await h.botTexts()).at(-1) ?? "";
     for (const word of [
       "/memory status",
-      "/memory reset",
+      "/memory new",
       "/memory cancel",
       "/memory retry",
       "vintage (premium)",
@@ -167,6 +179,53 @@ describe("help, status, reset, cancel, retry", () => {
     await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory Lake" });
     await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory status" });
     expect((await h.botTexts()).at(-1)).toMatch(/0 photos in this collection\. “Lake” is waiting/);
+  });
+
+  it("remakes the last memory's photos in another style when no new photos came, until /memory new", async () => {
+    await dropPhotos(3);
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory classic" });
+    const first = lastRequested();
+    const firstProject = await h.deps.store.getProject(first.projectId);
+    await finish(first.videoId);
+
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory modern" });
+    expect((await h.botTexts()).at(-1)).toContain("same 3 photos in the modern style");
+    const second = lastRequested();
+    expect(second.style).toBe("modern");
+    const secondProject = await h.deps.store.getProject(second.projectId);
+    expect(secondProject?.photoIds).toEqual(firstProject?.photoIds);
+    await finish(second.videoId);
+
+    // A remake of a remake still has the photos.
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory" });
+    expect((await h.botTexts()).at(-1)).toContain("same 3 photos");
+    await finish(lastRequested().videoId);
+
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory new" });
+    expect((await h.botTexts()).at(-1)).toContain("Started a new collection");
+    const events = h.events.length;
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory modern" });
+    expect(h.events).toHaveLength(events);
+    expect((await h.botTexts()).at(-1)).toContain("no new photos");
+  });
+
+  it("takes a photo sent again after a memory into the next one instead of answering 'already here'", async () => {
+    const bytes = await makeJpeg(11);
+    await receivePhotos(h.deps, { target: h.target, user: ada, photos: [{ name: "a.jpg", bytes }] });
+    await dropPhotos(2);
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory" });
+    await finish(lastRequested().videoId);
+
+    const again = await receivePhotos(h.deps, {
+      target: h.target,
+      user: ada,
+      photos: [{ name: "a-again.jpg", bytes }],
+    });
+    expect(again.duplicates).toEqual([]);
+    expect(again.added.map((p) => p.name)).toEqual(["a-again.jpg"]);
+    expect((await h.botTexts()).at(-1)).toMatch(/^Got 1 photo \(1 in this collection\)/);
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory" });
+    expect((await h.botTexts()).at(-1)).toContain("from 1 photo");
   });
 
   it("starts a new collection on reset", async () => {

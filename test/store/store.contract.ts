@@ -332,6 +332,43 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       expect((await store.getVideo(video.id))?.statusMessageRef).toEqual({ messageId: "status-2" });
     });
 
+    it("lists the last memory's photos for a remake (a remake of it too), none after a reset", async () => {
+      const c = await newConversation();
+      expect(await store.listPhotosOfLastMemory(c.id)).toEqual([]);
+      const taken = (await addPhotos(c.id, ["l1", "l2"])).map((p) => p.id);
+      const base = {
+        conversationId: c.id,
+        style: "classic" as const,
+        locale: "en",
+        platform: "slack" as const,
+      };
+      await store.createProjectWithVideo({ ...base, photoIds: taken, requireInCollection: true });
+      expect((await store.listPhotosOfLastMemory(c.id)).map((p) => p.id)).toEqual(taken);
+      await store.createProjectWithVideo({ ...base, photoIds: taken.slice(0, 1) }); // a remake takes no collection
+      expect((await store.listPhotosOfLastMemory(c.id)).map((p) => p.id)).toEqual(taken);
+      await store.resetCollection(c.id);
+      expect(await store.listPhotosOfLastMemory(c.id)).toEqual([]);
+    });
+
+    it("takes a photo sent again after a memory back into the collection, as a new arrival", async () => {
+      const c = await newConversation();
+      const [old] = await addPhotos(c.id, ["again"]);
+      await store.createProjectWithVideo({
+        conversationId: c.id,
+        style: "classic",
+        photoIds: [String(old?.id)],
+        locale: "en",
+        platform: "slack",
+      });
+      expect(await store.listPhotosSinceLastMemory(c.id)).toEqual([]);
+      const back = await store.addPhoto(photo(c.id, "again"));
+      expect(back.duplicate).toBe(false);
+      expect(back.photo.id).toBe(old?.id);
+      expect(back.photo.seq).toBeGreaterThan(old?.seq ?? Number.POSITIVE_INFINITY);
+      expect((await store.listPhotosSinceLastMemory(c.id)).map((p) => p.id)).toEqual([old?.id]);
+      expect((await store.addPhoto(photo(c.id, "again"))).duplicate).toBe(true); // now in the collection
+    });
+
     it("resets a collection: the next memory only uses photos added afterwards", async () => {
       const c = await newConversation();
       await addPhotos(c.id, ["r1", "r2", "r3"]);

@@ -1,13 +1,13 @@
 /**
  * The `/memory` slash command: its definition (registered through REST at start) and how an invocation's options
- * become a MemoryCommand. Options: what to do (make, help, status, reset, cancel), a style, a title, three photos.
+ * become a MemoryCommand. Options: what to do (make, help, status, new, cancel), a style, a title, three photos.
  */
 import { ApplicationCommandOptionType, ApplicationCommandType, type REST, Routes } from "discord.js";
 import { STYLE_NAMES } from "../../core/domain.ts";
 import type { MemoryCommand } from "../../core/memories/parse-command.ts";
 
 export const PHOTO_OPTIONS = ["photo1", "photo2", "photo3"] as const;
-const ACTIONS = ["make", "help", "status", "reset", "cancel"] as const;
+const ACTIONS = ["make", "help", "status", "new", "cancel"] as const;
 
 export const MEMORY_COMMAND = {
   name: "memory",
@@ -67,7 +67,9 @@ export function toMemoryCommand(options: CommandOption[]): MemoryCommand {
     return typeof v === "string" ? v : undefined;
   };
   const action = value("do");
-  if (action && action !== "make") return { kind: action as "help" | "status" | "reset" | "cancel" };
+  // "reset" is what the command offered before "new"; a client may still send it until the command is re-registered.
+  if (action === "new" || action === "reset") return { kind: "reset" };
+  if (action && action !== "make") return { kind: action as "help" | "status" | "cancel" };
   const style = value("style");
   const title = value("title")?.trim().slice(0, 80);
   return {

@@ -12,7 +12,8 @@ export type MemoryCommand =
   | { kind: "retry"; videoId?: string }
   | { kind: "request"; style?: StyleName; aspect?: Aspect; title?: string };
 
-const SUBCOMMANDS = new Set(["help", "status", "reset", "cancel", "retry"]);
+// `new` starts a fresh collection; `reset` is its older name, kept as an alias.
+const SUBCOMMANDS = new Set(["help", "status", "new", "reset", "cancel", "retry"]);
 const MAX_TITLE = 80;
 
 export function parseMemoryCommand(text: string): MemoryCommand {
@@ -28,6 +29,7 @@ export function parseMemoryCommand(text: string): MemoryCommand {
   const first = words[0]?.toLowerCase();
   if (first && SUBCOMMANDS.has(first) && (first === "retry" || words.length === 1)) {
     if (first === "retry") return words[1] ? { kind: "retry", videoId: words[1] } : { kind: "retry" };
+    if (first === "new") return { kind: "reset" };
     return { kind: first as "help" | "status" | "reset" | "cancel" };
   }
   const command: { kind: "request"; style?: StyleName; aspect?: Aspect; title?: string } = {

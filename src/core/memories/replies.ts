@@ -7,9 +7,9 @@ export function helpReply(): string {
   const styles = STYLE_NAMES.map((s) => (PREMIUM_STYLES.includes(s) ? `${s} (premium)` : s)).join(", ");
   return [
     "Drop photos here, then type `/memory` and I will turn them into a short memory video.",
-    `\`/memory [style] [title]\`: make a memory from the photos since the last one. Styles: ${styles}.`,
+    `\`/memory [style] [title]\`: make a memory from the photos since the last one (with no new photos, the last memory's photos again, say in another style). Styles: ${styles}.`,
     "`/memory status`: how many photos are collected and how the last memory is doing.",
-    "`/memory reset`: start a new collection (photos so far are set aside).",
+    "`/memory new`: start a new collection (photos so far are set aside).",
     "`/memory cancel`: stop the memory being made.",
     "`/memory retry`: try the last failed memory again.",
   ].join("\n");
@@ -22,6 +22,11 @@ export function plural(n: number, word: string): string {
 export function startedReply(input: { photoCount: number; style: StyleName; title?: string | null }): string {
   const title = input.title ? ` “${input.title}”` : "";
   return `🎞️ Making your memory${title} from ${plural(input.photoCount, "photo")} in the ${input.style} style…`;
+}
+
+export function remakeReply(input: { photoCount: number; style: StyleName; title?: string | null }): string {
+  const title = input.title ? ` “${input.title}”` : "";
+  return `🎞️ No new photos, so making another memory${title} of the same ${plural(input.photoCount, "photo")} in the ${input.style} style… (\`/memory new\` starts a fresh collection.)`;
 }
 
 export function noPhotosReply(): string {

@@ -10,7 +10,7 @@ import type { MemoryRequested } from "../jobs/events.ts";
 import type { Conversation, GeneratedVideo, MemoryProject } from "../store/records.ts";
 import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
 import { cleanTitle } from "./parse-command.ts";
-import { busyReply, noPhotosReply, startedReply } from "./replies.ts";
+import { busyReply, noPhotosReply, remakeReply, startedReply } from "./replies.ts";
 
 export interface RequestMemoryInput {
   target: ChatTarget;
@@ -93,7 +93,11 @@ export async function requestMemory(
     }
   }
 
-  const photos = await store.listPhotosSinceLastMemory(conversation.id);
+  // No new photos since the last memory: remake that memory's photos (another style, say), unless `/memory new`
+  // started a fresh collection since.
+  let photos = await store.listPhotosSinceLastMemory(conversation.id);
+  const remake = photos.length === 0;
+  if (remake) photos = await store.listPhotosOfLastMemory(conversation.id);
   if (photos.length === 0) {
     await say(noPhotosReply());
     return { kind: "no_photos" };
@@ -111,7 +115,7 @@ export async function requestMemory(
       locale,
       platform: input.target.platform,
       // Two `/memory` at once: the second must not make another memory of the same photos.
-      requireInCollection: true,
+      requireInCollection: !remake,
       ...(input.aspect ? { aspect: input.aspect } : {}),
       ...(input.resolution ? { resolution: input.resolution } : {}),
     });
@@ -135,7 +139,7 @@ export async function requestMemory(
     accountId: account.id,
     target: input.target,
     userId: input.user.id,
-    text: startedReply({ ...project, photoCount: photos.length }),
+    text: (remake ? remakeReply : startedReply)({ ...project, photoCount: photos.length }),
     standing: input.statusMessage,
   });
   const month = (deps.now?.() ?? new Date()).toISOString().slice(0, 7);

@@ -10,7 +10,13 @@ import type { Store } from "./store.ts";
 
 type PhotoStore = Pick<
   Store,
-  "addPhoto" | "getPhoto" | "getPhotos" | "listPhotosSinceLastMemory" | "resetCollection" | "deletePhoto"
+  | "addPhoto"
+  | "getPhoto"
+  | "getPhotos"
+  | "listPhotosSinceLastMemory"
+  | "listPhotosOfLastMemory"
+  | "resetCollection"
+  | "deletePhoto"
 >;
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -56,6 +62,16 @@ export function createPhotoStore(db: Db): PhotoStore {
         );
         if (!existing)
           throw new PhotoMemoryError("store.conflict", "The photo could not be saved; try again.");
+        // Taken by an earlier memory (or deleted): it arrives again, into the current collection.
+        const [back] = await db.query<Row>(
+          `update public.photos p set seq = nextval('public.photos_seq_seq'), deleted_at = null, updated_at = now()
+             from public.conversations c
+            where p.id = $1 and c.id = p.conversation_id
+              and (p.seq <= c.collection_start_seq or p.deleted_at is not null)
+           returning p.*`,
+          [existing.id],
+        );
+        if (back) return { photo: toPhoto(back), duplicate: false };
         return { photo: toPhoto(existing), duplicate: true };
       }),
 
@@ -89,6 +105,30 @@ export function createPhotoStore(db: Db): PhotoStore {
       return rows.map(toPhoto);
     },
 
+    async listPhotosOfLastMemory(conversationId) {
+      if (!isUuid(conversationId)) return [];
+      // The last memory that took a collection: a remake takes none (its range is empty), so it points back to the
+      // same photos. A cancelled or failed memory gave its collection back.
+      const rows = await db.query<Row>(
+        `with last as (
+           select m.collection_seq_before as after_seq, m.collection_seq_after as upto_seq, m.created_at
+             from public.memory_projects m
+            where m.conversation_id = $1 and m.collection_seq_after > m.collection_seq_before
+              and m.status not in ('cancelled', 'failed')
+            order by m.created_at desc
+            limit 1)
+         select p.* from public.photos p
+           join last on true
+           join public.conversations c on c.id = p.conversation_id
+          where p.conversation_id = $1 and p.seq > last.after_seq and p.seq <= last.upto_seq
+            and p.status = 'ready' and p.deleted_at is null
+            and (c.collection_reset_at is null or c.collection_reset_at < last.created_at)
+          order by p.seq`,
+        [conversationId],
+      );
+      return rows.map(toPhoto);
+    },
+
     resetCollection: (conversationId) =>
       guarded("Resetting the collection", () =>
         db.transaction(async (tx) => {
@@ -104,7 +144,8 @@ export function createPhotoStore(db: Db): PhotoStore {
             [conversationId, conversation.collection_start_seq],
           );
           await tx.query(
-            "update public.conversations set collection_start_seq = greatest(collection_start_seq, $2) where id = $1",
+            `update public.conversations set collection_start_seq = greatest(collection_start_seq, $2),
+               collection_reset_at = now() where id = $1`,
             [conversationId, counts?.newest ?? 0],
           );
           return Number(counts?.n ?? 0);

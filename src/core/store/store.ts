@@ -127,14 +127,23 @@ export interface Store {
   upsertConversation(input: ConversationInput): Promise<Conversation>;
   getConversation(id: string): Promise<Conversation | null>;
 
-  /** Adds a photo; the same content in the same conversation returns the existing row with duplicate: true. */
+  /**
+   * Adds a photo. The same content again in the same conversation returns the existing row: with duplicate: true
+   * while it is in the current collection; when an earlier memory took it (or it was deleted), it comes back into the
+   * current collection as a new arrival (duplicate: false), so re-sending a photo always gets it into the next memory.
+   */
   addPhoto(input: PhotoInput): Promise<{ photo: Photo; duplicate: boolean }>;
   getPhoto(id: string): Promise<Photo | null>;
   /** Photos by id in the order asked (missing ids are left out). */
   getPhotos(ids: readonly string[]): Promise<Photo[]>;
   /** Ready, not deleted photos added since the conversation's last memory (or reset), in arrival order. */
   listPhotosSinceLastMemory(conversationId: string): Promise<Photo[]>;
-  /** `/memory reset`: the next memory only uses photos added after now. Returns how many photos were set aside. */
+  /**
+   * The photos of the conversation's last memory that took a collection (ready, not deleted, arrival order), for
+   * `/memory <style>` with no new photos; empty when there is none or `/memory new` came after it.
+   */
+  listPhotosOfLastMemory(conversationId: string): Promise<Photo[]>;
+  /** `/memory new` (`reset`): the next memory only uses photos added after now. Returns how many were set aside. */
   resetCollection(conversationId: string): Promise<number>;
   /** Soft-deletes a photo (it stays out of every later memory). */
   deletePhoto(id: string): Promise<void>;
