@@ -29,6 +29,24 @@ export interface AppDeps {
   inngestHandler?: (c: Context) => Response | Promise<Response>;
 }
 
+async function answersWithin(check: () => Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      check().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const log = deps.logger.child({ module: "http" });
@@ -59,9 +77,16 @@ export function createApp(deps: AppDeps): Hono {
     }
   });
 
-  app.get("/readyz", (c) => {
-    const ready = deps.isReady ? deps.isReady() : true;
-    return c.json({ ready }, ready ? 200 : 503);
+  // Ready: started, not stopping, and the database answers (within 2 s: a partitioned network hangs, it does not
+  // refuse), so a load balancer stops sending webhooks here during an outage instead of collecting failures.
+  app.get("/readyz", async (c) => {
+    const started = deps.isReady ? deps.isReady() : true;
+    const database = started && (await answersWithin(deps.checkDatabase, 2000));
+    const ready = started && database;
+    return c.json(
+      { ready, ...(started ? { database: database ? "ok" : "unavailable" } : {}) },
+      ready ? 200 : 503,
+    );
   });
 
   app.get("/", (c) => c.redirect(deps.playground ? "/playground" : "/healthz"));

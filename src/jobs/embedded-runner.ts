@@ -6,6 +6,7 @@
  * One runner per database: a second process on the same database would requeue this one's running runs.
  */
 import { randomUUID } from "node:crypto";
+import pRetry from "p-retry";
 import type { Logger } from "pino";
 import { type JobEvent, type JobEventName, parseJobEvent } from "../core/jobs/events.ts";
 import { isNonRetriableError, isRetryAfterError } from "../core/jobs/job-errors.ts";
@@ -54,6 +55,20 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
   const maxConcurrentRuns = options.maxConcurrentRuns ?? 4;
   const backoff = options.backoff ?? inngestBackoff;
   const now = options.now ?? Date.now;
+
+  /**
+   * Writes a run's outcome, retrying while the database is unreachable (an outage must not crash the process or
+   * lose the outcome). Gives up only when the runner stops: the row stays `running` and the next start resumes it.
+   */
+  const persist = (what: string, write: () => Promise<unknown>) =>
+    pRetry(write, {
+      retries: Number.POSITIVE_INFINITY,
+      minTimeout: 500,
+      maxTimeout: 30_000,
+      shouldRetry: () => !stopped,
+      onFailedAttempt: ({ error, attemptNumber }) =>
+        log.warn({ err: error, attempt: attemptNumber, what }, "job store unavailable; retrying"),
+    });
 
   const inFlight = new Map<string, InFlight>();
   const heldKeys = new Map<string, number>();
@@ -141,15 +156,19 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
     const controller = new AbortController();
     const entry: InFlight = { controller, cancelled: false, done: Promise.resolve() };
     inFlight.set(row.id, entry);
-    entry.done = runOnce(fn, row, entry).finally(() => {
-      inFlight.delete(row.id);
-      if (key) {
-        const held = (heldKeys.get(key) ?? 1) - 1;
-        if (held <= 0) heldKeys.delete(key);
-        else heldKeys.set(key, held);
-      }
-      kick();
-    });
+    entry.done = runOnce(fn, row, entry)
+      .catch((e: unknown) =>
+        log.error({ err: e, runId: row.id }, "run outcome not recorded; it resumes at the next start"),
+      )
+      .finally(() => {
+        inFlight.delete(row.id);
+        if (key) {
+          const held = (heldKeys.get(key) ?? 1) - 1;
+          if (held <= 0) heldKeys.delete(key);
+          else heldKeys.set(key, held);
+        }
+        kick();
+      });
   }
 
   async function runOnce(fn: JobFunction<JobEventName>, row: RunRow, entry: InFlight): Promise<void> {
@@ -177,7 +196,7 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
         signal: entry.controller.signal,
       });
       if (entry.controller.signal.aborted) return;
-      await runs.finish(row.id, "completed", output);
+      await persist("finish", () => runs.finish(row.id, "completed", output));
       runLog.info("run completed");
     } catch (e) {
       // Cancelled: the row already says so. Stopped: leave it `running`, the next start resumes it.
@@ -187,7 +206,9 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
       if (retriesLeft) {
         const delay = isRetryAfterError(error) ? error.retryAfterMs : backoff(attempt);
         runLog.warn({ err: error, attempt, retryInMs: delay }, "step failed; will retry");
-        await runs.retryLater(row.id, attempt + 1, new Date(now() + delay), error.message);
+        await persist("retry", () =>
+          runs.retryLater(row.id, attempt + 1, new Date(now() + delay), error.message),
+        );
         schedule(delay);
         return;
       }
@@ -211,7 +232,7 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
           runLog.error({ err: failureError }, "onFailure handler failed");
         }
       }
-      await runs.finish(row.id, "failed", null, error.message);
+      await persist("fail", () => runs.finish(row.id, "failed", null, error.message));
     }
   }
 
@@ -226,15 +247,18 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
     // clock moved, say) gets its own check, not the verdict of a query made with an older clock.
     const waiting = idleWaiters.slice();
     if (waiting.length === 0) return;
-    void runs.due(new Date(now()), 1).then((due) => {
-      if (due.length > 0 || inFlight.size > 0 || ticking) return;
-      for (const resolve of waiting) {
-        const at = idleWaiters.indexOf(resolve);
-        if (at === -1) continue;
-        idleWaiters.splice(at, 1);
-        resolve();
-      }
-    });
+    void runs
+      .due(new Date(now()), 1)
+      .then((due) => {
+        if (due.length > 0 || inFlight.size > 0 || ticking) return;
+        for (const resolve of waiting) {
+          const at = idleWaiters.indexOf(resolve);
+          if (at === -1) continue;
+          idleWaiters.splice(at, 1);
+          resolve();
+        }
+      })
+      .catch((e: unknown) => log.warn({ err: e }, "job store unavailable"));
   }
 
   return {

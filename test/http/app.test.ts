@@ -29,6 +29,30 @@ describe("createApp", () => {
     ready = true;
     expect((await app.request("/readyz")).status).toBe(200);
   });
+  it("is not ready while the database does not answer, and ready again once it does", async () => {
+    let database: "up" | "refusing" | "hanging" = "up";
+    const app = createApp({
+      logger: createSilentLogger(),
+      checkDatabase: () =>
+        database === "up"
+          ? Promise.resolve()
+          : database === "refusing"
+            ? Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:5432"))
+            : new Promise<void>(() => {}),
+      isReady: () => true,
+    });
+    expect((await app.request("/readyz")).status).toBe(200);
+    database = "refusing";
+    const refused = await app.request("/readyz");
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toEqual({ ready: false, database: "unavailable" });
+    database = "hanging";
+    const started = performance.now();
+    expect((await app.request("/readyz")).status).toBe(503);
+    expect(performance.now() - started).toBeLessThan(5000);
+    database = "up";
+    expect((await app.request("/readyz")).status).toBe(200);
+  });
   it("mounts platform routers at their path", async () => {
     const slack = new Hono().post("/events", (c) => c.text("slack ok"));
     const app = createApp({
