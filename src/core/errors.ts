@@ -16,6 +16,8 @@ export type ErrorCode =
   | "render.ffmpeg_incapable"
   | "render.ffmpeg_failed"
   | "render.cancelled"
+  | "render.stalled"
+  | "disk.full"
   | "render.too_large"
   | "script.failed"
   | "store.conflict"
@@ -68,6 +70,9 @@ const OPERATOR_CODES: Partial<Record<ErrorCode, string>> = {
   "render.ffmpeg_incapable":
     "This server cannot make videos right now (its video tool is not set up); please tell whoever runs PhotoMemory.",
   "render.ffmpeg_failed": "The video could not be made from these photos; please try again.",
+  "render.stalled": "Making the video got stuck; I am trying again.",
+  "disk.full":
+    "This server has run out of disk space, so the video could not be made; please tell whoever runs PhotoMemory.",
   "config.invalid": "PhotoMemory is not fully set up on this server; please tell whoever runs it.",
   "store.invalid_input":
     "Something in that request could not be saved; please try again with a simpler title.",

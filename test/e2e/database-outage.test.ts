@@ -47,7 +47,8 @@ describePostgres("database outage", () => {
   it("stays up and unready while Postgres is away, then delivers the memory it was making, once", async () => {
     const chat = playgroundClient(baseUrl, "outage");
     const photos = [];
-    for (let i = 0; i < 6; i++) photos.push({ name: `IMG_${i}.jpg`, bytes: await noisyJpeg(1280, 960, i + 1) });
+    for (let i = 0; i < 6; i++)
+      photos.push({ name: `IMG_${i}.jpg`, bytes: await noisyJpeg(1280, 960, i + 1) });
     expect((await chat.upload(photos)).added).toHaveLength(6);
     await chat.say("/memory");
     await chat.waitFor((ms) => ms.some((m) => m.from === "bot" && m.progress !== undefined), 60_000, 50);

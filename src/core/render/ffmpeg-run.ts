@@ -14,6 +14,11 @@ export interface RunFfmpegOptions {
   durationSeconds?: number;
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
+  /**
+   * ffmpeg is killed when it writes nothing (no progress, no error) for this long: a hung process must not hold a
+   * render slot until someone cancels. Default STALL_TIMEOUT_MS.
+   */
+  stallTimeoutMs?: number;
   /** Called with the child's pid once it runs (the benchmark samples its memory). */
   onSpawn?: (pid: number) => void;
 }
@@ -24,6 +29,9 @@ export interface RunFfmpegResult {
 }
 
 const TAIL_LINES = 50;
+/** -progress writes a block every 0.5 s while ffmpeg works; a minute of silence is a hung process, even on a busy machine. */
+export const STALL_TIMEOUT_MS = 60_000;
+const DISK_FULL = /No space left on device|ENOSPC/i;
 
 /**
  * The environment ffmpeg runs in: Node's, without MALLOC_TRIM_THRESHOLD_. That variable is there for sharp (see
@@ -68,6 +76,18 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
     const parser = new ProgressParser(options.durationSeconds ?? 0, (f) => options.onProgress?.(f));
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => parser.feed(chunk));
 
+    let stalled = false;
+    const stallMs = options.stallTimeoutMs ?? STALL_TIMEOUT_MS;
+    const watchdog = setTimeout(() => {
+      stalled = true;
+      child.kill("SIGKILL");
+    }, stallMs);
+    const alive = () => {
+      watchdog.refresh();
+    };
+    child.stdout.on("data", alive);
+    child.stderr.on("data", alive);
+
     let aborted = false;
     const onAbort = () => {
       aborted = true;
@@ -77,6 +97,7 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
     const stderrTail = () => [...tail, partial].filter((l) => l.trim() !== "").join("\n");
 
     child.on("error", (cause) => {
+      clearTimeout(watchdog);
       signal?.removeEventListener("abort", onAbort);
       reject(
         new PhotoMemoryError(
@@ -87,10 +108,29 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<RunFfmpegResult> {
       );
     });
     child.on("close", (code, killedBy) => {
+      clearTimeout(watchdog);
       signal?.removeEventListener("abort", onAbort);
       if (aborted) return reject(cancelled(signal?.reason));
-      if (code === 0) return resolve({ stderrTail: stderrTail() });
       const detail = stderrTail() || `exit ${code ?? killedBy}`;
+      // ffmpeg 5.1 exits 0 when writing the output fails with ENOSPC ("Error writing trailer … No space left on
+      // device"), leaving a cut-off file: its complaint is checked whatever the exit code.
+      if (code === 0 && !DISK_FULL.test(detail)) return resolve({ stderrTail: stderrTail() });
+      if (stalled)
+        return reject(
+          new PhotoMemoryError(
+            "render.stalled",
+            `ffmpeg wrote nothing for ${Math.round(stallMs / 1000)} s and was killed; the render is retried.`,
+            { cause: new Error(detail) },
+          ),
+        );
+      if (DISK_FULL.test(detail))
+        return reject(
+          new PhotoMemoryError(
+            "disk.full",
+            "ffmpeg ran out of disk space while rendering: free space on the render folder's disk (TMPDIR / DATA_DIR).",
+            { cause: new Error(detail) },
+          ),
+        );
       reject(
         new PhotoMemoryError(
           "render.ffmpeg_failed",
