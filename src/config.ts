@@ -55,6 +55,14 @@ const envSchema = z.object({
   INNGEST_DEV: flag,
   INNGEST_BASE_URL: optionalUrl,
   RENDER_CONCURRENCY: int(1, 1, 16),
+  /** "Made with PhotoMemory" on each memory's closing card; on unless set to false/0/no/off. */
+  VIDEO_CREDIT: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(["1", "0", "true", "false", "yes", "no", "on", "off"])
+      .default("true")
+      .transform((v) => v === "1" || v === "true" || v === "yes" || v === "on"),
+  ),
   FFMPEG_PATH: optionalString,
   FFPROBE_PATH: optionalString,
   /** Read by the render engine itself (resolveFfmpeg); listed so .env.example and the checks know it. */
@@ -88,6 +96,8 @@ export interface Config {
     | { kind: "embedded" }
     | { kind: "inngest"; signingKey?: string; eventKey?: string; dev: boolean; baseUrl?: string };
   renderConcurrency: number;
+  /** A "Made with PhotoMemory" line on the closing card. */
+  videoCredit: boolean;
   ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
   shutdownTimeoutMs: number;
   /** The validated raw variables, for platform blocks that read their own. */
@@ -155,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : { kind: "embedded" },
     renderConcurrency: e.RENDER_CONCURRENCY,
+    videoCredit: e.VIDEO_CREDIT,
     ffmpeg: {
       ...(e.FFMPEG_PATH ? { ffmpegPath: e.FFMPEG_PATH } : {}),
       ...(e.FFPROBE_PATH ? { ffprobePath: e.FFPROBE_PATH } : {}),

@@ -95,6 +95,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     chats,
     logger,
     renderSemaphore: createSemaphore(config.renderConcurrency),
+    videoCredit: config.videoCredit,
     publicUrl: config.publicUrl,
     sharePath,
     ffmpeg: config.ffmpeg,

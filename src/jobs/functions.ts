@@ -28,6 +28,8 @@ export interface JobFunctionDeps {
   sharePath?: (shareToken: string) => string;
   /** Resolved by the render engine from FFMPEG_PATH itself; accepted for the composition root's convenience. */
   ffmpeg?: { ffmpegPath?: string; ffprobePath?: string };
+  /** "Made with PhotoMemory" on the closing card (VIDEO_CREDIT). */
+  videoCredit?: boolean;
   /** Tests hand in a fake; default planRender + renderMemory. */
   renderer?: MemoryRenderer;
   fallbackWriter?: ScriptWriter;
@@ -43,7 +45,7 @@ export function createJobFunctions(deps: JobFunctionDeps): AnyJobFunction[] {
     chats: deps.chats,
     scriptWriter: deps.scriptWriter,
     fallbackWriter: deps.fallbackWriter ?? createOfflineScriptWriter(),
-    renderer: deps.renderer ?? createMemoryRenderer(),
+    renderer: deps.renderer ?? createMemoryRenderer({ credit: deps.videoCredit ?? false }),
     renderSemaphore: deps.renderSemaphore,
     logger: deps.logger.child({ module: "jobs" }),
     ...(publicUrl && sharePath ? { shareUrl: (token: string) => `${publicUrl}${sharePath(token)}` } : {}),

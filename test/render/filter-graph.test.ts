@@ -267,20 +267,22 @@ describe("mux and size budget", () => {
   const plan = planRender(photos, scriptFor(photos), "classic", options);
 
   it("encodes silence as AAC of exactly the video's length", () => {
-    const args = audioArgs(plan, "/work/audio.m4a", 128);
+    const silent = planRender(photos, scriptFor(photos), "classic", { ...options, silent: true });
+    const args = audioArgs(silent, null, "/work/audio.m4a", 128);
     expect(args.join(" ")).toContain("anullsrc");
     expect(args).toEqual(expect.arrayContaining(["-c:a", "aac", "-b:a", "128k", "-vn"]));
-    expect(args[args.indexOf("-t") + 1]).toBe(plan.durationSeconds.toFixed(3).replace(/\.?0+$/, ""));
+    expect(args[args.indexOf("-t") + 1]).toBe(silent.durationSeconds.toFixed(3).replace(/\.?0+$/, ""));
   });
 
-  it("loops the soundtrack, trims it to the video and fades it out", () => {
+  it("loops the user's music at the soundtrack loudness, trims it to the video and fades it out", () => {
     const withMusic = planRender(photos, scriptFor(photos), "classic", {
       ...options,
       musicPath: "/m/song.mp3",
     });
-    const args = audioArgs(withMusic, "/work/audio.m4a", 96);
+    const args = audioArgs(withMusic, "/m/song.mp3", "/work/audio.m4a", 96);
     expect(args.slice(0, 4)).toEqual(["-stream_loop", "-1", "-i", "/m/song.mp3"]);
     const graph = args[args.indexOf("-filter_complex") + 1] ?? "";
+    expect(graph).toContain("loudnorm=I=-16:");
     expect(graph).toContain(`atrim=0:${withMusic.durationSeconds.toFixed(3).replace(/\.?0+$/, "")}`);
     expect(graph).toMatch(/afade=t=out:st=[\d.]+:d=[\d.]+/);
   });

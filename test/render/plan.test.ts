@@ -3,6 +3,9 @@ import { ASPECTS, type PreparedPhoto, RESOLUTIONS, STYLE_NAMES } from "../../src
 import { isPhotoMemoryError } from "../../src/core/errors.ts";
 import { containsPoint, containsRect, lerpRect } from "../../src/core/render/geometry.ts";
 import { FPS, planRender, STYLES } from "../../src/core/render/index.ts";
+import { planSegments } from "../../src/core/render/segments.ts";
+import { SCORES } from "../../src/core/render/soundtrack/scores.ts";
+import { beatSamples } from "../../src/core/render/soundtrack/synth.ts";
 import { fakePhoto, scriptFor } from "./fixtures.ts";
 
 const options = { aspect: "16:9" as const, resolution: 1080 as const };
@@ -60,8 +63,60 @@ describe("planRender", () => {
       if (next)
         expect(next.startFrame).toBe(slide.startFrame + slide.frames - (slide.transitionOut?.frames ?? 0));
     });
+    // The style's pace, to the nearest beat of its soundtrack.
     const photoSlide = plan.slides.find((s) => s.kind === "photo");
-    expect(photoSlide?.frames).toBe(Math.round(STYLES[style].photoSeconds * FPS));
+    const beat = SCORES[style].beatFrames;
+    expect(Math.abs((photoSlide?.frames ?? 0) - STYLES[style].photoSeconds * FPS)).toBeLessThanOrEqual(
+      beat / 2,
+    );
+  });
+
+  it.each(STYLE_NAMES)(
+    "cuts on the beat of the %s soundtrack: every slide and transition starts on a beat",
+    (style) => {
+      const plan = planRender(mixed, scriptFor(mixed), style, options);
+      const beat = SCORES[style].beatFrames;
+      // A beat is a whole number of frames and of 48 kHz samples: the music's beats and the cuts share one clock.
+      expect(beat * (48_000 / FPS)).toBe(beatSamples(SCORES[style]));
+      for (const slide of plan.slides) {
+        expect(slide.startFrame % beat).toBe(0);
+        const transitionStart = slide.startFrame + slide.frames - (slide.transitionOut?.frames ?? 0);
+        expect(transitionStart % beat).toBe(0);
+        expect((slide.startFrame + slide.frames) % beat).toBe(0);
+      }
+      expect(plan.totalFrames % beat).toBe(0);
+      // Without the style's soundtrack there is no beat to follow: the style's own pace, frame for frame.
+      const silent = planRender(mixed, scriptFor(mixed), style, { ...options, silent: true });
+      const photo = silent.slides.find((s) => s.kind === "photo");
+      expect(photo?.frames).toBe(Math.round(STYLES[style].photoSeconds * FPS));
+    },
+  );
+
+  it("ends on a closing card with the title, the dates and the credit, fading to black with the music", () => {
+    const dated = mixed.map((p, i) => ({ ...p, takenAt: new Date(Date.UTC(2025, 6, 14 + i, 12)) }));
+    const plan = planRender(dated, scriptFor(dated, { title: "Lisbon" }), "classic", {
+      ...options,
+      credit: true,
+    });
+    const closing = plan.slides[plan.slides.length - 1];
+    expect(closing?.kind).toBe("closing");
+    expect(closing?.texts.map((t) => t.text)).toEqual(["Lisbon", "14–17 July 2025", "Made with PhotoMemory"]);
+    // The lines stack downwards without overlapping.
+    const ys = closing?.texts.map((t) => t.y) ?? [];
+    for (let i = 1; i < ys.length; i++) expect(ys[i]).toBeGreaterThan(ys[i - 1] as number);
+    // The last photo's caption ends with its slide: the closing card follows it.
+    expect(plan.slides[plan.slides.length - 2]?.kind).toBe("photo");
+    expect(plan.fadeOutFrames).toBeGreaterThanOrEqual(FPS);
+    expect(plan.audio).toMatchObject({ kind: "soundtrack", fadeOutSeconds: plan.fadeOutFrames / FPS });
+    // The fade lies in the closing card's own frames, after the last cut of the segments (one process holds it).
+    const segments = planSegments(plan);
+    const last = segments[segments.length - 1];
+    expect(plan.totalFrames - plan.fadeOutFrames).toBeGreaterThanOrEqual(last?.startFrame ?? Infinity);
+    // Without a credit, no credit; a script's closing line leads the card.
+    const plain = planRender(dated, scriptFor(dated, { closing: "Until next time" }), "modern", options);
+    const texts = plain.slides[plain.slides.length - 1]?.texts.map((t) => t.text);
+    expect(texts?.[0]).toBe("UNTIL NEXT TIME");
+    expect(texts).not.toContain("Made with PhotoMemory");
   });
 
   it("cinematic is paced slower than modern", () => {
@@ -159,8 +214,14 @@ describe("planRender", () => {
     expect(plan.posterFrame).toBeLessThan(plan.slides[0]?.frames ?? 0);
   });
 
-  it("plans the soundtrack when there is one, silence otherwise", () => {
-    expect(planRender(mixed, scriptFor(mixed), "classic", options).audio).toEqual({ kind: "silence" });
+  it("plans the style's soundtrack by default, the user's music when given, silence when asked", () => {
+    expect(planRender(mixed, scriptFor(mixed), "vintage", options).audio).toMatchObject({
+      kind: "soundtrack",
+      style: "vintage",
+    });
+    expect(planRender(mixed, scriptFor(mixed), "classic", { ...options, silent: true }).audio).toEqual({
+      kind: "silence",
+    });
     const withMusic = planRender(mixed, scriptFor(mixed), "classic", {
       ...options,
       musicPath: "/music/song.mp3",

@@ -225,8 +225,16 @@ describe("renderMemory (real ffmpeg)", { timeout: 240_000 }, () => {
     expect(centre).toBeGreaterThan(120); // graded and toned, but not darkened in the middle
   });
 
-  it("keeps silence silent when there is no soundtrack", async () => {
-    expect(await maxVolume(join(dir, "classic-16x9.mp4"), 1, 2)).toBeLessThan(-80);
+  it("plays the style's soundtrack by default, and keeps a silent memory silent", async () => {
+    expect(await maxVolume(join(dir, "classic-16x9.mp4"), 1, 2)).toBeGreaterThan(-20);
+    const one = photos.slice(0, 1);
+    const plan = planRender(one, scriptFor(one), "classic", {
+      aspect: "16:9",
+      resolution: 720,
+      silent: true,
+    });
+    await expectPlayableMemory(plan, "silent");
+    expect(await maxVolume(join(dir, "silent.mp4"), 0, plan.durationSeconds)).toBeLessThan(-80);
   });
 
   it("fits maxBytes by lowering the bitrate", async () => {

@@ -196,13 +196,24 @@ function finishChains(
     chains.push("[unlit][dark][vmask]maskedmerge[lit]");
     last = "lit";
   }
-  const finish = `[${last}]format=yuv420p,setsar=1`;
+  const finish = `[${last}]${fadeToBlack(plan, segment)}format=yuv420p,setsar=1`;
   chains.push(
     posterFrame === null
       ? `${finish}[v]`
       : `${finish},split[v][pick];[pick]trim=start_frame=${posterFrame}:end_frame=${posterFrame + 1}[poster]`,
   );
   return chains;
+}
+
+/**
+ * The ending's fade to black, for the segment that holds it (the plan keeps it after the last cut), else nothing.
+ * `fade` touches only the faded frames and the black ones after them.
+ */
+function fadeToBlack(plan: RenderPlan, segment: Segment): string {
+  const start = plan.totalFrames - plan.fadeOutFrames - segment.startFrame;
+  if (plan.fadeOutFrames <= 0 || start >= segment.frames) return "";
+  if (start < 0) throw new RangeError(`segment ${segment.index} starts inside the fade to black`);
+  return `fade=t=out:start_frame=${start}:nb_frames=${plan.fadeOutFrames},`;
 }
 
 /** The vignette mask is computed at 1/MASK_DOWNSCALE of the frame size (it is smooth) and scaled up. */

@@ -8,23 +8,35 @@
  */
 import { num } from "./filter-escape.ts";
 import type { Segment } from "./segments.ts";
+import { SOUNDTRACK_LUFS } from "./soundtrack/soundtrack.ts";
 import type { RenderPlan } from "./types.ts";
 
-/** The soundtrack as AAC, exactly the video's length: music looped or trimmed and faded, else silence. */
-export function audioArgs(plan: RenderPlan, output: string, audioKbps: number): string[] {
+/**
+ * The soundtrack as AAC, exactly the video's length: the style's loop (`source`, already at the target loudness) or
+ * the user's music, looped or trimmed, faded in and out with the picture; else silence. A user's file is brought to
+ * the same loudness by loudnorm (one pass: its dynamic mode needs no measuring run first).
+ */
+export function audioArgs(
+  plan: RenderPlan,
+  source: string | null,
+  output: string,
+  audioKbps: number,
+): string[] {
   const duration = num(plan.durationSeconds, 3);
+  const music = plan.audio.kind === "silence" ? null : plan.audio;
+  if (music && source === null) throw new RangeError("a memory with music needs its source file");
   const audioIn =
-    plan.audio.kind === "music"
-      ? ["-stream_loop", "-1", "-i", plan.audio.path]
+    music && source !== null
+      ? ["-stream_loop", "-1", "-i", source]
       : ["-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo"];
-  const fadeOut =
-    plan.audio.kind === "music"
-      ? `,afade=t=in:d=0.3,afade=t=out:st=${num(Math.max(0, plan.durationSeconds - plan.audio.fadeOutSeconds), 3)}:d=${num(plan.audio.fadeOutSeconds, 3)}`
-      : "";
+  const level = music?.kind === "music" ? `loudnorm=I=${SOUNDTRACK_LUFS}:TP=-1.5:LRA=11,` : "";
+  const fades = music
+    ? `,afade=t=in:d=0.3,afade=t=out:st=${num(Math.max(0, plan.durationSeconds - music.fadeOutSeconds), 3)}:d=${num(music.fadeOutSeconds, 3)}`
+    : "";
   return [
     ...audioIn,
     "-filter_complex",
-    `[0:a]aresample=48000,aformat=channel_layouts=stereo,atrim=0:${duration},asetpts=PTS-STARTPTS${fadeOut}[a]`,
+    `[0:a]${level}aresample=48000,aformat=channel_layouts=stereo,atrim=0:${duration},asetpts=PTS-STARTPTS${fades}[a]`,
     "-map",
     "[a]",
     "-vn",

@@ -4,17 +4,26 @@
  */
 import type { Aspect, PreparedPhoto, Resolution, Script, StyleName } from "../domain.ts";
 import { PhotoMemoryError } from "../errors.ts";
+import { titleFromDates } from "../script/title.ts";
 import { coverRect, frameSize, zoomTowards } from "./geometry.ts";
+import { SCORES } from "./soundtrack/scores.ts";
 import { STYLES } from "./styles.ts";
 import { wrapText } from "./text-layout.ts";
-import type { PlannedSlide, PlannedText, RenderPlan, StyleSpec, TextLook } from "./types.ts";
+import type { PlannedAudio, PlannedSlide, PlannedText, RenderPlan, StyleSpec, TextLook } from "./types.ts";
 
 export const FPS = 30;
+
+/** The closing card fades to black (and the music out) over its last this-many seconds at most. */
+const FADE_OUT_SECONDS = 2;
 
 export interface PlanOptions {
   aspect: Aspect;
   resolution: Resolution;
+  /** The soundtrack: this file; none when `silent`; the style's own soundtrack when neither is given. */
   musicPath?: string;
+  silent?: boolean;
+  /** A small "Made with PhotoMemory" line on the closing card. */
+  credit?: boolean;
 }
 
 export function planRender(
@@ -33,36 +42,41 @@ export function planRender(
   const { width, height } = frameSize(options.aspect, options.resolution);
   const letterboxPx = letterbox(spec, width, height);
   const frame = { width, height, letterboxPx, locale: script.locale };
-  const seconds = (s: number) => Math.max(1, Math.round(s * FPS));
+  const audio: PlannedAudio = options.silent
+    ? { kind: "silence" }
+    : options.musicPath
+      ? { kind: "music", path: options.musicPath, fadeOutSeconds: 0 }
+      : { kind: "soundtrack", style, fadeOutSeconds: 0 };
+  // With the style's own soundtrack every slide and transition lasts whole beats, so every cut lands on a beat.
+  const beat = audio.kind === "soundtrack" ? SCORES[style].beatFrames : 1;
+  const onBeats = (s: number, minBeats: number) => Math.max(minBeats, Math.round((s * FPS) / beat)) * beat;
 
   type Draft = Omit<PlannedSlide, "startFrame" | "transitionOut">;
   const drafts: Draft[] = [];
   drafts.push({
-    ...cardSlide("title", first, spec.titleSeconds, spec, frame),
+    ...cardSlide("title", first, onBeats(spec.titleSeconds, 3), spec, frame),
     texts: titleTexts(script, spec, frame),
   });
   ordered.forEach((photo, index) => {
     drafts.push(
-      photoSlide(photo, index, seconds(spec.photoSeconds), spec, frame, script.captions[photo.id] ?? ""),
+      photoSlide(photo, index, onBeats(spec.photoSeconds, 3), spec, frame, script.captions[photo.id] ?? ""),
     );
   });
-  const closing = script.closing?.trim();
-  if (closing) {
-    drafts.push({
-      ...cardSlide("closing", last, spec.closingSeconds, spec, frame),
-      texts: layoutBlock(closing, spec.closing, frame, null),
-    });
-  }
+  drafts.push({
+    ...cardSlide("closing", last, onBeats(spec.closingSeconds, 4), spec, frame),
+    texts: closingTexts(script, ordered, spec, frame, options.credit ?? false),
+  });
 
-  const wanted = seconds(spec.transitionSeconds);
+  const wanted = onBeats(spec.transitionSeconds, 1);
   const slides: PlannedSlide[] = [];
   let start = 0;
   drafts.forEach((draft, i) => {
     const next = drafts[i + 1];
+    const room = Math.min(wanted, Math.floor(draft.frames / 3), Math.floor((next?.frames ?? 0) / 3));
     const transitionOut = next
       ? {
           kind: spec.transitions[i % spec.transitions.length] ?? "fade",
-          frames: Math.min(wanted, Math.floor(draft.frames / 3), Math.floor(next.frames / 3)),
+          frames: Math.max(beat, Math.floor(room / beat) * beat),
         }
       : null;
     slides.push({ ...draft, startFrame: start, transitionOut });
@@ -70,6 +84,10 @@ export function planRender(
   });
   const totalFrames = start;
   const titleSlide = slides[0] as PlannedSlide;
+  // The ending fades to black inside the second half of the closing card's hold, so the last segment holds all of it.
+  const closingSlide = slides[slides.length - 1] as PlannedSlide;
+  const closingHold = closingSlide.frames - (slides[slides.length - 2]?.transitionOut?.frames ?? 0);
+  const fadeOutFrames = Math.max(1, Math.min(FADE_OUT_SECONDS * FPS, Math.floor(closingHold / 2)));
 
   return {
     style,
@@ -85,9 +103,8 @@ export function planRender(
     letterboxPx,
     vignetteAngle: spec.vignetteAngle ?? null,
     grain: spec.grain,
-    audio: options.musicPath
-      ? { kind: "music", path: options.musicPath, fadeOutSeconds: Math.min(3, totalFrames / FPS / 4) }
-      : { kind: "silence" },
+    audio: audio.kind === "silence" ? audio : { ...audio, fadeOutSeconds: fadeOutFrames / FPS },
+    fadeOutFrames,
     posterFrame: Math.floor((titleSlide.frames - (titleSlide.transitionOut?.frames ?? 0)) / 2),
   };
 }
@@ -157,7 +174,7 @@ function photoSlide(
 function cardSlide(
   kind: "title" | "closing",
   photo: PreparedPhoto,
-  seconds: number,
+  frames: number,
   spec: StyleSpec,
   frame: FrameInfo,
 ): Omit<PlannedSlide, "startFrame" | "transitionOut" | "texts"> {
@@ -172,7 +189,7 @@ function cardSlide(
     sourcePath: photo.path,
     sourceWidth: photo.width,
     sourceHeight: photo.height,
-    frames: Math.max(1, Math.round(seconds * FPS)),
+    frames,
     motion: { focus, cover, from: cover, to: cover },
     background: { blur: spec.title.backgroundBlur, dim: spec.title.backgroundDim },
   };
@@ -183,6 +200,40 @@ function titleTexts(script: Script, spec: StyleSpec, frame: FrameInfo): PlannedT
   const lastTitle = title[title.length - 1];
   const below = lastTitle ? lastTitle.y + lastTitle.sizePx * 1.6 : null;
   return [...title, ...layoutBlock(script.subtitle ?? "", spec.title.subtitle, frame, below)];
+}
+
+/**
+ * The ending: the script's closing line (when it wrote one), the memory's title and the dates its photos span, and
+ * optionally a small credit at the foot of the card.
+ */
+function closingTexts(
+  script: Script,
+  photos: PreparedPhoto[],
+  spec: StyleSpec,
+  frame: FrameInfo,
+  credit: boolean,
+): PlannedText[] {
+  const dates = photos.flatMap((p) => (p.takenAt ? [p.takenAt] : []));
+  const span = dates.length > 0 ? titleFromDates(dates, script.locale) : "";
+  const closing = script.closing?.trim() ?? "";
+  const lines: PlannedText[] = [];
+  const below = () => {
+    const lastLine = lines[lines.length - 1];
+    return lastLine ? lastLine.y + lastLine.sizePx * 1.6 : null;
+  };
+  if (closing) {
+    lines.push(...layoutBlock(closing, { ...spec.closing, anchorY: 0.36 }, frame, null));
+    lines.push(...layoutBlock(script.title, { ...spec.title.subtitle, anchorY: 0.52 }, frame, below()));
+  } else {
+    lines.push(...layoutBlock(script.title, { ...spec.closing, anchorY: 0.44 }, frame, null));
+  }
+  if (span && span !== script.title)
+    lines.push(...layoutBlock(span, { ...spec.title.subtitle, anchorY: 0.56 }, frame, below()));
+  if (credit) {
+    const look = { ...spec.title.subtitle, sizeOfHeight: 0.028, anchorY: 0.9, uppercase: false };
+    lines.push(...layoutBlock("Made with PhotoMemory", look, frame, below()));
+  }
+  return lines;
 }
 
 /** Lays out a block of wrapped lines centred on the look's anchor inside the visible (non-letterbox) area. */

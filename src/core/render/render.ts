@@ -16,6 +16,7 @@ import { segmentArgs } from "./filter-graph.ts";
 import { audioArgs, muxArgs, posterSegment } from "./mux.ts";
 import { probe } from "./probe.ts";
 import { planSegments, type Segment } from "./segments.ts";
+import { styleSoundtrack } from "./soundtrack/soundtrack.ts";
 import type { RenderPlan } from "./types.ts";
 
 export interface RenderOutput {
@@ -72,6 +73,9 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
       audioKbps = budget.audioKbps;
     }
 
+    // The style's loop is synthesised (first use) while the first segments render; the audio job waits for it.
+    const music = soundtrackSource(plan, workDir);
+    music.catch(() => {}); // (awaited by the audio job; a failure surfaces there, not as an unhandled rejection)
     const finalPath = join(workDir, "memory.mp4");
     const posterPath = join(workDir, "poster.jpg");
     const poster = { path: posterPath, segment: posterSegment(plan, segments)?.index ?? 0 };
@@ -82,7 +86,10 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
       const span = attempt === 1 ? 0.9 : 0.05 / (attempt - 1);
       const soundtrack = join(workDir, `audio-${audioKbps}.m4a`);
       // The soundtrack is encoded in a process slot among the segments, so nothing is left to encode after them.
-      const sideJobs = encodedAudioKbps === audioKbps ? [] : [audioArgs(plan, soundtrack, audioKbps)];
+      const sideJobs =
+        encodedAudioKbps === audioKbps
+          ? []
+          : [music.then((source) => audioArgs(plan, source, soundtrack, audioKbps))];
       await encodeSegments(plan, segments, { tools, workDir, rate, signal, poster }, sideJobs, (f) =>
         progress(Math.min(0.98, share + span * f * 0.97)),
       );
@@ -141,8 +148,8 @@ async function encodeSegments(
   plan: RenderPlan,
   segments: Segment[],
   ctx: EncodeContext,
-  /** Short ffmpeg jobs (argument lists) that share the process slots, at the tail of the queue. */
-  sideJobs: string[][],
+  /** Short ffmpeg jobs (argument lists, once ready) that share the process slots, at the tail of the queue. */
+  sideJobs: Promise<string[]>[],
   onFraction: (f: number) => void,
 ): Promise<void> {
   // A failing job stops the others at once (Promise.all reports the first failure); the caller's signal stops all.
@@ -151,16 +158,19 @@ async function encodeSegments(
   ctx.signal?.addEventListener("abort", onAbort, { once: true });
   // Longest first, short jobs last (LPT): the two slots then run out of work at nearly the same moment instead of
   // one idling through the other's last full segment (~1 s of one core on a 20-photo 1080p render).
-  const queue: (string[] | Segment)[] = [...[...segments].sort((a, b) => b.frames - a.frames), ...sideJobs];
+  const queue: (Promise<string[]> | Segment)[] = [
+    ...[...segments].sort((a, b) => b.frames - a.frames),
+    ...sideJobs,
+  ];
   const done = new Map<number, number>();
   const report = () => onFraction([...done.values()].reduce((a, b) => a + b, 0) / plan.totalFrames);
   let next = 0;
   const worker = async () => {
     for (let j = next++; j < queue.length; j = next++) {
-      const task = queue[j] as string[] | Segment;
+      const task = queue[j] as Promise<string[]> | Segment;
       throwIfCancelled(ctx.signal);
-      if (Array.isArray(task)) {
-        await runFfmpeg({ ffmpeg: ctx.tools, args: task, signal: stop.signal });
+      if (task instanceof Promise) {
+        await runFfmpeg({ ffmpeg: ctx.tools, args: await task, signal: stop.signal });
         continue;
       }
       const segment = task;
@@ -195,6 +205,15 @@ async function encodeSegments(
   } finally {
     ctx.signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/** The file the soundtrack is made from: the style's loop written into the work folder, the user's music, or none. */
+async function soundtrackSource(plan: RenderPlan, workDir: string): Promise<string | null> {
+  if (plan.audio.kind === "music") return plan.audio.path;
+  if (plan.audio.kind === "silence") return null;
+  const path = join(workDir, `soundtrack-${plan.audio.style}.wav`);
+  await writeFile(path, await styleSoundtrack(plan.audio.style));
+  return path;
 }
 
 async function writeTexts(plan: RenderPlan, workDir: string): Promise<void> {

@@ -110,7 +110,11 @@ export interface PlannedSlide {
   texts: PlannedText[];
 }
 
-export type PlannedAudio = { kind: "music"; path: string; fadeOutSeconds: number } | { kind: "silence" };
+/** The style's generated soundtrack (see soundtrack/), a music file, or silence; music fades out with the picture. */
+export type PlannedAudio =
+  | { kind: "soundtrack"; style: StyleName; fadeOutSeconds: number }
+  | { kind: "music"; path: string; fadeOutSeconds: number }
+  | { kind: "silence" };
 
 export interface RenderPlan {
   style: StyleName;
@@ -128,6 +132,8 @@ export interface RenderPlan {
   vignetteAngle: number | null;
   grain: number;
   audio: PlannedAudio;
+  /** The last this-many frames fade to black (inside the closing card). */
+  fadeOutFrames: number;
   /** Frame shown in the poster (the middle of the title card). */
   posterFrame: number;
 }

@@ -28,6 +28,8 @@ export interface RenderInput {
   workDir: string;
   /** The chat's upload limit; the renderer sizes the encode to fit, or throws `render.too_large`. */
   maxBytes?: number | undefined;
+  /** No music (`/memory … silent`); otherwise the style's soundtrack. */
+  silent?: boolean | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((fraction: number) => void) | undefined;
 }

@@ -3,12 +3,14 @@ import { join } from "node:path";
 import { planRender, renderMemory } from "../../render/index.ts";
 import type { MemoryRenderer } from "./deps.ts";
 
-export function createMemoryRenderer(): MemoryRenderer {
+export function createMemoryRenderer(options: { credit: boolean }): MemoryRenderer {
   return {
     async render(input) {
       const plan = planRender(input.photos, input.script, input.style, {
         aspect: input.aspect ?? "16:9",
         resolution: input.resolution ?? 720,
+        credit: options.credit,
+        ...(input.silent ? { silent: true } : {}),
       });
       const result = await renderMemory(plan, {
         videoPath: input.videoPath,
