@@ -64,7 +64,7 @@ describe("the job functions on Inngest", { timeout: 180_000 }, () => {
     const limited: ScriptWriter = {
       name: "limited",
       async write() {
-        throw new RetryAfterError("OpenAI rate limit reached", 120_000);
+        throw new RetryAfterError("OpenAI rate limit reached", 30_000);
       },
     };
     const h = await createPipelineHarness({ scriptWriter: limited });
@@ -82,9 +82,9 @@ describe("the job functions on Inngest", { timeout: 180_000 }, () => {
         message: "OpenAI rate limit reached",
         cause: { name: "RetryAfterError" },
       });
-      const mapped = toInngestError(new RetryAfterError("OpenAI rate limit reached", 120_000));
+      const mapped = toInngestError(new RetryAfterError("OpenAI rate limit reached", 30_000));
       expect(mapped).toBeInstanceOf(InngestRetryAfterError);
-      expect((mapped as InngestRetryAfterError).retryAfter).toBe("120");
+      expect((mapped as InngestRetryAfterError).retryAfter).toBe("30");
       expect(h.chat.records.filter((r) => r.kind === "video")).toHaveLength(0);
     } finally {
       await h.close();

@@ -25,7 +25,8 @@ export function renderMemoryFunction(deps: PipelineDeps) {
     retries: RENDER_RETRIES,
     concurrency: { key: "accountId", limit: 1 },
     cancelOn: { event: "memory/cancelled", match: "videoId" },
-    async handler({ event, step, signal, logger }) {
+    async handler(context) {
+      const { event, step, signal, logger } = context;
       const data = event.data;
       const log = logger.child({
         videoId: data.videoId,
@@ -48,6 +49,7 @@ export function renderMemoryFunction(deps: PipelineDeps) {
             locale: data.locale,
             title: data.title,
             signal,
+            attempt: context.attempt,
           }),
         ),
       );
