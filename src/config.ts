@@ -40,6 +40,11 @@ const envSchema = z.object({
     z
       .string()
       .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+      // The message never repeats the value: it holds a password.
+      .refine(
+        (url) => URL.canParse(url),
+        "is not a valid URL (percent-encode special characters such as @ # / in the password)",
+      )
       .optional(),
   ),
   TOKEN_ENCRYPTION_KEY: optionalString,

@@ -29,6 +29,7 @@ import { createShareRoutes, sharePath } from "./http/share-routes.ts";
 import { createEmbeddedRunner, type EmbeddedRunner } from "./jobs/embedded-runner.ts";
 import { createJobFunctions } from "./jobs/functions.ts";
 import { createInngestClient, createInngestHandler, createInngestJobs } from "./jobs/inngest-client.ts";
+import { databaseStartError, describeStartError } from "./startup-errors.ts";
 
 export interface Service {
   /** Where the service listens, e.g. http://127.0.0.1:3000. */
@@ -76,7 +77,11 @@ export async function startService(config: Config, options: StartOptions = {}): 
     databaseUrl: config.database.kind === "postgres" ? config.database.url : undefined,
     dataDir: config.dataDir,
   });
-  const migrated = await migrate(db);
+  const databaseUrl = config.database.kind === "postgres" ? config.database.url : undefined;
+  const migrated = await migrate(db).catch(async (error: unknown) => {
+    await db.close().catch(() => {});
+    throw databaseStartError(error, databaseUrl);
+  });
   log.info({ database: db.kind, migrations: migrated }, "database ready");
 
   const store = createSqlStore(db, { tokenEncryptionKey: config.tokenEncryptionKey });
@@ -152,6 +157,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
     if (server.listening) resolve();
     server.once("listening", () => resolve());
     server.once("error", reject);
+  }).catch(async (error: unknown) => {
+    await db.close().catch(() => {});
+    throw error;
   });
   const address = server.address() as AddressInfo;
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
@@ -194,7 +202,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger({ level: config.logLevel });
-  const service = await startService(config, { logger });
+  let service: Service;
+  try {
+    service = await startService(config, { logger });
+  } catch (error) {
+    logger.flush();
+    console.error(describeStartError(error, config));
+    process.exit(1);
+  }
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
@@ -214,7 +229,7 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error: unknown) => {
-    console.error(error);
+    console.error(describeStartError(error, { host: "0.0.0.0", port: 0 }));
     process.exit(1);
   });
 }

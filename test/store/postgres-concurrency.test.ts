@@ -44,7 +44,7 @@ describePostgres("Postgres under concurrency", () => {
       const runs = await Promise.all([migrate(dbA), migrate(dbB), migrate(extra)]);
       expect(runs.flatMap((r) => r.applied)).toEqual([]);
       const rows = await dbA.query<{ name: string; n: number }>(
-        "select name, count(*)::int as n from public.photomemory_migrations group by name",
+        "select name, count(*)::int as n from supabase_migrations.schema_migrations group by name",
       );
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((r) => r.n === 1)).toBe(true);

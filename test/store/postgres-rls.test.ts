@@ -110,16 +110,13 @@ describePostgres("Row Level Security on Postgres", () => {
 
   it("keeps server-only tables closed to signed-in users", async () => {
     for (const table of [
-      "photos",
-      "conversations",
-      "workspaces",
-      "inbound_deliveries",
-      "photomemory_migrations",
+      "public.photos",
+      "public.conversations",
+      "public.workspaces",
+      "public.inbound_deliveries",
+      "supabase_migrations.schema_migrations",
     ]) {
-      expect(
-        await as("authenticated", alice, (q) => q.query(`select * from public.${table}`)),
-        table,
-      ).toEqual({
+      expect(await as("authenticated", alice, (q) => q.query(`select * from ${table}`)), table).toEqual({
         error: "42501",
       });
     }

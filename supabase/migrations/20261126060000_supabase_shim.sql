@@ -1,13 +1,17 @@
-/**
- * What Supabase provides and plain Postgres / PGlite lack: the roles anon, authenticated and service_role, and
- * auth.uid() reading the `sub` of `request.jwt.claims`. Every part is created only when missing, so on Supabase this
- * changes nothing. Roles are cluster-wide (not per database), so a concurrent creation elsewhere is tolerated.
- */
-export const SUPABASE_SHIM_SQL = `
+-- What Supabase provides and plain Postgres / PGlite lack, so that the same migrations run everywhere, through the
+-- Supabase CLI (`supabase db push`) as through the service's own migrator: the roles anon, authenticated and
+-- service_role, and auth.uid() reading the `sub` of `request.jwt.claims`. On Supabase this changes nothing. Roles are
+-- cluster-wide (not per database), so a concurrent creation elsewhere is tolerated.
 do $shim$
 declare
   r record;
 begin
+  -- On Supabase (or after an earlier run) everything is there: change nothing.
+  if (select count(*) from pg_catalog.pg_roles where rolname in ('anon', 'authenticated', 'service_role')) = 3
+     and to_regprocedure('auth.uid()') is not null then
+    return;
+  end if;
+
   for r in select * from (values ('anon', false), ('authenticated', false), ('service_role', true)) as t(name, bypass)
   loop
     if not exists (select 1 from pg_catalog.pg_roles where rolname = r.name) then
@@ -34,10 +38,3 @@ begin
   grant usage on schema public to anon, authenticated, service_role;
 end
 $shim$;
-`;
-
-/** True when the database already has what the shim would create (Supabase, or an earlier run). */
-export const SHIM_PRESENT_SQL = `
-select (select count(*) from pg_catalog.pg_roles where rolname in ('anon', 'authenticated', 'service_role')) = 3
-   and to_regprocedure('auth.uid()') is not null as present
-`;
