@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ASPECTS, type PreparedPhoto, RESOLUTIONS, STYLE_NAMES } from "../../src/core/domain.ts";
+import {
+  ASPECTS,
+  type FaceBox,
+  type PreparedPhoto,
+  RESOLUTIONS,
+  STYLE_NAMES,
+} from "../../src/core/domain.ts";
 import { isPhotoMemoryError } from "../../src/core/errors.ts";
-import { containsPoint, containsRect, lerpRect } from "../../src/core/render/geometry.ts";
-import { FPS, planRender, STYLES } from "../../src/core/render/index.ts";
+import { containsPoint, containsRect, faceKeepRect, lerpRect } from "../../src/core/render/geometry.ts";
+import { FPS, type PlannedSlide, planRender, type Rect, STYLES } from "../../src/core/render/index.ts";
 import { planSegments } from "../../src/core/render/segments.ts";
 import { SCORES } from "../../src/core/render/soundtrack/scores.ts";
 import { beatSamples } from "../../src/core/render/soundtrack/synth.ts";
@@ -131,7 +137,10 @@ describe("planRender", () => {
       const plan = planRender(mixed, scriptFor(mixed), "classic", { aspect, resolution });
       for (const slide of plan.slides) {
         const { focus, cover, from, to } = slide.motion;
-        const source = { x: 0, y: 0, w: slide.sourceWidth, h: slide.sourceHeight };
+        // A photo shown whole moves over its composed canvas; a cropped one inside the photo.
+        const source = slide.fit
+          ? { x: 0, y: 0, w: slide.fit.canvas.width, h: slide.fit.canvas.height }
+          : { x: 0, y: 0, w: slide.sourceWidth, h: slide.sourceHeight };
         expect(containsRect(source, cover)).toBe(true);
         for (let t = 0; t <= 1; t += 0.125) {
           const crop = lerpRect(from, to, t);
@@ -143,11 +152,96 @@ describe("planRender", () => {
     },
   );
 
-  it("keeps a face at the top of a portrait in a landscape frame", () => {
-    const plan = planRender(mixed, scriptFor(mixed, { order: ["p2"] }), "classic", options);
+  it("crops a landscape photo to a landscape frame, keeping its subject near the top", () => {
+    const plan = planRender(mixed, scriptFor(mixed, { order: ["p1"] }), "classic", options);
     const slide = plan.slides.find((s) => s.kind === "photo");
-    expect(slide?.motion.cover.y).toBe(0);
-    expect(slide?.motion.cover.w).toBe(2304);
+    expect(slide?.fit).toBeNull();
+    expect(slide?.motion.cover.w).toBe(3072);
+    expect(slide?.motion.cover.y).toBeLessThan(2304 - (slide?.motion.cover.h ?? 0));
+  });
+
+  it.each([
+    ["a portrait in a landscape frame", "16:9", 2304, 3072],
+    ["a landscape in a portrait frame", "9:16", 3072, 2304],
+    ["a square in a landscape frame", "16:9", 1000, 1000],
+  ] as const)("shows %s whole in every frame, over a fill of itself", (_, aspect, w, h) => {
+    const photo = fakePhoto("p1", w, h, { x: 0.5, y: 0.05 });
+    const plan = planRender([photo], scriptFor([photo]), "classic", { aspect, resolution: 1080 });
+    const slide = plan.slides.find((s) => s.kind === "photo") as PlannedSlide;
+    const fit = slide.fit as NonNullable<PlannedSlide["fit"]>;
+    expect(fit).not.toBeNull();
+    // The whole photo, undistorted, as tall (or as wide) as the frame at the tightest crop.
+    expect(fit.photo.w / fit.photo.h).toBeCloseTo(w / h, 2);
+    expect(Math.max(fit.photo.w / plan.width, fit.photo.h / plan.height)).toBeGreaterThan(0.99);
+    for (let t = 0; t <= 1; t += 0.125) {
+      expect(containsRect(lerpRect(slide.motion.from, slide.motion.to, t), fit.photo)).toBe(true);
+    }
+    // The fill is the photo's own frame-aspect crop.
+    expect(fit.fillCrop.w / fit.fillCrop.h).toBeCloseTo(plan.width / plan.height, 3);
+    expect(containsRect({ x: 0, y: 0, w, h }, fit.fillCrop)).toBe(true);
+  });
+
+  it("fits a photo shown whole between cinematic's bars", () => {
+    const photo = fakePhoto("p1", 2304, 3072);
+    const plan = planRender([photo], scriptFor([photo]), "cinematic", options);
+    const fit = plan.slides.find((s) => s.kind === "photo")?.fit as NonNullable<PlannedSlide["fit"]>;
+    expect(fit.photo.h).toBeLessThanOrEqual(plan.height - 2 * plan.letterboxPx);
+    expect(fit.photo.h).toBeGreaterThan(plan.height - 2 * plan.letterboxPx - 4);
+  });
+
+  const face = (x: number, y: number, w: number, h: number): FaceBox => ({ x, y, w, h, score: 0.9 });
+  const keptIn = (photo: PreparedPhoto, f: FaceBox) => faceKeepRect(photo, f);
+
+  it.each(ASPECTS)("keeps every face whole in every crop, faces at the edges included (%s)", (aspect) => {
+    const photos = [
+      // A face at the left edge of a landscape, another near its top.
+      { ...fakePhoto("p1", 3072, 2304), faces: [face(0.01, 0.3, 0.12, 0.16), face(0.15, 0.02, 0.1, 0.13)] },
+      // A portrait with a face at its bottom edge.
+      { ...fakePhoto("p2", 2304, 3072), faces: [face(0.4, 0.84, 0.2, 0.15)] },
+      // A 3:2 landscape, face near its top-right corner.
+      { ...fakePhoto("p3", 3000, 2000), faces: [face(0.86, 0.02, 0.12, 0.18)] },
+    ];
+    for (const style of STYLE_NAMES) {
+      const plan = planRender(photos, scriptFor(photos), style, { aspect, resolution: 1080 });
+      for (const slide of plan.slides.filter((s) => s.kind === "photo" && !s.fit)) {
+        const photo = photos.find((p) => p.id === slide.photoId) as PreparedPhoto & { faces: FaceBox[] };
+        expect(containsRect({ x: 0, y: 0, w: photo.width, h: photo.height }, slide.motion.cover)).toBe(true);
+        for (let t = 0; t <= 1; t += 0.0625) {
+          const crop = lerpRect(slide.motion.from, slide.motion.to, t);
+          for (const f of photo.faces) expect(containsRect(crop, keptIn(photo, f))).toBe(true);
+        }
+      }
+    }
+  });
+
+  it("still moves when a face fills much of the frame, but never cuts it", () => {
+    const photo = { ...fakePhoto("p1", 3072, 2304), faces: [face(0.3, 0.05, 0.45, 0.5)] };
+    const plan = planRender([photo], scriptFor([photo]), "modern", options);
+    const slide = plan.slides.find((s) => s.kind === "photo") as PlannedSlide;
+    const kept = keptIn(photo, photo.faces[0] as FaceBox);
+    expect(containsRect(slide.motion.from, kept)).toBe(true);
+    expect(containsRect(slide.motion.to, kept)).toBe(true);
+    expect(slide.motion.to.w).toBeLessThan(slide.motion.from.w); // the zoom gave way, it did not stop
+  });
+
+  it("keeps the largest face and the faces near it when not all of them fit the frame", () => {
+    // A 4:3 group photo in a square frame: a big face on the right with a neighbour, a small one far left.
+    const photo = {
+      ...fakePhoto("p1", 4000, 3000),
+      faces: [face(0.7, 0.3, 0.1, 0.18), face(0.82, 0.35, 0.08, 0.14), face(0.04, 0.4, 0.05, 0.09)],
+    };
+    const plan = planRender([photo], scriptFor([photo]), "classic", {
+      aspect: "1:1",
+      resolution: 1080,
+    });
+    const slide = plan.slides.find((s) => s.kind === "photo") as PlannedSlide;
+    expect(slide.fit).toBeNull();
+    const [big, neighbour, far] = photo.faces.map((f) => keptIn(photo, f)) as [Rect, Rect, Rect];
+    for (const crop of [slide.motion.from, slide.motion.to]) {
+      expect(containsRect(crop, big)).toBe(true);
+      expect(containsRect(crop, neighbour)).toBe(true);
+      expect(containsRect(crop, far)).toBe(false);
+    }
   });
 
   it("moves every photo (zooming in and out in turn for classic) and holds the cards still", () => {

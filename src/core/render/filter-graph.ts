@@ -9,15 +9,23 @@ import { filterValue, num } from "./filter-escape.ts";
 import { gradeFilters } from "./grade.ts";
 import type { Segment, SegmentSlide } from "./segments.ts";
 import { segmentTimestampOffset } from "./segments.ts";
-import type { PlannedSlide, PlannedText, Rect, RenderPlan } from "./types.ts";
+import type { Grade, PlannedSlide, PlannedText, Rect, RenderPlan } from "./types.ts";
 
-/** Whole-pixel crop of the cover rect (the part of the photo a slide can ever show), even for 4:2:0 chroma. */
+/**
+ * Whole-pixel crop of the cover rect (the part of the photo a slide can ever show), even for 4:2:0 chroma. A photo
+ * shown whole (`fit`) is animated over its composed canvas, which is all of it.
+ */
 export function extractRect(slide: PlannedSlide): Rect {
+  if (slide.fit) return { x: 0, y: 0, w: slide.fit.canvas.width, h: slide.fit.canvas.height };
+  return evenCrop(slide.motion.cover, slide.sourceWidth, slide.sourceHeight);
+}
+
+function evenCrop(rect: Rect, width: number, height: number): Rect {
   const evenDown = (v: number) => Math.max(0, Math.floor(v / 2) * 2);
-  const x = evenDown(slide.motion.cover.x);
-  const y = evenDown(slide.motion.cover.y);
-  const w = Math.max(2, evenDown(Math.min(slide.sourceWidth - x, Math.round(slide.motion.cover.w))));
-  const h = Math.max(2, evenDown(Math.min(slide.sourceHeight - y, Math.round(slide.motion.cover.h))));
+  const x = evenDown(rect.x);
+  const y = evenDown(rect.y);
+  const w = Math.max(2, evenDown(Math.min(width - x, Math.round(rect.w))));
+  const h = Math.max(2, evenDown(Math.min(height - y, Math.round(rect.h))));
   return { x, y, w, h };
 }
 
@@ -365,17 +373,57 @@ function pieceFilters(
  * grain in place on that conversion's own frame (see grade.ts).
  */
 export function stillFilters(plan: RenderPlan, slide: PlannedSlide): string[] {
+  if (slide.fit) return [fitStill(plan, slide, slide.fit), ...finishStill(plan, 0)];
   const e = extractRect(slide);
   const size = workingSize(plan, slide);
   const filters = [`crop=${e.w}:${e.h}:${e.x}:${e.y}`];
   if (!size.native) filters.push(`scale=${size.width}:${size.height}:flags=lanczos`);
   if (slide.background) filters.push(`gblur=sigma=${num((slide.background.blur * plan.height) / 1080, 2)}`);
-  filters.push("format=yuv420p");
-  filters.push(...gradeFilters(plan.grade, slide.background?.dim ?? 0));
+  filters.push(...finishStill(plan, slide.background?.dim ?? 0));
+  return filters;
+}
+
+function finishStill(plan: RenderPlan, dim: number): string[] {
+  const filters = ["format=yuv420p", ...gradeFilters(plan.grade, dim)];
   // Grain in the print, not in every frame: it moves with the photo, and x264 need not encode fresh noise 30×/s
   // (per-frame grain made vintage files ~6× bigger and twice as slow to encode).
   if (plan.grain > 0) filters.push(`noise=c0s=${num(plan.grain, 0)}:c0f=u`);
   return filters;
+}
+
+/** Divides the canvas for the fill: it is blurred at 1/FILL_DOWNSCALE of the size, then scaled up (it is smooth). */
+export const FILL_DOWNSCALE = 8;
+const UNGRADED: Grade = { contrast: 1, saturation: 1, brightness: 1, tint: [1, 1, 1], sepia: 0 };
+
+/**
+ * The still of a photo shown whole, made once per piece: the decoded photo is split; one copy is cropped to the
+ * frame's aspect, shrunk to a small size, blurred and dimmed there (cheap), and scaled up to the canvas; the other
+ * is scaled to its place and laid over it. A filter string with its own labels (unique per slide in a segment).
+ */
+export function fitStill(
+  plan: RenderPlan,
+  slide: PlannedSlide,
+  fit: NonNullable<PlannedSlide["fit"]>,
+): string {
+  const id = `fit${plan.slides.indexOf(slide)}`;
+  const even = (v: number) => Math.max(2, Math.round(v / 2) * 2);
+  const crop = evenCrop(fit.fillCrop, slide.sourceWidth, slide.sourceHeight);
+  const small = { w: even(fit.canvas.width / FILL_DOWNSCALE), h: even(fit.canvas.height / FILL_DOWNSCALE) };
+  const fill = [
+    `crop=${crop.w}:${crop.h}:${crop.x}:${crop.y}`,
+    `scale=${small.w}:${small.h}:flags=area`,
+    "format=yuv420p",
+    `gblur=sigma=${num(Math.max(0.5, fit.blur / FILL_DOWNSCALE), 2)}`,
+    `scale=${fit.canvas.width}:${fit.canvas.height}:flags=bicubic`,
+    ...gradeFilters(UNGRADED, fit.dim),
+  ];
+  const photo = [`scale=${fit.photo.w}:${fit.photo.h}:flags=lanczos`, "format=yuv420p"];
+  return [
+    `split[${id}a][${id}b]`,
+    `[${id}a]${fill.join(",")}[${id}fill]`,
+    `[${id}b]${photo.join(",")}[${id}photo]`,
+    `[${id}fill][${id}photo]overlay=${fit.photo.x}:${fit.photo.y}:format=yuv420`,
+  ].join(";");
 }
 
 /**

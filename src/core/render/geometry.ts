@@ -57,3 +57,73 @@ export function containsRect(outer: Rect, inner: Rect, epsilon = 1e-6): boolean 
     inner.y + inner.h <= outer.y + outer.h + epsilon
   );
 }
+
+/** The smallest rectangle around all of `rects` (which must not be empty). */
+export function unionRect(rects: readonly Rect[]): Rect {
+  const x = Math.min(...rects.map((r) => r.x));
+  const y = Math.min(...rects.map((r) => r.y));
+  const right = Math.max(...rects.map((r) => r.x + r.w));
+  const bottom = Math.max(...rects.map((r) => r.y + r.h));
+  return { x, y, w: right - x, h: bottom - y };
+}
+
+/**
+ * What framing must keep of a face: the detector's box (fractions of the photo) grown by a margin, more above
+ * (hair) than below (chin), clamped to the photo; in source pixels.
+ */
+export function faceKeepRect(
+  photo: { width: number; height: number },
+  face: { x: number; y: number; w: number; h: number },
+): Rect {
+  const w = face.w * photo.width;
+  const h = face.h * photo.height;
+  const left = clamp(face.x * photo.width - 0.15 * w, 0, photo.width);
+  const top = clamp(face.y * photo.height - 0.25 * h, 0, photo.height);
+  const right = clamp((face.x + face.w) * photo.width + 0.15 * w, 0, photo.width);
+  const bottom = clamp((face.y + face.h) * photo.height + 0.15 * h, 0, photo.height);
+  return { x: left, y: top, w: right - left, h: bottom - top };
+}
+
+/**
+ * The faces framing keeps: all of them when the box around them fits `max`; otherwise the largest face and, nearest
+ * first, every other face that still fits with it (a group at one side of a wide photo beats half of everyone).
+ */
+export function faceGroup(faces: readonly Rect[], max: { w: number; h: number }): Rect | null {
+  if (faces.length === 0) return null;
+  const all = unionRect(faces);
+  if (all.w <= max.w && all.h <= max.h) return all;
+  const area = (r: Rect) => r.w * r.h;
+  const centre = (r: Rect) => ({ x: r.x + r.w / 2, y: r.y + r.h / 2 });
+  const [largest, ...others] = [...faces].sort((a, b) => area(b) - area(a)) as [Rect, ...Rect[]];
+  // A face bigger than the frame itself: keep its middle (the crop is centred on it).
+  let group: Rect = largest;
+  const c = centre(largest);
+  const byDistance = others.sort(
+    (a, b) =>
+      Math.hypot(centre(a).x - c.x, centre(a).y - c.y) - Math.hypot(centre(b).x - c.x, centre(b).y - c.y),
+  );
+  for (const face of byDistance) {
+    const grown = unionRect([group, face]);
+    if (grown.w <= max.w && grown.h <= max.h) group = grown;
+  }
+  return group;
+}
+
+/**
+ * A rectangle of `size` inside `bounds` that contains `subject` (when it is smaller than `size`), centred on the
+ * subject as far as `bounds` allows.
+ */
+export function placeAround(subject: Rect, size: { w: number; h: number }, bounds: Rect): Rect {
+  const along = (start: number, length: number, span: number, lo: number, hi: number) => {
+    const centred = start + length / 2 - span / 2;
+    // Containing the subject wins over centring; staying inside the bounds wins over both.
+    const keep = length <= span ? clamp(centred, start + length - span, start) : centred;
+    return clamp(keep, lo, hi - span);
+  };
+  return {
+    x: along(subject.x, subject.w, size.w, bounds.x, bounds.x + bounds.w),
+    y: along(subject.y, subject.h, size.h, bounds.y, bounds.y + bounds.h),
+    w: size.w,
+    h: size.h,
+  };
+}

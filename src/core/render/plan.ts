@@ -5,11 +5,19 @@
 import type { Aspect, PreparedPhoto, Resolution, Script, StyleName } from "../domain.ts";
 import { PhotoMemoryError } from "../errors.ts";
 import { titleFromDates } from "../script/title.ts";
-import { coverRect, frameSize, zoomTowards } from "./geometry.ts";
+import { coverRect, faceGroup, faceKeepRect, frameSize, placeAround, zoomTowards } from "./geometry.ts";
 import { SCORES } from "./soundtrack/scores.ts";
 import { STYLES } from "./styles.ts";
 import { wrapText } from "./text-layout.ts";
-import type { PlannedAudio, PlannedSlide, PlannedText, RenderPlan, StyleSpec, TextLook } from "./types.ts";
+import type {
+  PlannedAudio,
+  PlannedSlide,
+  PlannedText,
+  Rect,
+  RenderPlan,
+  StyleSpec,
+  TextLook,
+} from "./types.ts";
 
 export const FPS = 30;
 
@@ -143,6 +151,12 @@ function focusOf(photo: PreparedPhoto): { x: number; y: number } {
   return { x: clamp01(f.x) * photo.width, y: clamp01(f.y) * photo.height };
 }
 
+/**
+ * A photo the frame would crop to less than this fraction of itself is shown whole (over a fill) instead: a 3:4
+ * portrait keeps 42 % in 16:9 and a square 56 %, while a 4:3 landscape keeps 75 % and a 3:2 one 84 %.
+ */
+export const FIT_BELOW = 0.6;
+
 function photoSlide(
   photo: PreparedPhoto,
   index: number,
@@ -151,13 +165,8 @@ function photoSlide(
   frame: FrameInfo,
   caption: string,
 ): Omit<PlannedSlide, "startFrame" | "transitionOut"> {
-  const focus = focusOf(photo);
-  const cover = coverRect(photo, frame.width / frame.height, {
-    x: focus.x / photo.width,
-    y: focus.y / photo.height,
-  });
-  const zoomed = zoomTowards(cover, 1 + spec.motion.zoom, focus);
   const zoomOut = spec.motion.alternate && index % 2 === 1;
+  const framing = photoFraming(photo, spec, frame);
   return {
     kind: "photo",
     photoId: photo.id,
@@ -165,9 +174,82 @@ function photoSlide(
     sourceWidth: photo.width,
     sourceHeight: photo.height,
     frames,
-    motion: { focus, cover, from: zoomOut ? zoomed : cover, to: zoomOut ? cover : zoomed },
+    motion: {
+      focus: framing.focus,
+      cover: framing.cover,
+      from: zoomOut ? framing.tight : framing.cover,
+      to: zoomOut ? framing.cover : framing.tight,
+    },
+    fit: framing.fit,
     background: null,
     texts: layoutBlock(caption, spec.caption, frame, null),
+  };
+}
+
+interface Framing {
+  focus: { x: number; y: number };
+  cover: Rect;
+  /** The motion's tightest crop. */
+  tight: Rect;
+  fit: PlannedSlide["fit"];
+}
+
+function photoFraming(photo: PreparedPhoto, spec: StyleSpec, frame: FrameInfo): Framing {
+  const aspect = frame.width / frame.height;
+  const zoom = 1 + spec.motion.zoom;
+  const focus = focusOf(photo);
+  const cover = coverRect(photo, aspect, { x: focus.x / photo.width, y: focus.y / photo.height });
+  if ((cover.w * cover.h) / (photo.width * photo.height) < FIT_BELOW)
+    return fitFraming(photo, spec, frame, cover);
+
+  const faces = (photo.faces ?? []).map((face) => faceKeepRect(photo, face));
+  const group = faceGroup(faces, cover);
+  if (!group) return { focus, cover, tight: zoomTowards(cover, zoom, focus), fit: null };
+  // Every kept face is inside the cover crop and inside the tightest crop, so inside every crop between them; the
+  // zoom gives way when the faces fill more of the frame than it would leave.
+  const bounds = { x: 0, y: 0, w: photo.width, h: photo.height };
+  const placed = placeAround(group, cover, bounds);
+  const z = Math.max(1, Math.min(zoom, placed.w / group.w, placed.h / group.h));
+  const tight = placeAround(group, { w: placed.w / z, h: placed.h / z }, placed);
+  return { focus: { x: group.x + group.w / 2, y: group.y + group.h / 2 }, cover: placed, tight, fit: null };
+}
+
+/**
+ * The whole photo, centred on a canvas that is the frame at the motion's widest; it fills the visible height (or
+ * width) of the tightest crop, which is the frame at 1:1, so every frame shows all of it. The fill behind is the
+ * photo's own cover crop.
+ */
+function fitFraming(photo: PreparedPhoto, spec: StyleSpec, frame: FrameInfo, fillCrop: Rect): Framing {
+  const even = (v: number) => Math.max(2, Math.round(v / 2) * 2);
+  const zoom = 1 + spec.motion.zoom;
+  const canvas = { width: even(frame.width * zoom), height: even(frame.height * zoom) };
+  const tight = {
+    x: (canvas.width - frame.width) / 2,
+    y: (canvas.height - frame.height) / 2,
+    w: frame.width,
+    h: frame.height,
+  };
+  const visibleHeight = frame.height - 2 * frame.letterboxPx;
+  const scale = Math.min(frame.width / photo.width, visibleHeight / photo.height);
+  const w = Math.min(even(photo.width * scale), frame.width - (frame.width % 2));
+  const h = Math.min(even(photo.height * scale), visibleHeight - (visibleHeight % 2));
+  const placed = {
+    x: Math.round((canvas.width - w) / 4) * 2,
+    y: Math.round((canvas.height - h) / 4) * 2,
+    w,
+    h,
+  };
+  return {
+    focus: { x: canvas.width / 2, y: canvas.height / 2 },
+    cover: { x: 0, y: 0, w: canvas.width, h: canvas.height },
+    tight,
+    fit: {
+      canvas,
+      photo: placed,
+      fillCrop,
+      blur: (spec.fill.blur * frame.height) / 1080,
+      dim: spec.fill.dim,
+    },
   };
 }
 
@@ -191,6 +273,7 @@ function cardSlide(
     sourceHeight: photo.height,
     frames,
     motion: { focus, cover, from: cover, to: cover },
+    fit: null,
     background: { blur: spec.title.backgroundBlur, dim: spec.title.backgroundDim },
   };
 }

@@ -31,6 +31,7 @@ const classic: StyleSpec = {
   motion: { zoom: 0.1, alternate: true },
   grade: NEUTRAL,
   grain: 0,
+  fill: { blur: 40, dim: 0.45 },
   title: {
     text: look({ fontFile: FONTS.serif, sizeOfHeight: 0.085, anchorY: 0.44, shadow: softShadow }),
     subtitle: look({ fontFile: FONTS.serifItalic, sizeOfHeight: 0.042, anchorY: 0.6, shadow: softShadow }),
@@ -58,6 +59,7 @@ const modern: StyleSpec = {
   motion: { zoom: 0.14, alternate: false },
   grade: { ...NEUTRAL, contrast: 1.06, saturation: 1.12 },
   grain: 0,
+  fill: { blur: 48, dim: 0.5 },
   title: {
     text: look({ fontFile: FONTS.sansBold, sizeOfHeight: 0.1, anchorY: 0.42, uppercase: true }),
     subtitle: look({ fontFile: FONTS.sans, sizeOfHeight: 0.045, anchorY: 0.58, color: "0xFFD84D" }),
@@ -87,6 +89,7 @@ const cinematic: StyleSpec = {
   grade: { contrast: 1.18, saturation: 0.88, brightness: 0.98, tint: [1.02, 1, 1.05], sepia: 0 },
   letterboxAspect: 2.39,
   grain: 0,
+  fill: { blur: 36, dim: 0.6 },
   title: {
     text: look({
       fontFile: FONTS.serif,
@@ -124,6 +127,7 @@ const vintage: StyleSpec = {
   grade: { contrast: 0.94, saturation: 0.75, brightness: 1.02, tint: [1.08, 1.0, 0.86], sepia: 0.55 },
   vignetteAngle: Math.PI / 4.5,
   grain: 5,
+  fill: { blur: 32, dim: 0.4 },
   title: {
     text: look({
       fontFile: FONTS.serifBold,

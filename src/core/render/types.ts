@@ -64,6 +64,12 @@ export interface StyleSpec {
   vignetteAngle?: number;
   /** Film grain strength (ffmpeg noise, 0..100), 0 for none; baked into each still once, like grain in a print. */
   grain: number;
+  /**
+   * A photo the frame would crop to less than FIT_BELOW of itself (a portrait in a landscape frame, a landscape in
+   * a portrait one) is shown whole over a blurred, dimmed fill of itself: blur as a Gaussian sigma in pixels of a
+   * 1080-high frame, dim 0..1.
+   */
+  fill: { blur: number; dim: number };
   title: { text: TextLook; subtitle: TextLook; backgroundBlur: number; backgroundDim: number };
   caption: TextLook;
   closing: TextLook;
@@ -101,10 +107,23 @@ export interface PlannedSlide {
   /** Transition into the next slide; it overlaps the end of this slide and the start of the next. */
   transitionOut: { kind: TransitionKind; frames: number } | null;
   /**
-   * Ken Burns in source pixels: `cover` is the frame-aspect crop prepared for ffmpeg; the visible crop moves
-   * linearly from `from` to `to` (both inside `cover`, both containing the focus). Cards have from = to = cover.
+   * Ken Burns in source pixels (in canvas pixels when `fit`): `cover` is the frame-aspect crop prepared for ffmpeg;
+   * the visible crop moves linearly from `from` to `to` (both inside `cover`, both containing the focus and every
+   * kept face). Cards have from = to = cover.
    */
   motion: { focus: { x: number; y: number }; cover: Rect; from: Rect; to: Rect };
+  /**
+   * The photo shown whole: a canvas (the frame at the motion's widest) holds a blurred, dimmed fill made from
+   * `fillCrop` (source pixels, frame aspect) with the whole photo scaled into `photo` (canvas pixels) on top. The
+   * photo lies inside the motion's tightest crop, so every frame shows all of it. Null: the photo is cropped.
+   */
+  fit: {
+    canvas: { width: number; height: number };
+    photo: Rect;
+    fillCrop: Rect;
+    blur: number;
+    dim: number;
+  } | null;
   /** Cards: the photo is blurred and dimmed behind the text. */
   background: { blur: number; dim: number } | null;
   texts: PlannedText[];
