@@ -166,7 +166,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const url = `http://${host}:${address.port}`;
 
   await runner?.start();
-  await platforms.start();
+  // Platforms start in the background: a platform API that is down or hangs at start (grammY's init waits on getMe)
+  // must not keep the service, its webhooks or the other platforms from serving. Failures are logged per platform.
+  const platformsStarted = platforms.start();
   ready = true;
   log.info(
     { url, jobs: jobs.kind, blobs: blobs.kind, script: scriptWriter.name },
@@ -178,6 +180,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     stopping ??= (async () => {
       ready = false;
       log.info("shutting down");
+      await Promise.race([platformsStarted, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       await platforms.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -129,12 +129,16 @@ export function createPlatformBots(
     routers: bots.map((b) => ({ path: `/${b.name}`, app: b.router })),
     chats: Object.fromEntries(bots.map((b) => [b.name, b.adapter])),
     async start() {
-      for (const bot of bots) {
-        // One platform failing to start (a revoked token, Discord down) must not keep the others from serving.
-        await bot
-          .start()
-          .catch((error: unknown) => log.error({ err: error, platform: bot.name }, "bot failed to start"));
-      }
+      // Side by side: one platform failing or hanging at start (a revoked token, Telegram's API unreachable) must not
+      // keep the others from starting.
+      await Promise.all(
+        bots.map((bot) =>
+          bot
+            .start()
+            .then(() => log.info({ platform: bot.name }, "bot started"))
+            .catch((error: unknown) => log.error({ err: error, platform: bot.name }, "bot failed to start")),
+        ),
+      );
     },
     async stop() {
       for (const bot of bots) await bot.stop().catch(() => undefined);
