@@ -369,6 +369,29 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       expect((await store.addPhoto(photo(c.id, "again"))).duplicate).toBe(true); // now in the collection
     });
 
+    it("keeps a photo's curation metrics, and a curated memory takes its whole collection", async () => {
+      const c = await newConversation();
+      const quality = { dhash: "00ff00ff00ff00ff", sharpness: 812.5, brightness: 0.25, clipped: 0.5 };
+      const measured = await store.addPhoto({ ...photo(c.id, "q1"), quality });
+      expect(measured.photo.quality).toEqual(quality);
+      const [left] = await addPhotos(c.id, ["q2"]);
+      expect(left?.quality).toBeNull();
+      await store.createProjectWithVideo({
+        conversationId: c.id,
+        style: "classic",
+        photoIds: [measured.photo.id], // q2 left out by curation
+        collectionUpToSeq: left?.seq ?? 0,
+        locale: "en",
+        platform: "slack",
+        requireInCollection: true,
+      });
+      expect(await store.listPhotosSinceLastMemory(c.id)).toEqual([]);
+      expect((await store.listPhotosOfLastMemory(c.id)).map((p) => p.id)).toEqual([
+        measured.photo.id,
+        left?.id,
+      ]);
+    });
+
     it("resets a collection: the next memory only uses photos added afterwards", async () => {
       const c = await newConversation();
       await addPhotos(c.id, ["r1", "r2", "r3"]);

@@ -62,6 +62,7 @@ export async function runMemoryCommand(deps: MemoryDeps, input: RunCommandInput)
         ...(command.style ? { style: command.style } : {}),
         ...(command.aspect ? { aspect: command.aspect } : {}),
         ...(command.title ? { title: command.title } : {}),
+        ...(command.all ? { all: true } : {}),
         ...(input.resolution ? { resolution: input.resolution } : {}),
         offerStylePicker: input.offerStylePicker ?? false,
         ...(input.statusMessage ? { statusMessage: input.statusMessage } : {}),

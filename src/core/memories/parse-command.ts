@@ -10,7 +10,7 @@ export type MemoryCommand =
   | { kind: "reset" }
   | { kind: "cancel" }
   | { kind: "retry"; videoId?: string }
-  | { kind: "request"; style?: StyleName; aspect?: Aspect; title?: string };
+  | { kind: "request"; style?: StyleName; aspect?: Aspect; title?: string; all?: true };
 
 // `new` starts a fresh collection; `reset` is its older name, kept as an alias.
 const SUBCOMMANDS = new Set(["help", "status", "new", "reset", "cancel", "retry"]);
@@ -32,16 +32,18 @@ export function parseMemoryCommand(text: string): MemoryCommand {
     if (first === "new") return { kind: "reset" };
     return { kind: first as "help" | "status" | "reset" | "cancel" };
   }
-  const command: { kind: "request"; style?: StyleName; aspect?: Aspect; title?: string } = {
+  const command: { kind: "request"; style?: StyleName; aspect?: Aspect; title?: string; all?: true } = {
     kind: "request",
   };
-  // Style and aspect may come first, in either order; everything after them is the title.
+  // Style, aspect and `all` (every photo, no curation) may come first, in any order; the rest is the title.
   while (words.length > 0) {
     const word = (words[0] ?? "").toLowerCase();
     if (!command.style && (STYLE_NAMES as readonly string[]).includes(word)) {
       command.style = word as StyleName;
     } else if (!command.aspect && (ASPECTS as readonly string[]).includes(word)) {
       command.aspect = word as Aspect;
+    } else if (!command.all && word === "all") {
+      command.all = true;
     } else {
       break;
     }

@@ -1,6 +1,7 @@
 /** The words the bot says for commands. One place, so every platform answers the same way. */
 import { PREMIUM_STYLES, STYLE_NAMES, type StyleName } from "../domain.ts";
 import type { GeneratedVideo } from "../store/records.ts";
+import { ALL_PHOTOS_CAP, type Curation, TARGET_SECONDS } from "./curate.ts";
 import { formatProgress } from "./progress-throttle.ts";
 
 export function helpReply(): string {
@@ -9,6 +10,7 @@ export function helpReply(): string {
     "Drop photos here, then type `/memory` and I will turn them into a short memory video.",
     `\`/memory [style] [title]\`: make a memory from the photos since the last one (with no new photos, the last memory's photos again, say in another style). Styles: ${styles}.`,
     "`/memory status`: how many photos are collected and how the last memory is doing.",
+    `\`/memory all [style] [title]\`: use every photo (up to ${ALL_PHOTOS_CAP}); without \`all\`, a memory keeps the best photos for about ${TARGET_SECONDS} s.`,
     "`/memory new`: start a new collection (photos so far are set aside).",
     "`/memory cancel`: stop the memory being made.",
     "`/memory retry`: try the last failed memory again.",
@@ -19,14 +21,46 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-export function startedReply(input: { photoCount: number; style: StyleName; title?: string | null }): string {
-  const title = input.title ? ` “${input.title}”` : "";
-  return `🎞️ Making your memory${title} from ${plural(input.photoCount, "photo")} in the ${input.style} style…`;
+export interface StartedInput {
+  photoCount: number;
+  style: StyleName;
+  title?: string | null;
+  /** Photos of the collection the memory was chosen from, and why the others were left out. */
+  curation?: { from: number; leftOut: Curation["leftOut"] };
 }
 
-export function remakeReply(input: { photoCount: number; style: StyleName; title?: string | null }): string {
+export function startedReply(input: StartedInput): string {
   const title = input.title ? ` “${input.title}”` : "";
-  return `🎞️ No new photos, so making another memory${title} of the same ${plural(input.photoCount, "photo")} in the ${input.style} style… (\`/memory new\` starts a fresh collection.)`;
+  return `🎞️ Making your memory${title} from ${photosPart(input)} in the ${input.style} style…${leftOutPart(input)}`;
+}
+
+export function remakeReply(input: StartedInput): string {
+  const title = input.title ? ` “${input.title}”` : "";
+  return `🎞️ No new photos, so making another memory${title} of the same ${photosPart(input)} in the ${input.style} style… (\`/memory new\` starts a fresh collection.)${leftOutPart(input)}`;
+}
+
+function photosPart(input: StartedInput): string {
+  const from = input.curation?.from ?? input.photoCount;
+  return from > input.photoCount
+    ? `${input.photoCount} of ${plural(from, "photo")}`
+    : plural(input.photoCount, "photo");
+}
+
+/** " Left out: 12 near-duplicates, 2 blurred, 40 to keep it about 75 s. `/memory all` keeps every photo." */
+function leftOutPart(input: StartedInput): string {
+  const out = input.curation?.leftOut;
+  if (!out) return "";
+  const parts = [
+    out.duplicates > 0 ? `${out.duplicates} near-duplicate${out.duplicates === 1 ? "" : "s"}` : "",
+    out.blurred > 0 ? `${out.blurred} blurred` : "",
+    out.exposure > 0 ? `${out.exposure} too dark or too bright` : "",
+    out.length > 0 ? `${out.length} to keep it about ${TARGET_SECONDS} s` : "",
+  ].filter((p) => p.length > 0);
+  return parts.length > 0 ? ` Left out: ${parts.join(", ")}. \`/memory all\` keeps every photo.` : "";
+}
+
+export function tooManyForAllReply(count: number): string {
+  return `That is ${plural(count, "photo")}: \`/memory all\` makes memories of up to ${ALL_PHOTOS_CAP} photos, so I did not start one that long. Type \`/memory\` for the best of them in about ${TARGET_SECONDS} s, or \`/memory new\` and drop the photos you want.`;
 }
 
 export function noPhotosReply(): string {

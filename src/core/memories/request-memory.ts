@@ -8,9 +8,10 @@ import { type Aspect, type Resolution, STYLE_NAMES, type StyleName } from "../do
 import { isPhotoMemoryError } from "../errors.ts";
 import type { MemoryRequested } from "../jobs/events.ts";
 import type { Conversation, GeneratedVideo, MemoryProject } from "../store/records.ts";
+import { ALL_PHOTOS_CAP, curatePhotos } from "./curate.ts";
 import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
 import { cleanTitle } from "./parse-command.ts";
-import { busyReply, noPhotosReply, remakeReply, startedReply } from "./replies.ts";
+import { busyReply, noPhotosReply, remakeReply, startedReply, tooManyForAllReply } from "./replies.ts";
 
 export interface RequestMemoryInput {
   target: ChatTarget;
@@ -19,6 +20,8 @@ export interface RequestMemoryInput {
   aspect?: Aspect;
   resolution?: Resolution;
   title?: string;
+  /** `/memory all`: every photo of the collection, up to ALL_PHOTOS_CAP, instead of the curated best. */
+  all?: boolean;
   /** When no style was typed: true posts a style picker (buttons); false uses `classic`. */
   offerStylePicker?: boolean;
   /** A message already standing for this request (a deferred Discord reply): edited instead of a new post. */
@@ -30,6 +33,7 @@ export type RequestMemoryResult =
   | { kind: "picker" }
   | { kind: "locked"; style: StyleName; reply: string }
   | { kind: "no_photos" }
+  | { kind: "too_many"; photoCount: number }
   | { kind: "busy"; video: GeneratedVideo };
 
 export async function requestMemory(
@@ -102,6 +106,13 @@ export async function requestMemory(
     await say(noPhotosReply());
     return { kind: "no_photos" };
   }
+  if (input.all && photos.length > ALL_PHOTOS_CAP) {
+    await say(tooManyForAllReply(photos.length));
+    return { kind: "too_many", photoCount: photos.length };
+  }
+  const collection = photos;
+  const curation = curatePhotos(collection, { style, all: input.all ?? false });
+  photos = curation.photos;
 
   const locale = input.user.locale ?? conversation.locale ?? "en";
   let created: Awaited<ReturnType<typeof store.createProjectWithVideo>>;
@@ -112,6 +123,7 @@ export async function requestMemory(
       style,
       title: input.title ?? null,
       photoIds: photos.map((p) => p.id),
+      ...(remake ? {} : { collectionUpToSeq: collection.reduce((max, p) => Math.max(max, p.seq), 0) }),
       locale,
       platform: input.target.platform,
       // Two `/memory` at once: the second must not make another memory of the same photos.
@@ -139,12 +151,19 @@ export async function requestMemory(
     accountId: account.id,
     target: input.target,
     userId: input.user.id,
-    text: (remake ? remakeReply : startedReply)({ ...project, photoCount: photos.length }),
+    text: (remake ? remakeReply : startedReply)({
+      ...project,
+      photoCount: photos.length,
+      curation: { from: collection.length, leftOut: curation.leftOut },
+    }),
     standing: input.statusMessage,
   });
   const month = (deps.now?.() ?? new Date()).toISOString().slice(0, 7);
   await store.incrementUsage(account.id, month, "memoriesRequested");
-  videoLog.info({ style, photos: photos.length }, "memory requested");
+  videoLog.info(
+    { style, photos: photos.length, from: collection.length, ...curation.leftOut },
+    "memory requested",
+  );
   return { kind: "started", project, video, ...(statusMessage ? { statusMessage } : {}) };
 }
 

@@ -102,6 +102,7 @@ export async function storePhoto(
     takenAt: normalised.takenAt,
     focus: normalised.focus,
     faces: normalised.faces,
+    quality: normalised.quality,
     originalName: name,
     mimeType: "image/jpeg",
     bytes: normalised.jpeg.byteLength,

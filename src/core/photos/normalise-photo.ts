@@ -14,6 +14,7 @@ import { readExifDate } from "./exif-date.ts";
 import { detectFaces, type FaceBox } from "./faces.ts";
 import { type Focus, findFocus } from "./focus.ts";
 import { decodeHeic } from "./heic.ts";
+import { measureQuality, type PhotoQuality } from "./quality.ts";
 import { type PhotoFormat, sniffPhoto } from "./sniff.ts";
 
 // libvips' operation cache keeps the last 100 operations alive, with the input buffers they read from: every photo
@@ -51,6 +52,8 @@ export interface NormalisedPhoto {
   focus: Focus;
   /** Faces found (0..1 of width/height), most confident first; null when the detector could not run. */
   faces: FaceBox[] | null;
+  /** Curation metrics (near-duplicate hash, sharpness, exposure); null when they could not be measured. */
+  quality: PhotoQuality | null;
 }
 
 export const PHOTO_DEFAULTS = {
@@ -133,6 +136,7 @@ export async function normalisePhoto(
 
   // A detector that cannot run costs the photo its faces, not its place in the memory.
   const faces = await detectFaces(output.data).catch(() => null);
+  const quality = await measureQuality(output.data).catch(() => null);
   return {
     jpeg: output.data,
     width: output.info.width,
@@ -142,6 +146,7 @@ export async function normalisePhoto(
     format: sniffed.format,
     focus: faces && faces.length > 0 ? facesCentre(faces) : await findFocus(output.data),
     faces,
+    quality,
   };
 }
 

@@ -1,5 +1,6 @@
 /** The rows the Store returns, as plain camelCase objects. Ids are uuids as strings; times are Dates. */
 import type { Aspect, FaceBox, Platform, Resolution, Script, StyleName } from "../domain.ts";
+import type { PhotoQuality } from "../photos/quality.ts";
 
 export const PROJECT_STATUSES = ["draft", "processing", "completed", "failed", "cancelled"] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
@@ -70,6 +71,8 @@ export interface Photo {
   focus: { x: number; y: number } | null;
   /** Faces found at intake (fractions of width/height); null when not known (older photos, detector down). */
   faces: FaceBox[] | null;
+  /** Curation metrics measured at intake (photos/quality.ts); null for photos stored before them. */
+  quality: PhotoQuality | null;
   originalName: string | null;
   mimeType: string | null;
   bytes: number | null;

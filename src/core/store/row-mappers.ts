@@ -85,6 +85,15 @@ export const toPhoto = (r: Row): Photo => ({
   takenAt: dateOrNull(r.taken_at),
   focus: r.focus_x === null || r.focus_y === null ? null : { x: num(r.focus_x), y: num(r.focus_y) },
   faces: json<FaceBox[]>(r.faces),
+  quality:
+    r.dhash === null || r.dhash === undefined
+      ? null
+      : {
+          dhash: str(r.dhash),
+          sharpness: num(r.sharpness),
+          brightness: num(r.brightness),
+          clipped: num(r.clipped),
+        },
   originalName: strOrNull(r.original_name),
   mimeType: strOrNull(r.mime_type),
   bytes: numOrNull(r.bytes),

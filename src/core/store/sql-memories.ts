@@ -54,10 +54,11 @@ export function createMemoryStore(db: Db): MemoryStore {
           }
           const before = conversation.collection_start_seq;
           const [after] = await tx.query<{ seq: unknown }>(
-            `update public.conversations set collection_start_seq = greatest(collection_start_seq, $2::bigint),
-               last_memory_at = now()
-             where id = $1 returning collection_start_seq as seq`,
-            [input.conversationId, photos?.newest ?? 0],
+            `update public.conversations
+                set collection_start_seq = greatest(collection_start_seq, $2::bigint, $3::bigint),
+                    last_memory_at = now()
+              where id = $1 returning collection_start_seq as seq`,
+            [input.conversationId, photos?.newest ?? 0, input.collectionUpToSeq ?? 0],
           );
           const [project] = await tx.query<Row>(
             `insert into public.memory_projects (conversation_id, requester_account_id, style, title, status,

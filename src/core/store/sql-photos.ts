@@ -33,8 +33,8 @@ export function createPhotoStore(db: Db): PhotoStore {
         }
         const inserted = await db.query<Row>(
           `insert into public.photos (conversation_id, contributor_account_id, blob_key, sha256, width, height,
-             taken_at, focus_x, focus_y, original_name, mime_type, bytes, faces)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text::jsonb)
+             taken_at, focus_x, focus_y, original_name, mime_type, bytes, faces, dhash, sharpness, brightness, clipped)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text::jsonb, $14, $15, $16, $17)
            on conflict (conversation_id, sha256) do nothing
            returning *`,
           [
@@ -51,6 +51,10 @@ export function createPhotoStore(db: Db): PhotoStore {
             input.mimeType ?? null,
             input.bytes ?? null,
             jsonParam(input.faces ?? null),
+            input.quality?.dhash ?? null,
+            input.quality?.sharpness ?? null,
+            input.quality?.brightness ?? null,
+            input.quality?.clipped ?? null,
           ],
         );
         if (inserted[0]) return { photo: toPhoto(inserted[0]), duplicate: false };

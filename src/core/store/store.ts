@@ -4,6 +4,7 @@
  * row, and writes that must agree share one transaction.
  */
 import type { Aspect, FaceBox, Platform, Resolution, Script, StyleName } from "../domain.ts";
+import type { PhotoQuality } from "../photos/quality.ts";
 import type {
   Account,
   Conversation,
@@ -62,6 +63,8 @@ export interface PhotoInput {
   focus?: { x: number; y: number } | null;
   /** Faces found at intake; null when the detector could not run. */
   faces?: FaceBox[] | null;
+  /** Curation metrics measured at intake (photos/quality.ts). */
+  quality?: PhotoQuality | null;
   originalName?: string | null;
   mimeType?: string | null;
   bytes?: number | null;
@@ -74,6 +77,11 @@ export interface ProjectInput {
   title?: string | null;
   /** Photo ids in arrival order; the conversation's collection restarts after the newest of them. */
   photoIds: string[];
+  /**
+   * The arrival seq of the newest photo of the collection the memory was chosen from, when curation left later ones
+   * out: the collection restarts after it too, so left-out photos do not linger into the next memory.
+   */
+  collectionUpToSeq?: number;
   locale: string;
   aspect?: Aspect;
   resolution?: Resolution;
