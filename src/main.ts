@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
-import { createPlatformBots } from "./bots/common/platform-bots.ts";
+import { createPlatformBots, createPlatformChats } from "./bots/common/platform-bots.ts";
 import { createPlaygroundBot, createPlaygroundChat } from "./bots/playground/playground-bot.ts";
 import { type Config, loadConfig } from "./config.ts";
 import type { BlobStore } from "./core/blobs/blob-store.ts";
@@ -88,8 +88,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const blobs = createBlobStore(config);
   const scriptWriter = createScriptWriter(config, logger);
   const playgroundChat = createPlaygroundChat({ db, blobs });
+  // Outbound adapters first, on their own: the jobs deliver through them whether or not this process serves webhooks.
   const chats: Partial<Record<Platform, ChatAdapter>> = {
     playground: playgroundChat.adapter,
+    ...createPlatformChats(config.platforms, { logger, store }),
     ...options.chats,
   };
 
@@ -133,8 +135,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     logger,
   };
   const bot = createPlaygroundBot(playgroundChat, memory, logger);
-  const platforms = createPlatformBots(config.platforms, memory, { publicUrl: config.publicUrl });
-  Object.assign(chats, platforms.chats, options.chats);
+  const platforms = createPlatformBots(config.platforms, chats, memory, { publicUrl: config.publicUrl });
 
   let ready = false;
   const app = createApp({
@@ -144,11 +145,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
     },
     isReady: () => ready,
     playground: createPlaygroundRoutes({ bot, blobs }),
-    routers: [
-      { path: "/", app: createShareRoutes({ store, blobs }) },
-      ...platforms.routers,
-      ...(options.routers ?? []),
-    ],
+    routers: [{ path: "/", app: createShareRoutes({ store, blobs }) }, ...(options.routers ?? [])],
+    platforms: platforms.inbound,
     ...(inngestHandler ? { inngestHandler } : {}),
   });
 

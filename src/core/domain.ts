@@ -9,7 +9,12 @@ export type Aspect = (typeof ASPECTS)[number];
 export const RESOLUTIONS = [720, 1080] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
-export type Platform = "slack" | "discord" | "telegram" | "playground";
+/**
+ * Where conversations happen: the chat platforms (each one folder under src/bots, listed in src/bots/platforms.ts)
+ * and the local playground. The one list of names; core and the job events are typed on it.
+ */
+export const PLATFORM_NAMES = ["slack", "discord", "telegram", "playground"] as const;
+export type Platform = (typeof PLATFORM_NAMES)[number];
 
 /** A face found in a photo, as fractions (0..1) of its width and height; `score` is the detector's confidence. */
 export interface FaceBox {

@@ -1,6 +1,7 @@
 /**
- * The hono app: health and readiness, the playground, `/api/inngest` when Inngest is configured, and the routers
- * platforms mount (`/slack`, `/discord`, `/telegram`). Tests call `createApp(deps).request(...)` with no server.
+ * The hono app: health and readiness, the playground, `/api/inngest` when Inngest is configured, and each chat
+ * platform's inbound handler under `/<name>/` (`handle(Request) → Response`). Tests call `createApp(deps).request(...)`
+ * with no server.
  */
 
 import type { Context } from "hono";
@@ -8,7 +9,7 @@ import { Hono } from "hono";
 import type { Logger } from "pino";
 import { isPhotoMemoryError } from "../core/errors.ts";
 
-/** A sub-app mounted at `path` (e.g. `{ path: "/slack", app: slackBot.router }`). */
+/** A sub-app mounted at `path` (e.g. `{ path: "/", app: shareRoutes }`). */
 export interface MountedRouter {
   path: string;
   // biome-ignore lint/suspicious/noExplicitAny: routers carry their own Env/Schema generics.
@@ -23,8 +24,10 @@ export interface AppDeps {
   isReady?: () => boolean;
   /** The playground routes (`/playground`, `/playground/api/...`); absent when the playground is off. */
   playground?: MountedRouter["app"];
-  /** Platform routers and anything else to mount. */
+  /** Routers to mount (the share page, test additions). */
   routers?: MountedRouter[];
+  /** Chat platforms: every request under `/<name>/` goes to `handle`. */
+  platforms?: { name: string; handle(request: Request): Promise<Response> }[];
   /** The Inngest serve handler (inngest/hono), mounted at `/api/inngest` when Inngest is configured. */
   inngestHandler?: (c: Context) => Response | Promise<Response>;
 }
@@ -96,6 +99,8 @@ export function createApp(deps: AppDeps): Hono {
     app.on(["GET", "POST", "PUT"], "/api/inngest", (c) => handler(c));
   }
   if (deps.playground) app.route("/", deps.playground);
+  for (const platform of deps.platforms ?? [])
+    app.all(`/${platform.name}/*`, (c) => platform.handle(c.req.raw));
   for (const router of deps.routers ?? []) app.route(router.path, router.app);
 
   app.notFound((c) => c.json({ error: "not_found", message: "There is nothing at this address." }, 404));

@@ -1,34 +1,20 @@
 /**
- * Builds the enabled platform bots (Slack, Discord, Telegram) on the memory use cases: their routers to mount at
- * /slack, /discord and /telegram, their chat adapters for the jobs, and start/stop for the long-lived parts
- * (command registration, webhooks, Socket Mode, the Discord gateway, Telegram long polling).
+ * Wires the registered chat platforms (src/bots/platforms.ts) onto the memory use cases: their configuration, their
+ * chat adapters for the jobs, and their inbound handlers with start/stop for the long-lived parts. No platform is
+ * named here.
  */
 import type { ChatAdapter } from "../../core/chat/chat-adapter.ts";
 import type { Platform } from "../../core/domain.ts";
 import { dropPhotos, type MemoryDeps, receivePhotos, runMemoryCommand } from "../../core/memories/index.ts";
-import type { Store } from "../../core/store/store.ts";
-import { type DiscordConfig, parseDiscordConfig } from "../discord/config.ts";
-import { createDiscordBot } from "../discord/discord-bot.ts";
-import { parseSlackConfig, type SlackConfig } from "../slack/config.ts";
-import type { SlackInstallationStore } from "../slack/installations.ts";
-import { createSlackBot } from "../slack/slack-bot.ts";
-import { parseTelegramConfig, type TelegramConfig } from "../telegram/config.ts";
-import { createTelegramBot } from "../telegram/telegram-bot.ts";
+import { type ChatPlatformName, PLATFORMS, type PlatformConfigs } from "../platforms.ts";
 import type { BotDeps } from "./bot-deps.ts";
+import type { ChatContext, ChatPlatform, PlatformEnv, PlatformInbound } from "./platform.ts";
 
-export interface PlatformConfigs {
-  slack: SlackConfig | null;
-  discord: DiscordConfig | null;
-  telegram: TelegramConfig | null;
-}
+export type { PlatformConfigs };
 
-/** Called by src/config.ts, the one module that reads the environment. */
-export function parsePlatformConfigs(env: Record<string, string | undefined>): PlatformConfigs {
-  return {
-    slack: parseSlackConfig(env),
-    discord: parseDiscordConfig(env),
-    telegram: parseTelegramConfig(env),
-  };
+/** Called by src/config.ts, the one module that reads the environment: each registered platform's block. */
+export function parsePlatformConfigs(env: PlatformEnv): PlatformConfigs {
+  return Object.fromEntries(PLATFORMS.map((p) => [p.name, p.parseConfig(env)])) as PlatformConfigs;
 }
 
 /** The bots' ports, on the memory use cases and the Store. */
@@ -70,69 +56,56 @@ export function botDepsFrom(memory: MemoryDeps): BotDeps {
   };
 }
 
-/** Slack installations kept as workspaces in the Store (the bot token encrypted at rest). */
-export function slackInstallationsFrom(store: Store): SlackInstallationStore {
-  return {
-    async saveSlackInstallation(installation) {
-      await store.upsertWorkspace({
-        platform: "slack",
-        externalId: installation.teamId,
-        name: installation.teamName ?? null,
-        botUserId: installation.botUserId ?? null,
-        botToken: installation.botToken,
-      });
-    },
-    async markSlackUninstalled(teamId) {
-      await store.markWorkspaceUninstalled("slack", teamId);
-    },
-    async findSlackInstallation(teamId) {
-      const workspace = await store.getWorkspace("slack", teamId);
-      if (!workspace || workspace.uninstalledAt) return null;
-      const botToken = await store.getWorkspaceToken("slack", teamId);
-      if (!botToken) return null;
-      return { teamId, botToken, ...(workspace.botUserId ? { botUserId: workspace.botUserId } : {}) };
-    },
-  };
-}
-
 export interface PlatformBots {
-  routers: { path: string; app: import("hono").Hono }[];
-  chats: Partial<Record<Platform, ChatAdapter>>;
+  /** Each configured platform's inbound side, served under `/<name>/`. */
+  inbound: (PlatformInbound & { name: ChatPlatformName })[];
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
+function configOf<C, A extends ChatAdapter>(
+  platform: ChatPlatform<C, A>,
+  configs: PlatformConfigs,
+): C | null {
+  return (configs as unknown as Record<string, C | null>)[platform.name] ?? null;
+}
+
+/** The outbound adapters of the configured platforms: all a worker needs to deliver. */
+export function createPlatformChats(
+  configs: PlatformConfigs,
+  context: ChatContext,
+): Partial<Record<Platform, ChatAdapter>> {
+  const chats: Partial<Record<Platform, ChatAdapter>> = {};
+  for (const platform of PLATFORMS as readonly ChatPlatform[]) {
+    const config = configOf(platform, configs);
+    if (config) chats[platform.name] = platform.createChat(config, context);
+  }
+  return chats;
+}
+
+/** The inbound side of the configured platforms, on the chat adapters built by `createPlatformChats`. */
 export function createPlatformBots(
   configs: PlatformConfigs,
+  chats: Partial<Record<Platform, ChatAdapter>>,
   memory: MemoryDeps,
   options: { publicUrl: string },
 ): PlatformBots {
-  const deps = botDepsFrom(memory);
-  const bots: {
-    name: Platform;
-    router: import("hono").Hono;
-    adapter: ChatAdapter;
-    start(): Promise<void>;
-    stop(): Promise<void>;
-  }[] = [];
-  if (configs.slack) {
-    const bot = createSlackBot(
-      { ...deps, publicUrl: options.publicUrl, installations: slackInstallationsFrom(memory.store) },
-      configs.slack,
-    );
-    bots.push({ name: "slack", ...bot });
+  const context = { bot: botDepsFrom(memory), store: memory.store, logger: memory.logger, ...options };
+  const inbound: PlatformBots["inbound"] = [];
+  for (const platform of PLATFORMS as readonly ChatPlatform[]) {
+    const config = configOf(platform, configs);
+    const chat = chats[platform.name];
+    if (config && chat)
+      inbound.push({ name: platform.name, ...platform.createInbound(config, context, chat) });
   }
-  if (configs.discord) bots.push({ name: "discord", ...createDiscordBot(deps, configs.discord) });
-  if (configs.telegram) bots.push({ name: "telegram", ...createTelegramBot(deps, configs.telegram) });
   const log = memory.logger.child({ module: "bots" });
   return {
-    routers: bots.map((b) => ({ path: `/${b.name}`, app: b.router })),
-    chats: Object.fromEntries(bots.map((b) => [b.name, b.adapter])),
+    inbound,
     async start() {
       // Side by side: one platform failing or hanging at start (a revoked token, Telegram's API unreachable) must not
       // keep the others from starting.
       await Promise.all(
-        bots.map((bot) =>
+        inbound.map((bot) =>
           bot
             .start()
             .then(() => log.info({ platform: bot.name }, "bot started"))
@@ -141,7 +114,7 @@ export function createPlatformBots(
       );
     },
     async stop() {
-      for (const bot of bots) await bot.stop().catch(() => undefined);
+      for (const bot of inbound) await bot.stop().catch(() => undefined);
     },
   };
 }

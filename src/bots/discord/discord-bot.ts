@@ -4,6 +4,7 @@
  */
 import { REST } from "discord.js";
 import { Hono } from "hono";
+import type { Logger } from "pino";
 import type { BotDeps } from "../common/bot-deps.ts";
 import type { DiscordConfig } from "./config.ts";
 import { createDiscordAdapter, type DiscordAdapter } from "./discord-adapter.ts";
@@ -20,21 +21,28 @@ export interface DiscordBot {
   stop(): Promise<void>;
 }
 
+function discordRest(config: DiscordConfig): REST {
+  return new REST({ version: "10", api: config.apiUrl, retries: 2, timeout: 15_000 }).setToken(config.token);
+}
+
+/** The outbound side alone: what a worker needs to deliver (REST with the bot token). */
+export function createDiscordChat(config: DiscordConfig, options: { logger: Logger }): DiscordAdapter {
+  return createDiscordAdapter({
+    rest: discordRest(config),
+    applicationId: config.applicationId,
+    apiUrl: config.apiUrl,
+    logger: options.logger,
+  });
+}
+
 export function createDiscordBot(
   deps: BotDeps,
   config: DiscordConfig,
-  options: { onSettled?: (work: Promise<void>) => void } = {},
+  options: { onSettled?: (work: Promise<void>) => void; adapter?: DiscordAdapter } = {},
 ): DiscordBot {
   const log = deps.logger.child({ module: "discord" });
-  const rest = new REST({ version: "10", api: config.apiUrl, retries: 2, timeout: 15_000 }).setToken(
-    config.token,
-  );
-  const adapter = createDiscordAdapter({
-    rest,
-    applicationId: config.applicationId,
-    apiUrl: config.apiUrl,
-    logger: deps.logger,
-  });
+  const rest = discordRest(config);
+  const adapter = options.adapter ?? createDiscordChat(config, { logger: deps.logger });
   let intent: IntentState = "unknown";
   const router = new Hono();
   router.post(

@@ -3,6 +3,7 @@
  * installation the OAuth flow stored (the Store keeps the token encrypted). Tokens stay inside src/bots/slack.
  */
 import { PhotoMemoryError } from "../../core/errors.ts";
+import type { Store } from "../../core/store/store.ts";
 
 export interface SlackInstallation {
   teamId: string;
@@ -37,5 +38,30 @@ export function createSlackTokenSource(options: {
       "platform.unauthorized",
       "PhotoMemory is not installed in this Slack workspace; ask an admin to install it again.",
     );
+  };
+}
+
+/** Slack installations kept as workspaces in the Store (the bot token encrypted at rest). */
+export function slackInstallationsFrom(store: Store): SlackInstallationStore {
+  return {
+    async saveSlackInstallation(installation) {
+      await store.upsertWorkspace({
+        platform: "slack",
+        externalId: installation.teamId,
+        name: installation.teamName ?? null,
+        botUserId: installation.botUserId ?? null,
+        botToken: installation.botToken,
+      });
+    },
+    async markSlackUninstalled(teamId) {
+      await store.markWorkspaceUninstalled("slack", teamId);
+    },
+    async findSlackInstallation(teamId) {
+      const workspace = await store.getWorkspace("slack", teamId);
+      if (!workspace || workspace.uninstalledAt) return null;
+      const botToken = await store.getWorkspaceToken("slack", teamId);
+      if (!botToken) return null;
+      return { teamId, botToken, ...(workspace.botUserId ? { botUserId: workspace.botUserId } : {}) };
+    },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { App, type AuthorizeResult } from "@slack/bolt";
 import { Hono } from "hono";
+import type { Logger } from "pino";
 import type { ChatAdapter } from "../../core/chat/chat-adapter.ts";
 import type { BotDeps } from "../common/bot-deps.ts";
 import type { SlackConfig } from "./config.ts";
@@ -12,7 +13,7 @@ import { HonoReceiver } from "./hono-receiver.ts";
 import { createSlackTokenSource, type SlackInstallationStore } from "./installations.ts";
 import { registerSlackListeners } from "./listeners.ts";
 import { mountSlackOAuth } from "./oauth.ts";
-import { createSlackAdapter, createSlackWebClient } from "./slack-adapter.ts";
+import { createSlackAdapter, createSlackWebClient, type SlackAdapter } from "./slack-adapter.ts";
 import { toSlackLogger } from "./slack-logger.ts";
 
 export interface SlackBotDeps extends BotDeps {
@@ -28,13 +29,38 @@ export interface SlackBot {
   stop(): Promise<void>;
 }
 
-export function createSlackBot(deps: SlackBotDeps, config: SlackConfig): SlackBot {
-  const log = deps.logger.child({ module: "slack" });
-  const tokens = createSlackTokenSource({
-    ...(config.botToken ? { botToken: config.botToken } : {}),
-    ...(deps.installations ? { installations: deps.installations } : {}),
+/** The outbound side alone: what a worker needs to deliver into any installed workspace. */
+export function createSlackChat(
+  config: SlackConfig,
+  options: { logger: Logger; installations?: SlackInstallationStore },
+): SlackAdapter {
+  return createSlackAdapter({
+    apiUrl: config.apiUrl,
+    tokens: slackTokens(config, options.installations),
+    logger: options.logger,
   });
-  const adapter = createSlackAdapter({ apiUrl: config.apiUrl, tokens, logger: deps.logger });
+}
+
+function slackTokens(config: SlackConfig, installations: SlackInstallationStore | undefined) {
+  return createSlackTokenSource({
+    ...(config.botToken ? { botToken: config.botToken } : {}),
+    ...(installations ? { installations } : {}),
+  });
+}
+
+export function createSlackBot(
+  deps: SlackBotDeps,
+  config: SlackConfig,
+  chat?: SlackAdapter,
+): SlackBot & { adapter: SlackAdapter } {
+  const log = deps.logger.child({ module: "slack" });
+  const tokens = slackTokens(config, deps.installations);
+  const adapter =
+    chat ??
+    createSlackChat(config, {
+      logger: deps.logger,
+      ...(deps.installations ? { installations: deps.installations } : {}),
+    });
 
   // Bolt's ignoreSelf needs the bot's ids; learn them once per workspace with auth.test. The token itself is read
   // on every event, so a reinstall (new token) or an uninstall takes effect at once.

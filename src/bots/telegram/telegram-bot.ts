@@ -5,9 +5,10 @@
  * tracks the current Bot API, takes a configurable apiRoot and works on web-standard Request/Response.
  */
 import { timingSafeEqual } from "node:crypto";
-import { Bot } from "grammy";
+import { Api, Bot } from "grammy";
 import type { Update } from "grammy/types";
 import { Hono } from "hono";
+import type { Logger } from "pino";
 import type { ChatAdapter } from "../../core/chat/chat-adapter.ts";
 import type { BotDeps } from "../common/bot-deps.ts";
 import { createAlbumSummary } from "./album-summary.ts";
@@ -27,6 +28,18 @@ export interface TelegramBot {
 export interface TelegramBotOptions {
   /** Quiet period before an album's summary line; 4 s by default (album items can arrive seconds apart). */
   albumQuietMs?: number;
+  /** The chat adapter built for the jobs (createTelegramChat); one of its own otherwise. */
+  adapter?: ChatAdapter;
+}
+
+/** The outbound side alone: what a worker needs to deliver (the Bot API with the token, no updates). */
+export function createTelegramChat(config: TelegramConfig, options: { logger: Logger }): ChatAdapter {
+  return createTelegramAdapter({
+    api: new Api(config.token, { apiRoot: config.apiRoot }),
+    token: config.token,
+    apiRoot: config.apiRoot,
+    logger: options.logger,
+  });
 }
 
 export function createTelegramBot(
@@ -36,12 +49,14 @@ export function createTelegramBot(
 ): TelegramBot {
   const log = deps.logger.child({ module: "telegram" });
   const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot } });
-  const adapter = createTelegramAdapter({
-    api: bot.api,
-    token: config.token,
-    apiRoot: config.apiRoot,
-    logger: deps.logger,
-  });
+  const adapter =
+    options.adapter ??
+    createTelegramAdapter({
+      api: bot.api,
+      token: config.token,
+      apiRoot: config.apiRoot,
+      logger: deps.logger,
+    });
   const albums = createAlbumSummary(options.albumQuietMs ?? 4000);
   const officialApi = new URL(config.apiRoot).hostname === "api.telegram.org";
   registerTelegramHandlers(bot, deps, adapter, albums, { officialApi });

@@ -4,9 +4,9 @@
  * platform file references, never bytes or tokenised URLs (an event is stored by Inngest and capped at 256 KiB).
  */
 import { z } from "zod";
-import { STYLE_NAMES } from "../domain.ts";
+import { PLATFORM_NAMES, STYLE_NAMES } from "../domain.ts";
 
-const platform = z.enum(["slack", "discord", "telegram", "playground"]);
+const platform = z.enum(PLATFORM_NAMES);
 
 export const chatTargetSchema = z.object({
   platform,

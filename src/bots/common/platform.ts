@@ -1,0 +1,59 @@
+/**
+ * The one contract a chat platform implements (like the Chat SDK's `Adapter`), so config, the service and the tests
+ * loop over a registry (`src/bots/platforms.ts`) instead of naming platforms. A platform is one folder exporting
+ * one `ChatPlatform`:
+ * - `parseConfig` reads its environment block (called by src/config.ts only); null when it is not configured;
+ * - `createChat` builds the outbound `ChatAdapter` alone, so a worker can deliver without serving webhooks;
+ * - `createInbound` builds the inbound side on that adapter: `handle(Request) → Response` for every path under
+ *   `/<name>/` (verify, dedupe, ack, translate to core input; testable with no server), and start/stop for what
+ *   lives longer than a request (command registration, webhooks, sockets, polling).
+ */
+import { Hono } from "hono";
+import type { Logger } from "pino";
+import type { ChatAdapter } from "../../core/chat/chat-adapter.ts";
+import type { Platform } from "../../core/domain.ts";
+import type { Store } from "../../core/store/store.ts";
+import type { BotDeps } from "./bot-deps.ts";
+
+export type PlatformEnv = Record<string, string | undefined>;
+
+/** What the outbound side may use: a worker has these without any webhook. */
+export interface ChatContext {
+  logger: Logger;
+  /** Platform-owned rows (Slack installations and their encrypted tokens). */
+  store: Store;
+}
+
+/** What the inbound side may use besides its chat adapter. */
+export interface InboundContext extends ChatContext {
+  bot: BotDeps;
+  /** Public base URL of the service (webhook registration, OAuth redirects). */
+  publicUrl: string;
+}
+
+export interface PlatformInbound {
+  /** A request whose path starts with `/<name>/` in, the platform's answer out. */
+  handle(request: Request): Promise<Response>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ChatPlatform<Config = unknown, Chat extends ChatAdapter = ChatAdapter> {
+  name: Exclude<Platform, "playground">;
+  parseConfig(env: PlatformEnv): Config | null;
+  createChat(config: Config, context: ChatContext): Chat;
+  createInbound(config: Config, context: InboundContext, chat: Chat): PlatformInbound;
+}
+
+/** Serves a platform's hono router (its paths relative to `/<name>`) as `handle(Request)`. */
+export function inboundFromRouter(
+  name: string,
+  bot: { router: Hono; start(): Promise<void>; stop(): Promise<void> },
+): PlatformInbound {
+  const app = new Hono().route(`/${name}`, bot.router);
+  return {
+    handle: async (request) => app.fetch(request),
+    start: () => bot.start(),
+    stop: () => bot.stop(),
+  };
+}
