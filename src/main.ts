@@ -145,7 +145,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
     },
     isReady: () => ready,
     playground: createPlaygroundRoutes({ bot, blobs }),
-    routers: [{ path: "/", app: createShareRoutes({ store, blobs }) }, ...(options.routers ?? [])],
+    routers: [
+      { path: "/", app: createShareRoutes({ store, blobs, publicUrl: config.publicUrl }) },
+      ...(options.routers ?? []),
+    ],
     platforms: platforms.inbound,
     ...(inngestHandler ? { inngestHandler } : {}),
   });
