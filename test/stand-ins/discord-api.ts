@@ -20,6 +20,14 @@ export interface DiscordStandIn {
   find(method: string, pathPattern: RegExp): DiscordCall[];
   channelMessages: Map<string, unknown[]>;
   rejectUploadsOver?: number;
+  /** Answer every upload (a message with files) with this status and JSON body, e.g. 403 / 50013. */
+  failUploads?: { status: number; body: unknown };
+  /** Messages created with `enforce_nonce`, by nonce: a repeat returns the same message, as Discord does. */
+  nonces: Map<string, unknown>;
+  /** The content of every message the bot created or edited, by id (latest version). */
+  messages: Map<string, string>;
+  /** How many messages with an uploaded file were created. */
+  videosCreated: number;
   /** The application's flags as `GET /applications/@me` answers them (Message Content intent: 1<<18, 1<<19). */
   applicationFlags: number;
   /** The bytes served for every CDN image (a tiny JPEG unless a test sets a real photo)… */
@@ -33,7 +41,14 @@ export async function startDiscordStandIn(): Promise<DiscordStandIn> {
   const calls: DiscordCall[] = [];
   const channelMessages = new Map<string, unknown[]>();
   let seq = 1_200_000_000_000_000_000n;
-  const standIn = { image: TINY_JPEG, images: new Map(), applicationFlags: 1 << 18 } as DiscordStandIn;
+  const standIn = {
+    image: TINY_JPEG,
+    images: new Map(),
+    applicationFlags: 1 << 18,
+    nonces: new Map(),
+    messages: new Map(),
+    videosCreated: 0,
+  } as DiscordStandIn;
   const server = await startLocalServer((req, res) => {
     const url = new URL(req.path, "http://x");
     if (url.pathname.startsWith("/attachments/")) {
@@ -77,14 +92,32 @@ export async function startDiscordStandIn(): Promise<DiscordStandIn> {
       if (standIn.rejectUploadsOver !== undefined && (call.uploadBytes ?? 0) > standIn.rejectUploadsOver) {
         return sendJson(res, { message: "Request entity too large", code: 40005 }, 413);
       }
-      return sendJson(res, { id: String(++seq), channel_id: m[1], content: call.body.content ?? "" });
+      if (standIn.failUploads && call.uploadBytes !== undefined) {
+        return sendJson(res, standIn.failUploads.body, standIn.failUploads.status);
+      }
+      const nonce = call.body.enforce_nonce === true ? String(call.body.nonce ?? "") : "";
+      const earlier = nonce ? standIn.nonces.get(nonce) : undefined;
+      if (earlier) return sendJson(res, earlier);
+      const created = {
+        id: String(++seq),
+        channel_id: m[1],
+        content: call.body.content ?? "",
+        ...(call.body.nonce !== undefined ? { nonce: call.body.nonce } : {}),
+      };
+      if (nonce) standIn.nonces.set(nonce, created);
+      standIn.messages.set(created.id, String(created.content));
+      if (call.uploadBytes !== undefined) standIn.videosCreated++;
+      return sendJson(res, created);
     }
     if (/^\/channels\/\d+\/messages\/\d+\/reactions\/[^/]+\/@me$/.test(path)) {
       res.writeHead(204);
       return void res.end();
     }
-    if (req.method === "PATCH" && /^\/channels\/\d+\/messages\/\d+$/.test(path))
-      return sendJson(res, { id: path.split("/").at(-1) });
+    if (req.method === "PATCH" && /^\/channels\/\d+\/messages\/\d+$/.test(path)) {
+      const id = path.split("/").at(-1) ?? "";
+      if (call.body.content !== undefined) standIn.messages.set(id, String(call.body.content));
+      return sendJson(res, { id });
+    }
     if (req.method === "PATCH" && /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(path)) {
       return sendJson(res, { id: String(++seq), content: call.body.content ?? "" });
     }

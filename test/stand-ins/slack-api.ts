@@ -16,6 +16,12 @@ export interface SlackStandIn {
   calls: SlackCall[];
   uploads: { fileId: string; bytes: number }[];
   callsTo(method: string): SlackCall[];
+  /** Make a Web API method answer `{ ok: false, error }` (e.g. "not_in_channel"). */
+  errors: Map<string, string>;
+  /** The text of every message the bot posted or updated, by ts (latest version). */
+  posted: Map<string, string>;
+  /** Files shared by files.completeUploadExternal, by file id: where they went and with what comment. */
+  shared: Map<string, { channel: string; threadTs?: string; comment?: string; title?: string }>;
   /** Files known to files.info; `html: true` makes the download answer a sign-in page with 200. */
   /** The bytes served for every image file (a tiny JPEG unless a test sets real photos). */
   image: Buffer;
@@ -46,6 +52,9 @@ export async function startSlackStandIn(options: {
   const uploads: { fileId: string; bytes: number }[] = [];
   const files: SlackStandIn["files"] = new Map();
   const messages: SlackStandIn["messages"] = new Map();
+  const errors = new Map<string, string>();
+  const posted = new Map<string, string>();
+  const shared: SlackStandIn["shared"] = new Map();
   let ts = 1_700_000_000;
   let uploadSeq = 0;
   let base = "";
@@ -84,6 +93,8 @@ export async function startSlackStandIn(options: {
     if (method !== "oauth.v2.access" && req.headers.authorization !== `Bearer ${options.botToken}`) {
       return sendJson(res, { ok: false, error: "invalid_auth" });
     }
+    const error = errors.get(method);
+    if (error) return sendJson(res, { ok: false, error });
     switch (method) {
       case "auth.test":
         return sendJson(res, {
@@ -92,14 +103,32 @@ export async function startSlackStandIn(options: {
           user_id: options.botUserId ?? "UBOT",
           bot_id: options.botId ?? "BBOT",
         });
-      case "chat.postMessage":
-        return sendJson(res, { ok: true, channel: params.channel, ts: `${++ts}.000100` });
+      case "chat.postMessage": {
+        const at = `${++ts}.000100`;
+        posted.set(at, String(params.text ?? ""));
+        return sendJson(res, { ok: true, channel: params.channel, ts: at });
+      }
       case "chat.update":
+        posted.set(String(params.ts), String(params.text ?? ""));
         return sendJson(res, { ok: true, channel: params.channel, ts: params.ts });
       case "reactions.add":
         return sendJson(res, { ok: true });
       case "files.info": {
         const id = String(params.file);
+        const video = shared.get(id);
+        if (video) {
+          // A file shared by the bot: Slack lists where it went under shares.public[channel].
+          const share = { ts: `${ts}.000300`, ...(video.threadTs ? { thread_ts: video.threadTs } : {}) };
+          return sendJson(res, {
+            ok: true,
+            file: {
+              id,
+              title: video.title,
+              mimetype: "video/mp4",
+              shares: { public: { [video.channel]: [share] } },
+            },
+          });
+        }
         const file = files.get(id);
         if (!file) return sendJson(res, { ok: false, error: "file_not_found" });
         const share = {
@@ -135,6 +164,18 @@ export async function startSlackStandIn(options: {
       }
       case "files.completeUploadExternal": {
         const list = JSON.parse(String(params.files ?? "[]")) as { id: string; title?: string }[];
+        for (const f of list) {
+          if (!uploads.some((u) => u.fileId === f.id))
+            return sendJson(res, { ok: false, error: "file_not_found" });
+        }
+        for (const f of list) {
+          shared.set(f.id, {
+            channel: String(params.channel_id),
+            ...(params.thread_ts ? { threadTs: String(params.thread_ts) } : {}),
+            ...(params.initial_comment ? { comment: String(params.initial_comment) } : {}),
+            ...(f.title ? { title: f.title } : {}),
+          });
+        }
         return sendJson(res, { ok: true, files: list.map((f) => ({ id: f.id, title: f.title })) });
       }
       case "oauth.v2.access":
@@ -156,6 +197,9 @@ export async function startSlackStandIn(options: {
     calls,
     uploads,
     files,
+    errors,
+    shared,
+    posted,
     messages,
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     close: () => server.close(),

@@ -21,6 +21,12 @@ export interface TelegramStandIn {
   updates: unknown[];
   /** Makes sendVideo answer 413 like Telegram does for a file over its limit. */
   rejectVideosOver?: number;
+  /** Answer every sendVideo with this status and Bot API body (e.g. 400 "not enough rights to send videos"). */
+  failVideos?: { status: number; body: unknown };
+  /** The text of every message the bot sent or edited, by message_id (latest version). */
+  messages: Map<number, string>;
+  /** How many videos sendVideo accepted. */
+  videosSent: number;
   close(): Promise<void>;
 }
 
@@ -65,9 +71,13 @@ export async function startTelegramStandIn(token: string): Promise<TelegramStand
           ok: true,
           result: { id: 7000000001, is_bot: true, first_name: "PhotoMemory", username: "photomemory_bot" },
         });
-      case "sendMessage":
-        return sendJson(res, { ok: true, result: { ...message(), text: params.text } });
+      case "sendMessage": {
+        const sent = message();
+        standIn.messages.set(sent.message_id, String(params.text ?? ""));
+        return sendJson(res, { ok: true, result: { ...sent, text: params.text } });
+      }
       case "editMessageText":
+        standIn.messages.set(Number(params.message_id), String(params.text ?? ""));
         return sendJson(res, {
           ok: true,
           result: { ...message(), message_id: Number(params.message_id), text: params.text },
@@ -76,6 +86,8 @@ export async function startTelegramStandIn(token: string): Promise<TelegramStand
         if (standIn.rejectVideosOver !== undefined && (call.uploadBytes ?? 0) > standIn.rejectVideosOver) {
           return sendJson(res, { ok: false, error_code: 413, description: "Request Entity Too Large" }, 413);
         }
+        if (standIn.failVideos) return sendJson(res, standIn.failVideos.body, standIn.failVideos.status);
+        standIn.videosSent++;
         return sendJson(res, { ok: true, result: { ...message(), video: { file_id: "BAAC-video" } } });
       case "getFile": {
         const file = files.get(String(params.file_id));
@@ -110,6 +122,8 @@ export async function startTelegramStandIn(token: string): Promise<TelegramStand
     }
   });
   Object.assign(standIn, {
+    messages: new Map(),
+    videosSent: 0,
     updates: [],
     server,
     apiRoot: server.url,

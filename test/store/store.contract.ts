@@ -328,6 +328,13 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       expect(await store.setVideoDelivery(video.id, { messageId: "first" })).toBe(true);
       expect(await store.setVideoDelivery(video.id, { messageId: "second" })).toBe(false);
       expect((await store.getVideo(video.id))?.deliveredMessageRef).toEqual({ messageId: "first" });
+      expect((await store.getVideo(video.id))?.deliveryIntent).toBeNull();
+      await store.noteDeliveryIntent(video.id, { startedAt: "2026-12-07T14:00:00.000Z" });
+      await store.noteDeliveryIntent(video.id, { fileId: "F0VIDEO" });
+      expect((await store.getVideo(video.id))?.deliveryIntent).toEqual({
+        startedAt: "2026-12-07T14:00:00.000Z",
+        fileId: "F0VIDEO",
+      });
       await store.setVideoStatusMessage(video.id, { messageId: "status-2" });
       expect((await store.getVideo(video.id))?.statusMessageRef).toEqual({ messageId: "status-2" });
     });

@@ -4,16 +4,11 @@
  * edited through the interaction webhook; once it has expired (15 min) or is unknown to this process, progress
  * goes into a new channel message posted with the bot token, which later edits update.
  */
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { DiscordAPIError, type REST, Routes } from "discord.js";
 import type { Logger } from "pino";
-import type {
-  ChatAdapter,
-  ChatTarget,
-  MessageRef,
-  OutgoingMessage,
-  OutgoingVideo,
-} from "../../core/chat/chat-adapter.ts";
+import type { ChatAdapter, MessageRef } from "../../core/chat/chat-adapter.ts";
 import { isPhotoMemoryError, PhotoMemoryError } from "../../core/errors.ts";
 import { safeDownloadImage } from "../../core/net/safe-download.ts";
 import { toDiscordMessage } from "./components.ts";
@@ -24,6 +19,13 @@ export const DISCORD_DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
 const INTERACTION_TOKEN_MS = 15 * 60 * 1000;
 const SAFETY_MS = 30 * 1000;
 const INTERACTION_PREFIX = "interaction:";
+/** Discord checks a nonce's uniqueness "in the past few minutes"; assume two to be safe. */
+const NONCE_WINDOW_MS = 2 * 60 * 1000;
+
+/** A message nonce (at most 25 characters) that is the same for every attempt to deliver one video. */
+export function nonceOf(deliveryKey: string): string {
+  return createHash("sha256").update(deliveryKey).digest("base64url").slice(0, 25);
+}
 
 export interface DiscordAdapter extends ChatAdapter {
   /** Records a deferred interaction: its token (for edits), when it expires, and the channel's upload limit. */
@@ -137,30 +139,25 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       replacements.set(ref.messageId, sent.id);
     },
 
+    // With `enforce_nonce`, Discord answers a repeated post with the same nonce by returning the message it already
+    // created, for "a few minutes" (docs: channel Create Message); core repeats an upload only inside that window.
+    redeliverySafeForMs: NONCE_WINDOW_MS,
+
     async postVideo(target, video) {
-      const limit = adapter.limits(target).maxUploadBytes;
-      if (video.bytes > limit) return postLink(target, video);
       const content = video.shareUrl ? `**${video.title}**\n<${video.shareUrl}>` : `**${video.title}**`;
-      try {
-        const sent = (await rest.post(Routes.channelMessages(target.channelId), {
+      const data = await readFile(video.path);
+      const sent = (await call("upload the video", () =>
+        rest.post(Routes.channelMessages(target.channelId), {
           body: {
-            content,
-            attachments: [{ id: 0, filename: "memory.mp4", title: video.title }],
+            content: content.slice(0, 2000),
+            attachments: [{ id: 0, filename: "memory.mp4", title: video.title.slice(0, 1024) }],
             allowed_mentions: { parse: [] },
+            ...(video.deliveryKey ? { nonce: nonceOf(video.deliveryKey), enforce_nonce: true } : {}),
           },
-          files: [{ name: "memory.mp4", data: await readFile(video.path), contentType: "video/mp4" }],
-        })) as { id: string };
-        return { target, messageId: sent.id };
-      } catch (error) {
-        if (error instanceof DiscordAPIError && (error.status === 413 || error.code === 40005)) {
-          log.warn(
-            { channel: target.channelId, bytes: video.bytes },
-            "discord refused the video size; posting the link",
-          );
-          return postLink(target, video);
-        }
-        throw toPlatformError("upload the video", error);
-      }
+          files: [{ name: "memory.mp4", data, contentType: "video/mp4" }],
+        }),
+      )) as { id: string };
+      return { target, messageId: sent.id };
     },
 
     async downloadFile(file, opts) {
@@ -197,18 +194,6 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     },
   };
 
-  async function postLink(target: ChatTarget, video: OutgoingVideo): Promise<MessageRef> {
-    if (!video.shareUrl) {
-      throw new PhotoMemoryError(
-        "render.too_large",
-        "The video is larger than this Discord server lets a bot upload.",
-      );
-    }
-    return adapter.postMessage(target, {
-      text: `**${video.title}** is ready. It is larger than this server's upload limit, so here is a link: <${video.shareUrl}>`,
-    } satisfies OutgoingMessage);
-  }
-
   return adapter;
 }
 
@@ -223,6 +208,23 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
 function toPlatformError(what: string, error: unknown): PhotoMemoryError {
   if (isPhotoMemoryError(error)) return error;
   if (error instanceof DiscordAPIError) {
+    if (error.status === 413 || error.code === 40005) {
+      return new PhotoMemoryError(
+        "chat.too_large",
+        "The video is larger than this Discord server lets a bot upload.",
+        {
+          cause: error,
+        },
+      );
+    }
+    // 50013 Missing Permissions (Attach Files), 50001 Missing Access: the bot may not post the file here.
+    if (what === "upload the video" && (error.code === 50013 || error.code === 50001)) {
+      return new PhotoMemoryError(
+        "chat.not_allowed",
+        "I may not upload files here. Give PhotoMemory the Attach Files permission in this channel.",
+        { cause: error },
+      );
+    }
     const hints: Record<number, string> = {
       50001: "I can't see this channel. Give PhotoMemory the View Channel permission here.",
       50013: "I'm missing a permission here (Send Messages, Attach Files or Add Reactions).",

@@ -16,6 +16,7 @@ import type { PlaygroundMessageLog } from "./message-log.ts";
 
 /** The playground has no platform upload limit; this only keeps a runaway file from filling the disk. */
 const MAX_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function playgroundVideoKey(conversationId: string, messageId: string): string {
   return `playground-${conversationId}/deliveries/${messageId}.mp4`;
@@ -24,11 +25,14 @@ export function playgroundVideoKey(conversationId: string, messageId: string): s
 export function createPlaygroundAdapter(deps: {
   messages: PlaygroundMessageLog;
   blobs: BlobStore;
+  /** Default 2 GiB. */
+  maxUploadBytes?: number;
 }): ChatAdapter {
   const { messages, blobs } = deps;
+  const maxUploadBytes = deps.maxUploadBytes ?? MAX_UPLOAD_BYTES;
   return {
     platform: "playground",
-    limits: () => ({ maxUploadBytes: MAX_UPLOAD_BYTES }),
+    limits: () => ({ maxUploadBytes }),
     async postMessage(target: ChatTarget, message: OutgoingMessage): Promise<MessageRef> {
       const saved = await messages.add({
         conversationId: target.channelId,
@@ -48,8 +52,15 @@ export function createPlaygroundAdapter(deps: {
       if (!updated)
         throw new PhotoMemoryError("platform.failed", "That playground message no longer exists.");
     },
+    // The message id is the delivery key (a video id): posting the same video again finds the message it made.
+    redeliverySafeForMs: Number.POSITIVE_INFINITY,
     async postVideo(target: ChatTarget, video: OutgoingVideo): Promise<MessageRef> {
-      const id = randomUUID();
+      const id = video.deliveryKey && UUID.test(video.deliveryKey) ? video.deliveryKey : randomUUID();
+      const posted = await messages.get(id);
+      if (posted) return { target, messageId: posted.id };
+      if (video.bytes > maxUploadBytes) {
+        throw new PhotoMemoryError("chat.too_large", "The video is larger than the playground keeps.");
+      }
       const key = playgroundVideoKey(target.channelId, id);
       await blobs.putFile(key, video.path, "video/mp4");
       const saved = await messages.add({

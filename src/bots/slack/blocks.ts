@@ -2,12 +2,14 @@
 import type { OutgoingMessage } from "../../core/chat/chat-adapter.ts";
 import { isLinkValue } from "../common/button-value.ts";
 import { textWithProgress } from "../common/progress-text.ts";
+import { escapeSlack } from "./escape.ts";
 
 /** Prefix of every action_id PhotoMemory puts on a button; the action listener matches on it. */
 export const ACTION_PREFIX = "pm:";
 
 export function toSlackMessage(message: OutgoingMessage): { text: string; blocks: unknown[] } {
-  const text = textWithProgress(message);
+  // Core's texts are plain words with a little markdown (`code`, *bold*); user and model words are inside them.
+  const text = escapeSlack(textWithProgress(message));
   const blocks: unknown[] = [{ type: "section", text: { type: "mrkdwn", text } }];
   if (message.actions && message.actions.length > 0) {
     blocks.push({

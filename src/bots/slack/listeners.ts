@@ -12,6 +12,7 @@ import { processEachOnce, processOnce, processOnceOrRetryLater } from "../common
 import { friendlyError } from "../common/friendly-error.ts";
 import { mayBePhoto } from "../common/may-be-photo.ts";
 import { ACTION_PREFIX } from "./blocks.ts";
+import { escapeSlack } from "./escape.ts";
 import type { SlackInstallationStore } from "./installations.ts";
 import type { SlackAdapter } from "./slack-adapter.ts";
 
@@ -177,7 +178,9 @@ export function registerSlackListeners(
       if (outcome.duplicate) log.warn({ channel: command.channel_id }, "replayed slack command skipped");
     } catch (error) {
       log.warn({ err: error, channel: command.channel_id }, "/memory failed");
-      await respond({ response_type: "ephemeral", text: friendlyError(error) }).catch(() => undefined);
+      await respond({ response_type: "ephemeral", text: escapeSlack(friendlyError(error)) }).catch(
+        () => undefined,
+      );
     }
   });
 

@@ -1,12 +1,16 @@
 /**
  * ChatAdapter for Slack on the Web API: chat.postMessage / chat.update for the status message, reactions.add for
- * the light acknowledgement, files.info + url_private_download for photos, files.uploadV2 for the video.
+ * the light acknowledgement, files.info + url_private_download for photos, the external upload for the video
+ * (files.getUploadURLExternal → POST the bytes → files.completeUploadExternal). Every text from users or the model
+ * is escaped for mrkdwn here (see escapeSlack), so a title cannot ping @channel or disguise a link.
  */
+import { readFile } from "node:fs/promises";
 import { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type {
   ChatAdapter,
   ChatTarget,
+  DeliveryJournal,
   FileRef,
   MessageRef,
   OutgoingMessage,
@@ -16,6 +20,7 @@ import { isPhotoMemoryError, PhotoMemoryError } from "../../core/errors.ts";
 import type { HostPolicy } from "../../core/net/host-policy.ts";
 import { safeDownloadImage } from "../../core/net/safe-download.ts";
 import { toSlackMessage } from "./blocks.ts";
+import { escapeSlack } from "./escape.ts";
 import type { SlackTokenSource } from "./installations.ts";
 import { toSlackLogger } from "./slack-logger.ts";
 
@@ -88,26 +93,60 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       );
     },
 
-    async postVideo(target: ChatTarget, video: OutgoingVideo) {
-      if (video.bytes > SLACK_MAX_UPLOAD_BYTES) {
-        if (!video.shareUrl) {
-          throw new PhotoMemoryError("render.too_large", "The video is too large to upload to Slack.");
-        }
-        return this.postMessage(target, { text: `*${video.title}* is ready: ${video.shareUrl}` });
-      }
+    // The file id is noted before the bytes go up and again once they are up, so a resumed attempt finds the upload
+    // (files.info shows whether it was shared into this conversation) instead of posting a second video.
+    redeliverySafeForMs: Number.POSITIVE_INFINITY,
+
+    async postVideo(target: ChatTarget, video: OutgoingVideo, journal?: DeliveryJournal) {
       const web = await client(target.workspaceId);
-      const result = await call("files.uploadV2", () =>
-        web.files.uploadV2({
+      const { botToken } = await options.tokens(target.workspaceId);
+      const earlier = journal?.earlier ?? {};
+      if (earlier.slackFileId) {
+        const found = await sharedInto(web, earlier.slackFileId, target.channelId);
+        if (found) return { target, messageId: earlier.slackFileId };
+      }
+      let fileId = earlier.slackFileUploaded ? earlier.slackFileId : undefined;
+      if (!fileId) {
+        const bytes = await readFile(video.path);
+        const slot = await uploadCall("files.getUploadURLExternal", () =>
+          web.files.getUploadURLExternal({
+            filename: `${slugify(video.title)}.mp4`,
+            length: bytes.byteLength,
+          }),
+        );
+        if (!slot.file_id || !slot.upload_url) {
+          throw new PhotoMemoryError("platform.failed", "Slack gave no upload address for the video.");
+        }
+        fileId = slot.file_id;
+        await journal?.note({ slackFileId: fileId });
+        const sent = await fetch(slot.upload_url, {
+          method: "POST",
+          headers: { authorization: `Bearer ${botToken}`, "content-type": "application/octet-stream" },
+          body: bytes,
+          signal: AbortSignal.timeout(10 * 60 * 1000),
+        }).catch((cause: unknown) => {
+          throw new PhotoMemoryError("platform.failed", "Slack could not be reached to upload the video.", {
+            cause,
+          });
+        });
+        if (!sent.ok) {
+          throw new PhotoMemoryError(
+            sent.status === 413 ? "chat.too_large" : "platform.failed",
+            `Slack did not accept the video's bytes (HTTP ${sent.status}).`,
+          );
+        }
+        await journal?.note({ slackFileUploaded: "yes" });
+      }
+      const title = escapeSlack(video.title);
+      await uploadCall("files.completeUploadExternal", () =>
+        web.files.completeUploadExternal({
+          files: [{ id: fileId, title: video.title.slice(0, 250) }],
           channel_id: target.channelId,
           ...(target.threadId ? { thread_ts: target.threadId } : {}),
-          file: video.path,
-          filename: `${slugify(video.title)}.mp4`,
-          title: video.title,
-          initial_comment: video.shareUrl ? `*${video.title}*\n${video.shareUrl}` : `*${video.title}*`,
-        } as webApi.FilesUploadV2Arguments),
+          initial_comment: video.shareUrl ? `*${title}*\n${escapeSlack(video.shareUrl)}` : `*${title}*`,
+        } as webApi.FilesCompleteUploadExternalArguments),
       );
-      const uploaded = (result as { files?: { files?: { id?: string }[] }[] }).files?.[0]?.files?.[0]?.id;
-      return { target, messageId: uploaded ?? "uploaded" };
+      return { target, messageId: fileId };
     },
 
     downloadFile: (file: FileRef, opts) => downloadSlackFile(file, opts),
@@ -123,6 +162,26 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       }
     },
   };
+
+  /** Errors of the upload calls, with Slack's "no, not here" answers typed for the deliver step. */
+  async function uploadCall<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      const code = slackErrorCode(error);
+      if (code === "file_upload_size_restricted") {
+        throw new PhotoMemoryError("chat.too_large", "The video is larger than this workspace accepts.", {
+          cause: error,
+        });
+      }
+      if (code && NOT_ALLOWED.has(code)) {
+        throw new PhotoMemoryError("chat.not_allowed", toPlatformError(what, error).message, {
+          cause: error,
+        });
+      }
+      throw toPlatformError(what, error);
+    }
+  }
 
   async function downloadSlackFile(file: FileRef, opts: { maxBytes: number; signal?: AbortSignal }) {
     const teamId = file.workspaceId;
@@ -193,6 +252,30 @@ export function createSlackWebClient(token: string, apiUrl: string, log: Logger)
     logger: toSlackLogger(log),
     retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 5000 },
   });
+}
+
+/** Slack's answers meaning "this app may not post a file in this conversation". */
+const NOT_ALLOWED = new Set([
+  "not_in_channel",
+  "channel_not_found",
+  "is_archived",
+  "restricted_action",
+  "file_uploads_disabled",
+  "file_uploads_except_images_disabled",
+  "not_allowed_token_type",
+  "missing_scope",
+]);
+
+/** Whether the file was shared into the channel (shares.public or shares.private has an entry for it). */
+async function sharedInto(web: webApi.WebClient, fileId: string, channelId: string): Promise<boolean> {
+  try {
+    const info = await web.files.info({ file: fileId });
+    const shares = (info.file as { shares?: Record<string, Record<string, unknown[]>> } | undefined)?.shares;
+    return Boolean(shares?.public?.[channelId]?.length || shares?.private?.[channelId]?.length);
+  } catch {
+    // Unknown or unfinished upload: not shared yet.
+    return false;
+  }
 }
 
 function slackErrorCode(error: unknown): string | undefined {

@@ -67,25 +67,21 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdap
       }
     },
 
+    // Telegram has no idempotency key for sendVideo: after a cut-off attempt core posts the share link instead.
     async postVideo(target, video: OutgoingVideo) {
-      if (video.bytes > maxUploadBytes) return postLink(target, video);
       const { chatId, thread } = where(target);
-      try {
-        const sent = await api.sendVideo(chatId, new InputFile(video.path, "memory.mp4"), {
+      const sent = await call("sendVideo", () =>
+        api.sendVideo(chatId, new InputFile(video.path, "memory.mp4"), {
           ...thread,
-          caption: video.shareUrl ? `${video.title}\n${video.shareUrl}` : video.title,
+          caption: (video.shareUrl ? `${video.title}\n${video.shareUrl}` : video.title).slice(0, 1024),
           supports_streaming: true,
           width: video.width,
           height: video.height,
           duration: Math.round(video.durationSeconds),
           ...(video.posterPath ? { thumbnail: new InputFile(video.posterPath, "poster.jpg") } : {}),
-        });
-        return { target, messageId: String(sent.message_id) };
-      } catch (error) {
-        if (error instanceof GrammyError && error.error_code === 413 && video.shareUrl)
-          return postLink(target, video);
-        throw toPlatformError("sendVideo", error);
-      }
+        }),
+      );
+      return { target, messageId: String(sent.message_id) };
     },
 
     async downloadFile(file, opts) {
@@ -144,15 +140,6 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdap
     },
   };
 
-  async function postLink(target: ChatTarget, video: OutgoingVideo): Promise<MessageRef> {
-    if (!video.shareUrl) {
-      throw new PhotoMemoryError("render.too_large", "The video is larger than Telegram lets a bot send.");
-    }
-    return adapter.postMessage(target, {
-      text: `${video.title}\nThe video is too large to send here, so here is a link: ${video.shareUrl}`,
-    });
-  }
-
   return adapter;
 }
 
@@ -185,6 +172,13 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
 function toPlatformError(what: string, error: unknown): PhotoMemoryError {
   if (isPhotoMemoryError(error)) return error;
   if (error instanceof GrammyError) {
+    if (error.error_code === 413) {
+      return new PhotoMemoryError("chat.too_large", "The video is larger than Telegram lets a bot send.");
+    }
+    // "Bad Request: not enough rights to send videos to the chat" (a group that restricts media).
+    if (what === "sendVideo" && error.error_code === 400 && /not enough rights/i.test(error.description)) {
+      return new PhotoMemoryError("chat.not_allowed", "I may not send videos in this chat.");
+    }
     const blocked = error.error_code === 403;
     return new PhotoMemoryError(
       blocked ? "platform.unauthorized" : "platform.failed",

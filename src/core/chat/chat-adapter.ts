@@ -41,8 +41,20 @@ export interface OutgoingVideo {
   durationSeconds: number;
   width: number;
   height: number;
-  /** A share page URL, offered alongside (or instead, when the file is too large). */
+  /** A share page URL, offered alongside the file. */
   shareUrl?: string;
+  /** The same on every attempt to deliver this video: platforms that dedupe posts on a key use it (Discord's nonce). */
+  deliveryKey?: string;
+}
+
+/**
+ * Lets postVideo keep what it needs across a crash: the platform's own id of an upload in progress (Slack's file id),
+ * saved durably before the call that makes the video visible.
+ */
+export interface DeliveryJournal {
+  /** What an earlier attempt of this delivery noted and did not finish; empty on the first attempt. */
+  earlier: Readonly<Record<string, string>>;
+  note(data: Record<string, string>): Promise<void>;
 }
 
 /** A platform file reference as carried in job events: never bytes, never a tokenised URL. */
@@ -69,7 +81,17 @@ export interface ChatAdapter {
   limits(target: ChatTarget): ChatLimits;
   postMessage(target: ChatTarget, message: OutgoingMessage): Promise<MessageRef>;
   editMessage?(ref: MessageRef, message: OutgoingMessage): Promise<void>;
-  postVideo(target: ChatTarget, video: OutgoingVideo): Promise<MessageRef>;
+  /**
+   * Uploads the video. Deciding upload vs share link is core's (deliver step): an adapter only reports what went
+   * wrong, as PhotoMemoryError `chat.too_large` (the platform refused the size) or `chat.not_allowed` (no right to
+   * upload here), else `platform.*`.
+   */
+  postVideo(target: ChatTarget, video: OutgoingVideo, journal?: DeliveryJournal): Promise<MessageRef>;
+  /**
+   * For how long after a first attempt a repeated postVideo with the same `deliveryKey` (and journal) is known not
+   * to post a second video (Infinity: always; absent: never, so core posts the share link instead of trying again).
+   */
+  readonly redeliverySafeForMs?: number;
   /** Downloads a platform file with the platform's auth, host allow-list, size cap and timeout. */
   downloadFile(file: FileRef, options: { maxBytes: number; signal?: AbortSignal }): Promise<Uint8Array>;
   addReaction?(target: ChatTarget, messageId: string, emoji: string): Promise<void>;

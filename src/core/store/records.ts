@@ -116,6 +116,8 @@ export interface GeneratedVideo {
   shareToken: string;
   statusMessageRef: MessageRefJson | null;
   deliveredMessageRef: MessageRefJson | null;
+  /** What delivery attempts noted before posting (see Store.noteDeliveryIntent); null before the first attempt. */
+  deliveryIntent: Record<string, unknown> | null;
   errorCode: string | null;
   errorMessage: string | null;
   startedAt: Date | null;

@@ -134,6 +134,7 @@ export const toVideo = (r: Row): GeneratedVideo => ({
   shareToken: str(r.share_token),
   statusMessageRef: json<MessageRefJson>(r.status_message_ref),
   deliveredMessageRef: json<MessageRefJson>(r.delivered_message_ref),
+  deliveryIntent: json<Record<string, unknown>>(r.delivery_intent),
   errorCode: strOrNull(r.error_code),
   errorMessage: strOrNull(r.error_message),
   startedAt: dateOrNull(r.started_at),

@@ -19,6 +19,7 @@ type MemoryStore = Pick<
   | "setVideoProgress"
   | "setVideoStatusMessage"
   | "setVideoDelivery"
+  | "noteDeliveryIntent"
 >;
 
 /** 192 random bits, URL-safe: the only public handle of a video. */
@@ -217,6 +218,14 @@ export function createMemoryStore(db: Db): MemoryStore {
         [id, jsonParam(ref)],
       );
       return rows.length > 0;
+    },
+
+    async noteDeliveryIntent(id, note) {
+      await db.query(
+        `update public.generated_videos
+         set delivery_intent = coalesce(delivery_intent, '{}'::jsonb) || $2::text::jsonb where id = $1`,
+        [id, jsonParam(note)],
+      );
     },
   };
 }

@@ -181,6 +181,11 @@ export interface Store {
    * returns false when a delivery was already recorded.
    */
   setVideoDelivery(id: string, ref: MessageRefJson): Promise<boolean>;
+  /**
+   * Notes, durably and before the video is posted, what a delivery attempt is about to do; merged into what earlier
+   * attempts noted (`deliveryIntent`), so a resumed attempt after a crash can tell whether it may post again.
+   */
+  noteDeliveryIntent(id: string, note: Record<string, unknown>): Promise<void>;
 
   /**
    * Claims a webhook delivery. True when this caller should process it (first time, or a retry of a delivery that

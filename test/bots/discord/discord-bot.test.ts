@@ -219,7 +219,7 @@ describe("Discord delivery and downloads", () => {
     return file;
   };
 
-  it("uploads the video with its title; over the limit, or on a 40005, posts the share link", async () => {
+  it("uploads the video with its title, pings nobody, and sends a nonce Discord enforces", async () => {
     setup();
     const video = {
       path: videoFile(),
@@ -233,19 +233,13 @@ describe("Discord delivery and downloads", () => {
     const upload = discord.find("POST", /^\/channels\/1400000000000000002\/messages$/).at(-1);
     expect(upload?.uploadBytes).toBeGreaterThan(3000);
     expect(String(upload?.body.content)).toContain("Porto weekend");
+    expect(upload?.body.allowed_mentions).toEqual({ parse: [] });
+    expect(upload?.body.nonce).toBeUndefined();
 
-    await bot.adapter.postVideo(target, {
-      ...video,
-      bytes: 11 * 1024 * 1024,
-      shareUrl: "https://pm.example/s/1",
-    });
-    expect(String(discord.calls.at(-1)?.body.content)).toContain("https://pm.example/s/1");
-    expect(discord.calls.at(-1)?.uploadBytes).toBeUndefined();
-
-    discord.rejectUploadsOver = 100;
-    await bot.adapter.postVideo(target, { ...video, shareUrl: "https://pm.example/s/2" });
-    discord.rejectUploadsOver = undefined;
-    expect(String(discord.calls.at(-1)?.body.content)).toContain("https://pm.example/s/2");
+    await bot.adapter.postVideo(target, { ...video, deliveryKey: "5f0c7c1e-2a8e-4d6b-9a43-0d1e2f3a4b5c" });
+    const keyed = discord.find("POST", /^\/channels\/1400000000000000002\/messages$/).at(-1);
+    expect(String(keyed?.body.nonce)).toHaveLength(25);
+    expect(keyed?.body.enforce_nonce).toBe(true);
   });
 
   it("downloads from the CDN, and an HTML page instead of an image is a clear error", async () => {

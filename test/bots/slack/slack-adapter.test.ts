@@ -98,21 +98,60 @@ describe("Slack adapter", () => {
     expect(String(complete?.params.files)).toContain("Lisbon 2026");
   });
 
-  it("posts the share link instead of uploading a video over the limit", async () => {
-    const before = slack.uploads.length;
+  // The issue's exact title: typed after `/memory classic`, it must neither ping the channel nor disguise a link.
+  const INJECTION = "<!channel> <https://evil.example|Click to unlock premium>";
+  const ESCAPED = "&lt;!channel&gt; &lt;https://evil.example|Click to unlock premium&gt;";
+
+  it("escapes titles in messages and in the video's comment, so they cannot ping or disguise a link", async () => {
+    await adapter.postMessage(target, { text: `🎞️ Making your memory “${INJECTION}”…`, progress: 0.1 });
+    const post = slack.callsTo("chat.postMessage").at(-1);
+    expect(String(post?.params.text)).toContain(ESCAPED);
+    expect(String(post?.params.text)).not.toContain("<!channel>");
+    expect(String(post?.params.blocks)).not.toContain("<!channel>");
+    expect(String(post?.params.blocks)).not.toContain("<https://evil.example|");
+
+    const dir = mkdtempSync(path.join(tmpdir(), "pm-slack-"));
+    const file = path.join(dir, "memory.mp4");
+    writeFileSync(file, Buffer.alloc(2048, 1));
     await adapter.postVideo(target, {
-      path: "/nonexistent.mp4",
-      title: "Huge",
-      bytes: 2_000_000_000,
-      durationSeconds: 600,
-      width: 1920,
-      height: 1080,
-      shareUrl: "https://photomemory.example/s/huge",
+      path: file,
+      title: `A & B ${INJECTION}`,
+      bytes: 2048,
+      durationSeconds: 8,
+      width: 1280,
+      height: 720,
+      shareUrl: "https://photomemory.example/share/tok?a=1&b=2",
     });
-    expect(slack.uploads.length).toBe(before);
-    expect(String(slack.callsTo("chat.postMessage").at(-1)?.params.text)).toContain(
-      "https://photomemory.example/s/huge",
-    );
+    const comment = String(slack.callsTo("files.completeUploadExternal").at(-1)?.params.initial_comment);
+    expect(comment).toBe(`*A &amp; B ${ESCAPED}*\nhttps://photomemory.example/share/tok?a=1&amp;b=2`);
+    const getUrl = slack.callsTo("files.getUploadURLExternal").at(-1);
+    expect(String(getUrl?.params.filename)).toMatch(/^[a-z0-9-]+\.mp4$/);
+  });
+
+  it("after a crash, finds the upload it noted instead of posting the video again", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "pm-slack-"));
+    const file = path.join(dir, "memory.mp4");
+    writeFileSync(file, Buffer.alloc(3000, 1));
+    const video = { path: file, title: "Once", bytes: 3000, durationSeconds: 8, width: 1280, height: 720 };
+    const notes: Record<string, string> = {};
+    const journal = {
+      earlier: notes,
+      note: async (d: Record<string, string>) => void Object.assign(notes, d),
+    };
+    // The first attempt dies after Slack took the bytes, before completeUploadExternal answered.
+    slack.errors.set("files.completeUploadExternal", "fatal_error");
+    await expect(adapter.postVideo(target, video, journal)).rejects.toThrow();
+    slack.errors.clear();
+    expect(notes).toMatchObject({ slackFileUploaded: "yes" });
+    const uploads = slack.uploads.length;
+    const first = await adapter.postVideo(target, video, { earlier: { ...notes }, note: journal.note });
+    expect(first.messageId).toBe(notes.slackFileId);
+    expect(slack.uploads.length).toBe(uploads); // the bytes were not sent again
+    // A third attempt (the step re-ran after the share) sees the file in the thread and posts nothing.
+    const completes = slack.callsTo("files.completeUploadExternal").length;
+    await adapter.postVideo(target, video, { earlier: { ...notes }, note: journal.note });
+    expect(slack.callsTo("files.completeUploadExternal").length).toBe(completes);
+    expect([...slack.shared.keys()].filter((id) => id === notes.slackFileId)).toHaveLength(1);
   });
 
   it("renders the upgrade card's payment link as a link button", async () => {

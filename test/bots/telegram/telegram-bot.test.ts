@@ -134,7 +134,7 @@ describe("Telegram adapter", () => {
     expect(String((error as Error).message)).not.toContain(TOKEN);
   });
 
-  it("sends the video with its title, and falls back to the share link when Telegram refuses the size", async () => {
+  it("sends the video with its title and the share link as its caption", async () => {
     setup();
     const dir = mkdtempSync(path.join(tmpdir(), "pm-tg-"));
     const file = path.join(dir, "m.mp4");
@@ -153,22 +153,9 @@ describe("Telegram adapter", () => {
     expect(sent?.params).toMatchObject({ chat_id: "5550001", caption: "Summer in Lisbon" });
     expect(sent?.uploadBytes).toBe(2048);
 
-    tg.rejectVideosOver = 1000;
     await bot.adapter.postVideo(target, { ...video, shareUrl: "https://photomemory.example/s/abc" });
-    tg.rejectVideosOver = undefined;
-    expect(String(tg.callsTo("sendMessage").at(-1)?.params.text)).toContain(
-      "https://photomemory.example/s/abc",
-    );
-
-    const before = tg.callsTo("sendVideo").length;
-    await bot.adapter.postVideo(target, {
-      ...video,
-      bytes: 2_100_000_000,
-      shareUrl: "https://photomemory.example/s/big",
-    });
-    expect(tg.callsTo("sendVideo").length).toBe(before);
-    expect(String(tg.callsTo("sendMessage").at(-1)?.params.text)).toContain(
-      "https://photomemory.example/s/big",
+    expect(tg.callsTo("sendVideo").at(-1)?.params.caption).toBe(
+      "Summer in Lisbon\nhttps://photomemory.example/s/abc",
     );
   });
 

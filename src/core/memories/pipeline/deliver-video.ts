@@ -1,21 +1,43 @@
 /**
- * Step `deliver`: posts the finished video to the chat once. The posted message is recorded on the video
- * (delivered_message_ref) and checked first, so a re-run of this step never posts twice. A video larger than the
- * chat accepts is offered by its share link instead; the status message is updated to say the memory is ready.
+ * Step `deliver`: the one place that decides how a finished video reaches the chat. It uploads the file when it fits
+ * the chat's limit, and posts the share link instead when it does not, when the platform refuses the upload (too
+ * large, not allowed, any other failure), or when an earlier attempt was cut off and the platform cannot tell us
+ * whether it got through. A finished video is never lost, and never posted twice:
+ * - the posted message is recorded on the video (delivered_message_ref) and checked first;
+ * - before posting, the attempt is noted durably (delivery_intent); a resumed attempt repeats the upload only where
+ *   the platform recognises the repeat (`redeliverySafeForMs`), else it posts the link.
+ * The status message is left saying the memory is ready.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ChatTarget, MessageRef } from "../../chat/chat-adapter.ts";
-import { PhotoMemoryError } from "../../errors.ts";
-import { chatFor, type PipelineDeps } from "./deps.ts";
+import type { ChatAdapter, ChatTarget, DeliveryJournal, MessageRef } from "../../chat/chat-adapter.ts";
+import { canEdit, chatFor } from "../../chat/chat-for.ts";
+import { isPhotoMemoryError, PhotoMemoryError } from "../../errors.ts";
+import type { GeneratedVideo } from "../../store/records.ts";
+import type { PipelineDeps } from "./deps.ts";
 
 export interface DeliveredVideo {
   messageId: string;
-  /** How it reached the chat: the file itself, or a link because it was too large. */
+  /** How it reached the chat: the file itself, or its share link. */
   via: "upload" | "link";
   /** True when an earlier run of this step had already delivered it. */
   alreadyDelivered: boolean;
+}
+
+/** Why the share link goes out instead of the file. */
+export type LinkReason = "too_large" | "not_allowed" | "failed" | "interrupted";
+
+const WHY: Record<LinkReason, string> = {
+  too_large: "It is too large to upload here",
+  not_allowed: "I am not allowed to upload videos here",
+  failed: "The upload did not go through",
+  interrupted: "Its upload was interrupted",
+};
+
+/** The one sentence users read when a memory comes as a link. */
+export function shareLinkText(title: string, shareUrl: string, reason: LinkReason): string {
+  return `🎬 “${title}” is ready. ${WHY[reason]}, so here is a link to watch it: ${shareUrl}`;
 }
 
 export async function deliverVideo(
@@ -40,53 +62,97 @@ export async function deliverVideo(
   }
   const chat = chatFor(deps, input.target);
   const log = deps.logger.child({ videoId: input.videoId });
-  const fits = video.bytes <= chat.limits(input.target).maxUploadBytes;
-  let ref: MessageRef;
-  let via: DeliveredVideo["via"];
-  if (fits) {
-    const dir = await mkdtemp(join(deps.tmpDir ?? tmpdir(), "photomemory-deliver-"));
+  const now = deps.now?.() ?? Date.now();
+
+  let reason: LinkReason | null = null;
+  let uploadError: unknown;
+  let ref: MessageRef | undefined;
+  if (video.bytes > chat.limits(input.target).maxUploadBytes) reason = "too_large";
+  else if (!mayUploadAgain(chat, video, now)) reason = "interrupted";
+  else {
     try {
-      const path = join(dir, "memory.mp4");
-      await deps.blobs.download(video.videoKey, path);
-      let posterPath: string | undefined;
-      if (video.posterKey) {
-        posterPath = join(dir, "memory.jpg");
-        await deps.blobs.download(video.posterKey, posterPath);
-      }
-      ref = await chat.postVideo(input.target, {
+      ref = await upload(deps, chat, video, input, now);
+    } catch (error) {
+      uploadError = error;
+      reason = isPhotoMemoryError(error, "chat.too_large")
+        ? "too_large"
+        : isPhotoMemoryError(error, "chat.not_allowed")
+          ? "not_allowed"
+          : "failed";
+      log.warn({ err: error, reason }, "the video could not be uploaded; posting its share link");
+    }
+  }
+  if (reason) {
+    if (!input.shareUrl) {
+      throw uploadError ?? new PhotoMemoryError("chat.too_large", "The video is too large to upload here.");
+    }
+    ref = await chat.postMessage(input.target, { text: shareLinkText(input.title, input.shareUrl, reason) });
+  }
+  if (!ref) throw new PhotoMemoryError("platform.failed", "The video could not be delivered.");
+  const via = reason ? "link" : "upload";
+  await store.setVideoDelivery(input.videoId, { ...toJson(ref), via });
+  log.info({ via, reason, messageId: ref.messageId }, "memory delivered");
+
+  // The status message ends saying the memory is ready; best effort, the video is already there.
+  if (canEdit(chat, input.statusMessage, deps.now?.() ?? Date.now()) && chat.editMessage) {
+    await chat
+      .editMessage(input.statusMessage, { text: `✅ Your memory “${input.title}” is ready.` })
+      .catch((error: unknown) => log.warn({ err: error }, "could not update the status message"));
+  }
+  return { messageId: ref.messageId, via, alreadyDelivered: false };
+}
+
+/** Whether uploading now cannot post a second copy of what an earlier, cut-off attempt may have posted. */
+function mayUploadAgain(chat: ChatAdapter, video: GeneratedVideo, now: number): boolean {
+  const startedAt = video.deliveryIntent?.startedAt;
+  if (typeof startedAt !== "string") return true;
+  return now - Date.parse(startedAt) < (chat.redeliverySafeForMs ?? 0);
+}
+
+async function upload(
+  deps: Pick<PipelineDeps, "store" | "blobs" | "tmpDir">,
+  chat: ChatAdapter,
+  video: GeneratedVideo,
+  input: { videoId: string; target: ChatTarget; title: string; shareUrl: string | null },
+  now: number,
+): Promise<MessageRef> {
+  const dir = await mkdtemp(join(deps.tmpDir ?? tmpdir(), "photomemory-deliver-"));
+  try {
+    const path = join(dir, "memory.mp4");
+    await deps.blobs.download(video.videoKey ?? "", path);
+    let posterPath: string | undefined;
+    if (video.posterKey) {
+      posterPath = join(dir, "memory.jpg");
+      await deps.blobs.download(video.posterKey, posterPath);
+    }
+    const earlier = video.deliveryIntent ?? {};
+    const noted: Record<string, string> = {};
+    for (const [k, v] of Object.entries(earlier)) if (typeof v === "string") noted[k] = v;
+    // Noted last thing before the post, so the window in which a crash leaves us unsure is as short as it can be.
+    if (!noted.startedAt)
+      await deps.store.noteDeliveryIntent(input.videoId, { startedAt: new Date(now).toISOString() });
+    const journal: DeliveryJournal = {
+      earlier: noted,
+      note: (data) => deps.store.noteDeliveryIntent(input.videoId, data),
+    };
+    return await chat.postVideo(
+      input.target,
+      {
         path,
         ...(posterPath ? { posterPath } : {}),
         title: input.title,
-        bytes: video.bytes,
+        bytes: video.bytes ?? 0,
         durationSeconds: video.durationSeconds ?? 0,
         width: video.width ?? 0,
         height: video.height ?? 0,
         ...(input.shareUrl ? { shareUrl: input.shareUrl } : {}),
-      });
-      via = "upload";
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  } else {
-    const mb = (video.bytes / 1_000_000).toFixed(1);
-    const text = input.shareUrl
-      ? `🎬 “${input.title}” is ready. At ${mb} MB it is too large to upload here; watch it at ${input.shareUrl}`
-      : `🎬 “${input.title}” is ready, but at ${mb} MB it is too large to upload here.`;
-    ref = await chat.postMessage(input.target, { text });
-    via = "link";
+        deliveryKey: input.videoId,
+      },
+      journal,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  await store.setVideoDelivery(input.videoId, { ...toJson(ref), via });
-  log.info({ via, messageId: ref.messageId }, "memory delivered");
-
-  // The status message stops showing a bar; best effort, the video is already there.
-  const status = input.statusMessage;
-  const now = deps.now?.() ?? Date.now();
-  if (status && chat.editMessage && (!status.editableUntil || Date.parse(status.editableUntil) > now)) {
-    await chat
-      .editMessage(status, { text: `✅ Your memory “${input.title}” is ready.`, progress: 1 })
-      .catch((error: unknown) => log.warn({ err: error }, "could not update the status message"));
-  }
-  return { messageId: ref.messageId, via, alreadyDelivered: false };
 }
 
 /** A MessageRef as stored: without `handle` (interaction tokens, response_url), which are secrets with a short life. */
