@@ -35,9 +35,11 @@ const WHY: Record<LinkReason, string> = {
   interrupted: "Its upload was interrupted",
 };
 
-/** The one sentence users read when a memory comes as a link. */
-export function shareLinkText(title: string, shareUrl: string, reason: LinkReason): string {
-  return `🎬 “${title}” is ready. ${WHY[reason]}, so here is a link to watch it: ${shareUrl}`;
+/** The one sentence users read when a memory comes as a link (or, on a server without share links, cannot). */
+export function shareLinkText(title: string, shareUrl: string | null, reason: LinkReason): string {
+  return shareUrl
+    ? `🎬 “${title}” is ready. ${WHY[reason]}, so here is a link to watch it: ${shareUrl}`
+    : `🎬 “${title}” is ready. ${WHY[reason]}, and this server has no share page to link to.`;
 }
 
 export async function deliverVideo(
@@ -65,7 +67,6 @@ export async function deliverVideo(
   const now = deps.now?.() ?? Date.now();
 
   let reason: LinkReason | null = null;
-  let uploadError: unknown;
   let ref: MessageRef | undefined;
   if (video.bytes > chat.limits(input.target).maxUploadBytes) reason = "too_large";
   else if (!mayUploadAgain(chat, video, now)) reason = "interrupted";
@@ -73,7 +74,6 @@ export async function deliverVideo(
     try {
       ref = await upload(deps, chat, video, input, now);
     } catch (error) {
-      uploadError = error;
       reason = isPhotoMemoryError(error, "chat.too_large")
         ? "too_large"
         : isPhotoMemoryError(error, "chat.not_allowed")
@@ -83,9 +83,6 @@ export async function deliverVideo(
     }
   }
   if (reason) {
-    if (!input.shareUrl) {
-      throw uploadError ?? new PhotoMemoryError("chat.too_large", "The video is too large to upload here.");
-    }
     ref = await chat.postMessage(input.target, { text: shareLinkText(input.title, input.shareUrl, reason) });
   }
   if (!ref) throw new PhotoMemoryError("platform.failed", "The video could not be delivered.");
