@@ -17,11 +17,16 @@ import type { BotDeps } from "./bot-deps.ts";
 
 export type PlatformEnv = Record<string, string | undefined>;
 
+/** The Store rows a platform may own: workspaces with their encrypted bot tokens (Slack installations). */
+export type PlatformStore = Pick<
+  Store,
+  "upsertWorkspace" | "markWorkspaceUninstalled" | "getWorkspace" | "getWorkspaceToken"
+>;
+
 /** What the outbound side may use: a worker has these without any webhook. */
 export interface ChatContext {
   logger: Logger;
-  /** Platform-owned rows (Slack installations and their encrypted tokens). */
-  store: Store;
+  store: PlatformStore;
 }
 
 /** What the inbound side may use besides its chat adapter. */

@@ -3,7 +3,7 @@
  * installation the OAuth flow stored (the Store keeps the token encrypted). Tokens stay inside src/bots/slack.
  */
 import { PhotoMemoryError } from "../../core/errors.ts";
-import type { Store } from "../../core/store/store.ts";
+import type { PlatformStore } from "../common/platform.ts";
 
 export interface SlackInstallation {
   teamId: string;
@@ -42,7 +42,7 @@ export function createSlackTokenSource(options: {
 }
 
 /** Slack installations kept as workspaces in the Store (the bot token encrypted at rest). */
-export function slackInstallationsFrom(store: Store): SlackInstallationStore {
+export function slackInstallationsFrom(store: PlatformStore): SlackInstallationStore {
   return {
     async saveSlackInstallation(installation) {
       await store.upsertWorkspace({
