@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { PhotoMemoryError } from "../../core/errors.ts";
+import { parseEnvBlock } from "../common/parse-env.ts";
 
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const snowflake = z.preprocess(
@@ -41,12 +42,7 @@ export interface DiscordConfig {
 }
 
 export function parseDiscordConfig(env: Record<string, string | undefined>): DiscordConfig | null {
-  const parsed = discordEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new PhotoMemoryError("config.invalid", `The Discord configuration is invalid: ${problems}.`);
-  }
-  const e = parsed.data;
+  const e = parseEnvBlock(discordEnvSchema, env, "Discord");
   const set = [e.DISCORD_APPLICATION_ID, e.DISCORD_TOKEN, e.DISCORD_PUBLIC_KEY].filter(Boolean).length;
   if (set === 0) return null;
   if (!e.DISCORD_APPLICATION_ID || !e.DISCORD_TOKEN || !e.DISCORD_PUBLIC_KEY) {

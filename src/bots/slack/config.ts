@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { PhotoMemoryError } from "../../core/errors.ts";
+import { parseEnvBlock } from "../common/parse-env.ts";
 
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const opt = z.preprocess(blank, z.string().optional());
@@ -30,12 +31,7 @@ export interface SlackConfig {
 }
 
 export function parseSlackConfig(env: Record<string, string | undefined>): SlackConfig | null {
-  const parsed = slackEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new PhotoMemoryError("config.invalid", `The Slack configuration is invalid: ${problems}.`);
-  }
-  const e = parsed.data;
+  const e = parseEnvBlock(slackEnvSchema, env, "Slack");
   if (!e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) return null;
   const oauth =
     e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET

@@ -3,7 +3,7 @@
  * TELEGRAM_WEBHOOK_SECRET it takes updates at POST /telegram/webhook, otherwise it long-polls.
  */
 import { z } from "zod";
-import { PhotoMemoryError } from "../../core/errors.ts";
+import { parseEnvBlock } from "../common/parse-env.ts";
 
 const blank = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
@@ -36,12 +36,7 @@ export interface TelegramConfig {
 }
 
 export function parseTelegramConfig(env: Record<string, string | undefined>): TelegramConfig | null {
-  const parsed = telegramEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new PhotoMemoryError("config.invalid", `The Telegram configuration is invalid: ${problems}.`);
-  }
-  const e = parsed.data;
+  const e = parseEnvBlock(telegramEnvSchema, env, "Telegram");
   if (!e.TELEGRAM_BOT_TOKEN) return null;
   return {
     token: e.TELEGRAM_BOT_TOKEN,
