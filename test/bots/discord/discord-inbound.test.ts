@@ -6,6 +6,7 @@ import { generateKeyPairSync, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDiscordBot, type DiscordBot } from "../../../src/bots/discord/discord-bot.ts";
+import { onDroppedMessage } from "../../../src/bots/discord/gateway.ts";
 import { type DiscordStandIn, startDiscordStandIn } from "../../stand-ins/discord-api.ts";
 import { createFakeDeps, type FakeDeps } from "../fake-deps.ts";
 
@@ -153,5 +154,20 @@ describe("Discord: photos in the channel's history", () => {
       expect(deps.commands).toHaveLength(1);
       expect(shownSince(from, "1400000000000000005")).toEqual([]);
     }
+  });
+});
+
+describe("Discord gateway: forwarded messages", () => {
+  it("collects the photos a forwarded message carries in its snapshot, and the bot reacts to the forward", async () => {
+    setup();
+    const [forward] = JSON.parse(fixture("channel-history.json"));
+    await onDroppedMessage(deps, bot.adapter, {
+      ...forward,
+      channelId: forward.channel_id,
+      guildId: "1300000000000000001",
+    });
+    expect(deps.dropped).toHaveLength(1);
+    expect(deps.dropped[0]?.files).toMatchObject([{ fileId: "1630000000000000002", name: "sunset.jpg" }]);
+    expect(deps.dropped[0]?.messageId).toBe("1910000000000000003");
   });
 });
