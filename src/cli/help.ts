@@ -12,7 +12,9 @@ Render options:
   --title T                                  title card text (default: from the photo dates)
   --aspect 16:9|9:16|1:1                     frame shape (default 16:9)
   --resolution 720|1080                      frame height for 16:9 (default 1080)
-  --music FILE                               soundtrack, looped or trimmed and faded (default: silence)
+  --music FILE                               soundtrack, looped or trimmed, faded, at -16 LUFS
+                                             (default: the style's own music)
+  --silent                                   no music
   --max-bytes N                              keep the video under N bytes; accepts 10MiB, 50MB, 800k
   --out FILE                                 output video (default memory.mp4; poster next to it as .jpg)
   --json                                     print a JSON summary on stdout

@@ -90,6 +90,7 @@ async function render(options: RenderOptions, ctx: CliContext): Promise<number> 
       aspect: options.aspect,
       resolution: options.resolution,
       ...(options.musicPath === undefined ? {} : { musicPath: options.musicPath }),
+      silent: options.silent,
     });
 
     createdDir = await mkdir(path.dirname(options.out), { recursive: true });

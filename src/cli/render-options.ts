@@ -14,6 +14,8 @@ export interface RenderOptions {
   aspect: Aspect;
   resolution: Resolution;
   musicPath?: string;
+  /** No music; otherwise `musicPath` or the style's own soundtrack. */
+  silent: boolean;
   maxBytes?: number;
   out: string;
   poster: string;
@@ -31,6 +33,7 @@ const schema = z.object({
     .transform((r) => Number(r) as Resolution),
   title: z.string().optional(),
   music: z.string().min(1, "--music needs a file").optional(),
+  silent: z.boolean().default(false),
   "max-bytes": z
     .string()
     .optional()
@@ -58,6 +61,8 @@ export function parseRenderOptions(argv: readonly string[], cwd: string): Render
   if (!result.success) throw new UsageError(result.error.issues[0]?.message ?? "invalid options");
   const options = result.data;
   if (parsed.positionals.length === 0) throw new UsageError("render needs at least one photo file or folder");
+  if (options.silent && options.music !== undefined)
+    throw new UsageError("--silent and --music contradict each other; give one of them");
 
   const out = path.resolve(cwd, options.out);
   if (path.extname(out).toLowerCase() !== ".mp4")
@@ -71,6 +76,7 @@ export function parseRenderOptions(argv: readonly string[], cwd: string): Render
     aspect: options.aspect,
     resolution: options.resolution,
     ...(options.music === undefined ? {} : { musicPath: path.resolve(cwd, options.music) }),
+    silent: options.silent,
     ...(options["max-bytes"] === undefined ? {} : { maxBytes: options["max-bytes"] }),
     out,
     poster,
@@ -89,6 +95,7 @@ function parse(argv: readonly string[]) {
       aspect: { type: "string" },
       resolution: { type: "string" },
       music: { type: "string" },
+      silent: { type: "boolean" },
       "max-bytes": { type: "string" },
       out: { type: "string", short: "o" },
       json: { type: "boolean" },

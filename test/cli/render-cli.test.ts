@@ -47,6 +47,25 @@ async function ffprobe(file: string): Promise<Array<Record<string, string>>> {
   return (JSON.parse(stdout) as { streams: Array<Record<string, string>> }).streams;
 }
 
+async function ffmpegLog(args: string[]): Promise<string> {
+  const { stderr } = await run(process.env.FFMPEG_PATH || "ffmpeg", ["-hide_banner", "-nostats", ...args]);
+  return stderr;
+}
+
+/** Integrated loudness (LUFS) of a video's audio, by ffmpeg's EBU R128 meter. */
+async function loudness(file: string): Promise<number> {
+  const log = await ffmpegLog(["-i", file, "-vn", "-af", "ebur128", "-f", "null", "-"]);
+  return Number(/Integrated loudness:\s+I:\s+(-?[\d.]+) LUFS/.exec(log)?.[1]);
+}
+
+/** Mean level (dB) of a video's audio after `filter` (-Infinity for digital silence). */
+async function audioLevel(file: string, filter?: string): Promise<number> {
+  const af = filter ? `${filter},volumedetect` : "volumedetect";
+  const log = await ffmpegLog(["-i", file, "-vn", "-af", af, "-f", "null", "-"]);
+  const level = /mean_volume: (-?[\d.]+|-inf) dB/.exec(log)?.[1];
+  return level === undefined || level === "-inf" ? -Infinity : Number(level);
+}
+
 let dir: string;
 
 beforeAll(async () => {
@@ -139,7 +158,38 @@ describe("photomemory render", () => {
       height: 720,
     });
     expect(streams.find((s) => s.codec_type === "audio")?.codec_name).toBe("aac");
+    // The style's own music plays, at the soundtrack loudness.
+    expect(Math.abs((await loudness(summary.output)) - -16)).toBeLessThanOrEqual(2);
   }, 180_000); // a real render; generous because the test machine may be busy
+
+  it("makes a silent video with --silent, and plays the user's own file with --music", async () => {
+    const quiet = await photomemory(
+      ["render", "photos/01-beach.jpg", "--silent", "--resolution", "720", "--out", "quiet.mp4"],
+      dir,
+    );
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(await audioLevel(path.join(dir, "quiet.mp4"))).toBeLessThan(-80);
+
+    // A quiet 330 Hz tone: the video plays it (and no other music), brought up to the soundtrack loudness.
+    await run(process.env.FFMPEG_PATH || "ffmpeg", [
+      ...["-v", "error", "-f", "lavfi", "-i", "sine=frequency=330:duration=4", "-af", "volume=-30dB"],
+      ...["-y", path.join(dir, "tone.wav")],
+    ]);
+    const own = await photomemory(
+      ["render", "photos/01-beach.jpg", "--music", "tone.wav", "--resolution", "720", "--out", "own.mp4"],
+      dir,
+    );
+    expect(own.code, own.stderr).toBe(0);
+    const file = path.join(dir, "own.mp4");
+    expect(Math.abs((await loudness(file)) - -16)).toBeLessThanOrEqual(2);
+    const all = await audioLevel(file, "atrim=2:5");
+    const tone = await audioLevel(file, "atrim=2:5,bandpass=f=330:width_type=q:w=8");
+    expect(all - tone).toBeLessThan(3);
+
+    const both = await photomemory(["render", "photos", "--silent", "--music", "tone.wav"], dir);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("--silent and --music");
+  }, 240_000);
 
   it("renders an iPhone folder of HEIC photos, dated from their EXIF, and skips the Live Photo video", async () => {
     const result = await photomemory(

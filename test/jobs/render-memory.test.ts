@@ -50,6 +50,24 @@ describe("render-memory", { timeout: 180_000 }, () => {
     }
   });
 
+  it("renders a `/memory … silent` memory without music, and others with the style's soundtrack", async () => {
+    const h = await createPipelineHarness();
+    try {
+      const runner = runnerFor(h);
+      await runner.start();
+      const quiet = await h.requestMemory(2);
+      await runner.jobs.send({ name: "memory/requested", data: { ...quiet.data, silent: true } });
+      await runner.idle();
+      const loud = await h.requestMemory(1);
+      await runner.jobs.send({ name: "memory/requested", data: loud.data });
+      await runner.idle();
+      await runner.stop();
+      expect(h.fake.calls.map((c) => c.silent ?? false)).toEqual([true, false]);
+    } finally {
+      await h.close();
+    }
+  });
+
   it("resumes after a crash during the render without re-running earlier steps, and delivers exactly once", async () => {
     const db = await migratedDb();
     const writes: string[] = [];

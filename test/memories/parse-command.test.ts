@@ -17,6 +17,26 @@ describe("parseMemoryCommand", () => {
       title: "Summer at the lake",
     });
   });
+  it("reads `silent` (no music) among the style and aspect, in any order", () => {
+    expect(parseMemoryCommand("/memory silent vintage Quiet morning")).toEqual({
+      kind: "request",
+      style: "vintage",
+      silent: true,
+      title: "Quiet morning",
+    });
+    expect(parseMemoryCommand("modern 9:16 SILENT")).toEqual({
+      kind: "request",
+      style: "modern",
+      aspect: "9:16",
+      silent: true,
+    });
+    // Later in the title it is just a word of the title.
+    expect(parseMemoryCommand("/memory classic The silent lake")).toEqual({
+      kind: "request",
+      style: "classic",
+      title: "The silent lake",
+    });
+  });
   it("leaves style unset when none is given so the platform can offer a picker", () => {
     expect(parseMemoryCommand("/memory")).toEqual({ kind: "request" });
     expect(parseMemoryCommand("/memory@PhotoMemoryBot Grandma's 90th")).toEqual({

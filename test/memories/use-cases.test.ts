@@ -272,6 +272,31 @@ describe("help, status, reset, cancel, retry", () => {
     expect((await h.botTexts()).at(-1)).toContain("Trying again");
   });
 
+  it("makes a memory without music on `/memory … silent`, and its retry stays silent", async () => {
+    await dropPhotos(2);
+    await handleMemoryCommand(h.deps, {
+      target: h.target,
+      user: ada,
+      text: "/memory modern silent Quiet morning",
+    });
+    const silent = lastRequested();
+    expect(silent).toMatchObject({ style: "modern", silent: true, title: "Quiet morning" });
+    expect((await h.deps.store.getProject(silent.projectId))?.silent).toBe(true);
+    await h.deps.store.transitionVideo(silent.videoId, ["queued"], "processing");
+    await h.deps.store.transitionVideo(silent.videoId, ["processing"], "failed", {
+      errorCode: "render.ffmpeg_failed",
+      errorMessage: "The video could not be encoded.",
+    });
+    const retried = await retryMemory(h.deps, { target: h.target, user: ada, videoId: silent.videoId });
+    expect(retried.project?.silent).toBe(true);
+    expect(lastRequested()).toMatchObject({ videoId: retried.video?.id, silent: true });
+    await finish(lastRequested().videoId);
+    // Without the word, the next memory (a remake of the same photos) has the style's music again.
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory classic" });
+    expect(lastRequested().silent).toBeUndefined();
+    expect((await h.deps.store.getProject(lastRequested().projectId))?.silent).toBe(false);
+  });
+
   it("does not retry a memory of another conversation", async () => {
     await dropPhotos(1);
     const started = await requestMemory(h.deps, { target: h.target, user: ada });

@@ -191,10 +191,12 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
         locale: "en",
         platform: "slack",
         statusMessageRef: { messageId: "m1" },
+        silent: true,
       });
       expect(project.status).toBe("processing");
       expect(project.photoIds).toEqual(photos.map((p) => p.id));
       expect(project.style).toBe("cinematic");
+      expect((await store.getProject(project.id))?.silent).toBe(true);
       expect(video.status).toBe("queued");
       expect(video.projectId).toBe(project.id);
       expect(video.statusMessageRef).toEqual({ messageId: "m1" });

@@ -1,6 +1,7 @@
 /**
  * The `/memory` slash command: its definition (registered through REST at start) and how an invocation's options
- * become a MemoryCommand. Options: what to do (make, help, status, new, cancel), a style, a title, three photos.
+ * become a MemoryCommand. Options: what to do (make, help, status, new, cancel), a style, a title, no music, three
+ * photos.
  */
 import { ApplicationCommandOptionType, ApplicationCommandType, type REST, Routes } from "discord.js";
 import { STYLE_NAMES } from "../../core/domain.ts";
@@ -27,6 +28,12 @@ export const MEMORY_COMMAND = {
       type: ApplicationCommandOptionType.String,
       required: false,
       max_length: 80,
+    },
+    {
+      name: "silent",
+      description: "No music (each style has its own otherwise)",
+      type: ApplicationCommandOptionType.Boolean,
+      required: false,
     },
     ...PHOTO_OPTIONS.map((name) => ({
       name,
@@ -78,5 +85,6 @@ export function toMemoryCommand(options: CommandOption[]): MemoryCommand {
       ? { style: style as (typeof STYLE_NAMES)[number] }
       : {}),
     ...(title ? { title } : {}),
+    ...(options.find((o) => o.name === "silent")?.value === true ? { silent: true } : {}),
   };
 }

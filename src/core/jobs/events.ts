@@ -59,6 +59,8 @@ export const memoryRequestedSchema = z.object({
   locale: z.string().min(2),
   aspect: z.enum(["16:9", "9:16", "1:1"]).optional(),
   resolution: z.union([z.literal(720), z.literal(1080)]).optional(),
+  /** `/memory … silent`: no music; otherwise the style's soundtrack. */
+  silent: z.boolean().optional(),
   /** The status message the request posted; render progress edits it. */
   statusMessage: messageRefSchema.optional(),
   userId: z.string().optional(),

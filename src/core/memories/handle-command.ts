@@ -61,6 +61,7 @@ export async function runMemoryCommand(deps: MemoryDeps, input: RunCommandInput)
         ...base,
         ...(command.style ? { style: command.style } : {}),
         ...(command.aspect ? { aspect: command.aspect } : {}),
+        ...(command.silent ? { silent: true } : {}),
         ...(command.title ? { title: command.title } : {}),
         ...(command.all ? { all: true } : {}),
         ...(input.resolution ? { resolution: input.resolution } : {}),

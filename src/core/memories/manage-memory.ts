@@ -137,6 +137,7 @@ export async function retryMemory(
     locale: old.locale,
     aspect: old.aspect,
     resolution: old.resolution,
+    silent: old.silent,
     platform: old.platform,
   });
   await announceAndSend(deps, {

@@ -1,6 +1,6 @@
 /**
  * Reads what a user typed after `/memory` (or the whole `/memory …` line): a subcommand, or a request with an
- * optional style, aspect and title. Platforms hand in the raw text; nothing here knows a platform.
+ * optional style, aspect, `silent` (no music) and title. Platforms hand in the raw text; nothing here knows a platform.
  */
 import { ASPECTS, type Aspect, STYLE_NAMES, type StyleName } from "../domain.ts";
 
@@ -10,7 +10,7 @@ export type MemoryCommand =
   | { kind: "reset" }
   | { kind: "cancel" }
   | { kind: "retry"; videoId?: string }
-  | { kind: "request"; style?: StyleName; aspect?: Aspect; title?: string; all?: true };
+  | { kind: "request"; style?: StyleName; aspect?: Aspect; title?: string; all?: true; silent?: true };
 
 // `new` starts a fresh collection; `reset` is its older name, kept as an alias.
 const SUBCOMMANDS = new Set(["help", "status", "new", "reset", "cancel", "retry"]);
@@ -32,10 +32,9 @@ export function parseMemoryCommand(text: string): MemoryCommand {
     if (first === "new") return { kind: "reset" };
     return { kind: first as "help" | "status" | "reset" | "cancel" };
   }
-  const command: { kind: "request"; style?: StyleName; aspect?: Aspect; title?: string; all?: true } = {
-    kind: "request",
-  };
-  // Style, aspect and `all` (every photo, no curation) may come first, in any order; the rest is the title.
+  const command: Extract<MemoryCommand, { kind: "request" }> = { kind: "request" };
+  // Style, aspect, `all` (every photo, no curation) and `silent` (no music) may come first, in any order; the rest
+  // is the title.
   while (words.length > 0) {
     const word = (words[0] ?? "").toLowerCase();
     if (!command.style && (STYLE_NAMES as readonly string[]).includes(word)) {
@@ -44,6 +43,8 @@ export function parseMemoryCommand(text: string): MemoryCommand {
       command.aspect = word as Aspect;
     } else if (!command.all && word === "all") {
       command.all = true;
+    } else if (!command.silent && word === "silent") {
+      command.silent = true;
     } else {
       break;
     }

@@ -8,7 +8,7 @@ export function helpReply(): string {
   const styles = STYLE_NAMES.map((s) => (PREMIUM_STYLES.includes(s) ? `${s} (premium)` : s)).join(", ");
   return [
     "Drop photos here, then type `/memory` and I will turn them into a short memory video.",
-    `\`/memory [style] [title]\`: make a memory from the photos since the last one (with no new photos, the last memory's photos again, say in another style). Styles: ${styles}.`,
+    `\`/memory [style] [title]\`: make a memory from the photos since the last one (with no new photos, the last memory's photos again, say in another style). Styles: ${styles}. Each style has its own music; add \`silent\` for none.`,
     "`/memory status`: how many photos are collected and how the last memory is doing.",
     `\`/memory all [style] [title]\`: use every photo (up to ${ALL_PHOTOS_CAP}); without \`all\`, a memory keeps the best photos for about ${TARGET_SECONDS} s.`,
     "`/memory new`: start a new collection (photos so far are set aside).",

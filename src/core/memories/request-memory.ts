@@ -19,6 +19,8 @@ export interface RequestMemoryInput {
   style?: StyleName;
   aspect?: Aspect;
   resolution?: Resolution;
+  /** No music (`/memory … silent`). */
+  silent?: boolean;
   title?: string;
   /** `/memory all`: every photo of the collection, up to ALL_PHOTOS_CAP, instead of the curated best. */
   all?: boolean;
@@ -130,6 +132,7 @@ export async function requestMemory(
       requireInCollection: !remake,
       ...(input.aspect ? { aspect: input.aspect } : {}),
       ...(input.resolution ? { resolution: input.resolution } : {}),
+      ...(input.silent ? { silent: true } : {}),
     });
   } catch (error) {
     if (!isPhotoMemoryError(error, "store.conflict")) throw error;
@@ -253,6 +256,7 @@ export async function sendRequested(
     locale: project.locale,
     aspect: project.aspect,
     resolution: project.resolution,
+    ...(project.silent ? { silent: true } : {}),
     ...(project.title ? { title: project.title } : {}),
     ...(input.statusMessage ? { statusMessage: stripUndefined(input.statusMessage) } : {}),
     ...(input.userId ? { userId: input.userId } : {}),

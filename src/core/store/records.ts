@@ -95,6 +95,8 @@ export interface MemoryProject {
   locale: string;
   aspect: Aspect;
   resolution: Resolution;
+  /** No music (`/memory … silent`). */
+  silent: boolean;
   platform: Platform;
   createdAt: Date;
   updatedAt: Date;

@@ -115,6 +115,7 @@ export const toProject = (r: Row): MemoryProject => ({
   locale: str(r.locale),
   aspect: r.aspect as Aspect,
   resolution: num(r.resolution) as Resolution,
+  silent: r.silent === true,
   platform: r.platform as Platform,
   createdAt: date(r.created_at),
   updatedAt: date(r.updated_at),

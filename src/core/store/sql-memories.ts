@@ -63,9 +63,9 @@ export function createMemoryStore(db: Db): MemoryStore {
           );
           const [project] = await tx.query<Row>(
             `insert into public.memory_projects (conversation_id, requester_account_id, style, title, status,
-               photo_ids, locale, aspect, resolution, platform, collection_seq_before, collection_seq_after)
+               photo_ids, locale, aspect, resolution, platform, collection_seq_before, collection_seq_after, silent)
              values ($1, $2, $3::public.video_style, $4, 'processing', string_to_array($5, ',')::uuid[], $6, $7, $8,
-               $9, $10, $11)
+               $9, $10, $11, $12)
              returning *`,
             [
               input.conversationId,
@@ -79,6 +79,7 @@ export function createMemoryStore(db: Db): MemoryStore {
               input.platform,
               before,
               after?.seq ?? before,
+              input.silent ?? false,
             ],
           );
           if (!project) throw new PhotoMemoryError("store.conflict", "The memory could not be created.");

@@ -85,6 +85,8 @@ export interface ProjectInput {
   locale: string;
   aspect?: Aspect;
   resolution?: Resolution;
+  /** No music (`/memory … silent`). */
+  silent?: boolean;
   platform: Platform;
   statusMessageRef?: MessageRefJson | null;
   /**

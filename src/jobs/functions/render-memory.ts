@@ -62,6 +62,7 @@ export function renderMemoryFunction(deps: PipelineDeps) {
             script,
             style: data.style,
             aspect: data.aspect,
+            silent: data.silent,
             resolution: data.resolution,
             target: data.target,
             statusMessage: data.statusMessage,

@@ -37,6 +37,7 @@ export interface RenderVideoInput {
   script: Script;
   style: StyleName;
   aspect?: Aspect | undefined;
+  silent?: boolean | undefined;
   resolution?: Resolution | undefined;
   target: ChatTarget;
   statusMessage?: MessageRef | undefined;
@@ -82,6 +83,7 @@ export async function renderVideo(
         script: input.script,
         style: input.style,
         aspect: input.aspect,
+        silent: input.silent,
         resolution: input.resolution,
         videoPath,
         posterPath,
