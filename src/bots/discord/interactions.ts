@@ -122,7 +122,13 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
     };
     const user = interaction.member?.user ?? interaction.user;
     const work = (async () => {
-      if (!(await claim.catch(() => false))) return;
+      // A claim that failed after the deferral (the database went down) leaves the user a sentence, not "thinking…".
+      const claimed = await claim.catch(async (error: unknown) => {
+        log.warn({ err: error, interactionId: interaction.id }, "discord interaction could not be recorded");
+        await adapter.editMessage?.(statusMessage, { text: friendlyError(error) }).catch(() => undefined);
+        return false;
+      });
+      if (!claimed) return;
       try {
         let command: MemoryCommand;
         let hint: string | undefined;

@@ -171,3 +171,19 @@ describe("Discord gateway: forwarded messages", () => {
     expect(deps.dropped[0]?.messageId).toBe("1910000000000000003");
   });
 });
+
+describe("Discord: the database fails after the deferral", () => {
+  it('replaces the deferred reply\'s "thinking…" with a sentence, and runs nothing', async () => {
+    setup();
+    deps.deliveries.recordInboundDelivery = () =>
+      new Promise((_, reject) => setTimeout(() => reject(new Error("connection terminated")), 1700));
+    const from = discord.calls.length;
+    const res = await post(memoryIn("1400000000000000006", "1200000000000000601"));
+    expect(await res.json()).toEqual({ type: 5 });
+    await Promise.all(pending);
+    expect(deps.commands).toHaveLength(0);
+    expect(shownSince(from, "1400000000000000006")).toEqual([
+      "Something went wrong on my side. Please try again in a minute.",
+    ]);
+  });
+});
