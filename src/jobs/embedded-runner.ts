@@ -3,11 +3,14 @@
  * function definitions in-process and keeps every run and completed step in the database, so a restarted process
  * resumes unfinished runs from their last completed step. Retries follow Inngest's backoff (and RetryAfterError),
  * concurrency is one running run per key value (e.g. per account), and `cancelOn` events stop matching runs.
- * One runner per database: a second process on the same database would requeue this one's running runs.
+ * One runner per database: a second process on the same database would requeue this one's running runs, so the
+ * runner holds a lease in the database while it lives and a second one refuses to start, naming the holder.
  */
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import pRetry from "p-retry";
 import type { Logger } from "pino";
+import { PhotoMemoryError } from "../core/errors.ts";
 import { type JobEvent, type JobEventName, parseJobEvent } from "../core/jobs/events.ts";
 import { isNonRetriableError, isRetryAfterError } from "../core/jobs/job-errors.ts";
 import type { Jobs } from "../core/jobs/jobs.ts";
@@ -15,7 +18,7 @@ import type { Queryable } from "../core/store/db.ts";
 import type { AnyJobFunction, JobFunction, ReceivedEvent } from "./define-function.ts";
 import { type Backoff, inngestBackoff } from "./embedded/backoff.ts";
 import { createDbStep, RunInterruptedError } from "./embedded/db-step.ts";
-import { createRunStore, type RunRow } from "./embedded/run-store.ts";
+import { createRunStore, type LeaseHolder, type RunRow } from "./embedded/run-store.ts";
 
 export interface EmbeddedRunnerOptions {
   db: Queryable;
@@ -27,7 +30,23 @@ export interface EmbeddedRunnerOptions {
   maxConcurrentRuns?: number;
   backoff?: Backoff;
   now?: () => number;
+  /** How long the runner lease lasts without renewal (renewed every third of it). Default 30 s. */
+  leaseTtlMs?: number;
 }
+
+/** Whether pid is a live process on this machine other than this one. */
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** A second runner on the same database: refused at start, naming the process that runs jobs there. */
+export const RUNNER_BUSY = "jobs.runner_busy";
 
 export interface EmbeddedRunner {
   /** The Jobs port: stores a run per triggered function, cancels on cancel events. */
@@ -69,6 +88,31 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
       onFailedAttempt: ({ error, attemptNumber }) =>
         log.warn({ err: error, attempt: attemptNumber, what }, "job store unavailable; retrying"),
     });
+
+  const leaseTtlMs = options.leaseTtlMs ?? 30_000;
+  const me = { owner: `runner_${randomUUID()}`, host: hostname(), pid: process.pid };
+  let leaseTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Takes the lease at start. A holder that is a dead process on this machine (killed with SIGKILL, or this process's
+   * previous life in a container, where the pid repeats) is replaced at once, a live one refuses us at once; a holder
+   * elsewhere is waited for until its lease expires, which it does unless that process is alive and renewing it.
+   */
+  async function acquireLease(): Promise<LeaseHolder | null> {
+    const deadline = now() + leaseTtlMs + 2000;
+    let holder = await runs.lease(me, leaseTtlMs);
+    while (holder) {
+      if (holder.host === me.host) {
+        if (processAlive(holder.pid)) return holder;
+        return runs.lease(me, leaseTtlMs, holder.owner);
+      }
+      if (now() > deadline) return holder;
+      log.info({ holder }, "waiting for the job runner lease of a previous process to expire");
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      holder = await runs.lease(me, leaseTtlMs);
+    }
+    return null;
+  }
 
   const inFlight = new Map<string, InFlight>();
   const heldKeys = new Map<string, number>();
@@ -265,6 +309,21 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
     jobs: { kind: "embedded", send },
     async start() {
       if (started) return;
+      const holder = await acquireLease();
+      if (holder)
+        throw new PhotoMemoryError(
+          RUNNER_BUSY,
+          `Another PhotoMemory process (pid ${holder.pid} on ${holder.host}) runs the jobs of this database: stop it first. The embedded job runner runs in one process per database; to scale out, use Inngest (INNGEST_*).`,
+        );
+      leaseTimer = setInterval(() => {
+        runs
+          .lease(me, leaseTtlMs)
+          .then((taken) => {
+            if (taken) log.error({ holder: taken }, "job runner lease lost to another process");
+          })
+          .catch((e: unknown) => log.warn({ err: e }, "job runner lease not renewed"));
+      }, leaseTtlMs / 3);
+      leaseTimer.unref();
       started = true;
       stopped = false;
       const orphans = await runs.requeueOrphans();
@@ -287,6 +346,11 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
       ]);
       clearTimeout(timeout);
       await ticking;
+      if (leaseTimer) clearInterval(leaseTimer);
+      // The next start (this machine's restart, a deploy's new instance) need not wait for the lease to expire.
+      await runs
+        .releaseLease(me.owner)
+        .catch((e: unknown) => log.warn({ err: e }, "job runner lease not released"));
     },
     idle() {
       return new Promise<void>((resolve) => {

@@ -1,10 +1,12 @@
+import { spawn } from "node:child_process";
+import { hostname } from "node:os";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RetryAfterError } from "../../src/core/jobs/job-errors.ts";
 import type { Db } from "../../src/core/store/db.ts";
 import { migrate } from "../../src/core/store/migrate.ts";
 import { createPostgresDb } from "../../src/core/store/postgres-db.ts";
 import { defineFunction } from "../../src/jobs/define-function.ts";
-import { createEmbeddedRunner, type EmbeddedRunner } from "../../src/jobs/embedded-runner.ts";
+import { createEmbeddedRunner, type EmbeddedRunner, RUNNER_BUSY } from "../../src/jobs/embedded-runner.ts";
 import { createTestDatabase, describePostgres, type TestDatabase } from "../helpers/postgres.ts";
 import { gate, memoryRequestedData, migratedDb, silentLogger } from "./helpers.ts";
 
@@ -298,6 +300,64 @@ function runnerSuite(openDb: () => Promise<{ db: Db; close(): Promise<void> }>) 
       expect(ran).toEqual(["render"]);
       expect(failed).toBe(false);
       expect((await runStatuses(db)).map((s) => s.status)).toEqual(["cancelled", "cancelled"]);
+    });
+
+    describe("one runner per database", () => {
+      const holdLease = (db: Db, holder: { host: string; pid: number }, expiresInSeconds: number) =>
+        db.query(
+          `insert into job_runner_lease (name, owner, host, pid, expires_at)
+           values ('embedded', 'runner_other', $1, $2, now() + make_interval(secs => $3))
+           on conflict (name) do update set owner = excluded.owner, host = excluded.host, pid = excluded.pid,
+             expires_at = excluded.expires_at`,
+          [holder.host, holder.pid, expiresInSeconds],
+        );
+      afterEach(async () => {
+        await handle.db.query("delete from job_runner_lease");
+      });
+
+      it("refuses to start while another live process on this machine runs the jobs, naming it", async () => {
+        const { db, runner } = await setup();
+        const other = spawn("sleep", ["30"]);
+        try {
+          await holdLease(db, { host: hostname(), pid: other.pid as number }, 30);
+          const error = await runner([])
+            .start()
+            .catch((e: unknown) => e);
+          expect(error).toMatchObject({ code: RUNNER_BUSY });
+          expect((error as Error).message).toContain(`pid ${other.pid} on ${hostname()}`);
+        } finally {
+          other.kill("SIGKILL");
+        }
+      });
+
+      it("takes over at once from a process of this machine that was killed", async () => {
+        const { db, runner } = await setup();
+        const dead = spawn("true");
+        await new Promise((resolve) => dead.once("exit", resolve));
+        await holdLease(db, { host: hostname(), pid: dead.pid as number }, 30);
+        const started = Date.now();
+        await runner([]).start();
+        expect(Date.now() - started).toBeLessThan(5000);
+        const [lease] = await db.query<{ owner: string }>("select owner from job_runner_lease");
+        expect(lease?.owner).not.toBe("runner_other");
+      });
+
+      it("waits for the lease of a process on another machine to expire, then takes over", async () => {
+        const { db, runner } = await setup();
+        await holdLease(db, { host: "another-host", pid: 4242 }, 2);
+        const started = Date.now();
+        await runner([], { leaseTtlMs: 3000 }).start();
+        expect(Date.now() - started).toBeGreaterThan(1000);
+      });
+
+      it("gives the lease back when it stops, so the next process starts at once", async () => {
+        const { db, runner } = await setup();
+        const first = runner([]);
+        await first.start();
+        expect(await db.query("select 1 from job_runner_lease")).toHaveLength(1);
+        await first.stop({ timeoutMs: 50 });
+        expect(await db.query("select 1 from job_runner_lease")).toHaveLength(0);
+      });
     });
   });
 }

@@ -19,8 +19,40 @@ export interface NewRun {
   concurrencyKey: string | null;
 }
 
+export interface LeaseHolder {
+  owner: string;
+  host: string;
+  pid: number;
+}
+
 export function createRunStore(db: Queryable) {
   return {
+    /**
+     * Takes or renews the runner lease for ttlMs: free, expired, already ours, or held by `replacing` (a holder known
+     * to be dead). Returns the holder when another process has it.
+     */
+    async lease(me: LeaseHolder, ttlMs: number, replacing?: string): Promise<LeaseHolder | null> {
+      const taken = await db.query(
+        `insert into public.job_runner_lease (name, owner, host, pid, expires_at)
+         values ('embedded', $1, $2, $3, now() + make_interval(secs => $4))
+         on conflict (name) do update set owner = excluded.owner, host = excluded.host, pid = excluded.pid,
+           expires_at = excluded.expires_at, updated_at = now()
+         where public.job_runner_lease.expires_at < now() or public.job_runner_lease.owner = excluded.owner
+           or public.job_runner_lease.owner = $5
+         returning owner`,
+        [me.owner, me.host, me.pid, ttlMs / 1000, replacing ?? null],
+      );
+      if (taken.length > 0) return null;
+      const [holder] = await db.query<LeaseHolder>(
+        "select owner, host, pid from public.job_runner_lease where name = 'embedded'",
+      );
+      return holder ?? null;
+    },
+
+    async releaseLease(owner: string): Promise<void> {
+      await db.query("delete from public.job_runner_lease where name = 'embedded' and owner = $1", [owner]);
+    },
+
     /** Inserts a queued run; false when a run of this function already exists for the same event id. */
     async insert(run: NewRun, now: Date): Promise<boolean> {
       const rows = await db.query(
