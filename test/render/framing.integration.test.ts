@@ -169,3 +169,72 @@ describe.each(["16:9", "9:16"] as Aspect[])("framing at %s", (aspect) => {
     expect(checked).toBeGreaterThan(30);
   }, 240_000);
 });
+
+describe("modern pairs", () => {
+  it("shows two portraits side by side in a landscape frame, both whole in every frame", async () => {
+    // Two portraits told apart by their bands: magenta over green, and cyan over yellow.
+    const portrait = async (id: string, top: string, bottom: string) => {
+      const path = join(dir, `${id}.jpg`);
+      await sharp(await block(1200, 1600, "#6b7f5a"))
+        .composite([
+          { input: await block(1200, BAND, top), left: 0, top: 0 },
+          { input: await block(1200, BAND, bottom), left: 0, top: 1600 - BAND },
+        ])
+        .jpeg({ quality: 90 })
+        .toFile(path);
+      return { id, path, width: 1200, height: 1600, takenAt: null, arrivalIndex: 0 } satisfies PreparedPhoto;
+    };
+    const pair = [
+      await portrait("left", "#ff00ff", "#00ff00"),
+      await portrait("right", "#00ffff", "#ffff00"),
+    ];
+    const plan = planRender(pair, scriptFor(pair), "modern", {
+      aspect: "16:9",
+      resolution: 720,
+      silent: true,
+    });
+    const slide = plan.slides.find((s) => s.kind === "photo") as PlannedSlide;
+    expect(plan.slides.filter((s) => s.kind === "photo")).toHaveLength(1);
+    const video = join(dir, "pair.mp4");
+    await renderMemory(plan, { videoPath: video, posterPath: join(dir, "pair.jpg") });
+
+    const [first, end] = heldFrames(plan, slide);
+    const frameBytes = plan.width * plan.height * 3;
+    const raw = await ffmpegStdout([
+      "-i",
+      video,
+      "-vf",
+      `select=between(n\\,${first}\\,${end - 1}),format=rgb24`,
+      "-fps_mode",
+      "passthrough",
+      "-f",
+      "rawvideo",
+      "-",
+    ]);
+    expect(raw.length).toBe((end - first) * frameBytes);
+    for (let n = 0; n < end - first; n += 3) {
+      const frame = raw.subarray(n * frameBytes, (n + 1) * frameBytes);
+      const colours = (x0: number, x1: number) => {
+        const seen = new Set<string>();
+        for (let y = 0; y < plan.height; y += 2) {
+          for (let x = x0; x < x1; x += 4) {
+            const i = (y * plan.width + x) * 3;
+            const rgb: [number, number, number] = [
+              frame[i] as number,
+              frame[i + 1] as number,
+              frame[i + 2] as number,
+            ];
+            for (const [name, test] of Object.entries(isColour)) if (test(rgb)) seen.add(name);
+          }
+        }
+        return [...seen].sort();
+      };
+      // Each half of the frame holds one whole portrait: both of its bands, none of the other's.
+      expect(colours(0, plan.width / 2), `frame ${first + n}, left half`).toEqual(["green", "magenta"]);
+      expect(colours(plan.width / 2, plan.width), `frame ${first + n}, right half`).toEqual([
+        "cyan",
+        "yellow",
+      ]);
+    }
+  }, 240_000);
+});

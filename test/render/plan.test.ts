@@ -214,6 +214,45 @@ describe("planRender", () => {
     }
   });
 
+  it.each([
+    ["portraits side by side in a landscape frame", "16:9", 2304, 3072],
+    ["landscapes one above the other in a portrait frame", "9:16", 3072, 2304],
+  ] as const)("modern pairs %s, each whole in every frame", (_, aspect, w, h) => {
+    const photos = [
+      fakePhoto("p1", w, h),
+      fakePhoto("p2", w, h),
+      fakePhoto("p3", w, h),
+      fakePhoto("p4", h, w), // the other orientation: cropped, alone
+    ];
+    const script = scriptFor(photos, { captions: { p1: "Anna", p2: "Ben" } });
+    const plan = planRender(photos, script, "modern", { aspect, resolution: 1080 });
+    const slides = plan.slides.filter((s) => s.kind === "photo");
+    expect(slides.map((s) => [s.photoId, s.fit?.pair?.photoId ?? null])).toEqual([
+      ["p1", "p2"],
+      ["p3", null], // no partner left: alone over its fill
+      ["p4", null],
+    ]);
+    const pair = slides[0] as PlannedSlide;
+    const fit = pair.fit as NonNullable<PlannedSlide["fit"]>;
+    const second = fit.pair?.photo as Rect;
+    for (let t = 0; t <= 1; t += 0.125) {
+      const crop = lerpRect(pair.motion.from, pair.motion.to, t);
+      expect(containsRect(crop, fit.photo)).toBe(true);
+      expect(containsRect(crop, second)).toBe(true);
+    }
+    // Side by side (or stacked) without overlapping, the same size, undistorted.
+    const apart =
+      aspect === "16:9" ? second.x >= fit.photo.x + fit.photo.w : second.y >= fit.photo.y + fit.photo.h;
+    expect(apart).toBe(true);
+    expect([second.w, second.h]).toEqual([fit.photo.w, fit.photo.h]);
+    expect(second.w / second.h).toBeCloseTo(w / h, 2);
+    expect(pair.texts.map((t) => t.text).join(" ")).toBe("ANNA · BEN");
+    // Classic shows each alone over its fill.
+    const classic = planRender(photos, script, "classic", { aspect, resolution: 1080 });
+    expect(classic.slides.filter((s) => s.kind === "photo" && s.fit?.pair)).toHaveLength(0);
+    expect(classic.slides.filter((s) => s.kind === "photo")).toHaveLength(4);
+  });
+
   it("still moves when a face fills much of the frame, but never cuts it", () => {
     const photo = { ...fakePhoto("p1", 3072, 2304), faces: [face(0.3, 0.05, 0.45, 0.5)] };
     const plan = planRender([photo], scriptFor([photo]), "modern", options);

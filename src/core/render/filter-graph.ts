@@ -128,30 +128,38 @@ export function segmentArgs(
 }
 
 /**
- * The segment's inputs: each photo file once (the title card and the first slide show the same photo), and the
- * label each piece reads it from (a photo two pieces use is decoded once and split: one decoder, ~11 MB, less).
+ * The segment's inputs: each photo file once (the title card and the first slide show the same photo; a pair shows
+ * two), and the label each piece reads it from, slot 0 for the slide's photo and slot 1 for its pair's second (a
+ * photo read twice is decoded once and split: one decoder, ~11 MB, less).
  */
 export function segmentSources(
   plan: RenderPlan,
   segment: Segment,
-): { paths: string[]; label: (piece: number) => string; splits: string[] } {
+): { paths: string[]; label: (piece: number, slot?: 0 | 1) => string; splits: string[] } {
   const paths: string[] = [];
-  const inputOf = segment.slides.map((piece) => {
-    const path = (plan.slides[piece.slideIndex] as PlannedSlide).sourcePath;
-    const at = paths.indexOf(path);
-    if (at >= 0) return at;
-    paths.push(path);
-    return paths.length - 1;
+  const uses: { piece: number; slot: 0 | 1; input: number }[] = [];
+  const use = (piece: number, slot: 0 | 1, path: string) => {
+    let input = paths.indexOf(path);
+    if (input < 0) input = paths.push(path) - 1;
+    uses.push({ piece, slot, input });
+  };
+  segment.slides.forEach((piece, k) => {
+    const slide = plan.slides[piece.slideIndex] as PlannedSlide;
+    use(k, 0, slide.sourcePath);
+    if (slide.fit?.pair) use(k, 1, slide.fit.pair.sourcePath);
   });
-  const labels = inputOf.map((input) => `${input}:v`);
+  const labels = new Map(uses.map((u) => [`${u.piece}/${u.slot}`, `${u.input}:v`]));
   const splits: string[] = [];
   paths.forEach((_, input) => {
-    const users = inputOf.flatMap((i, piece) => (i === input ? [piece] : []));
+    const users = uses.filter((u) => u.input === input);
     if (users.length < 2) return;
-    for (const piece of users) labels[piece] = `in${piece}`;
-    splits.push(`[${input}:v]split=${users.length}${users.map((piece) => `[in${piece}]`).join("")}`);
+    const names = users.map((u) => (u.slot === 0 ? `in${u.piece}` : `in${u.piece}p`));
+    users.forEach((u, i) => {
+      labels.set(`${u.piece}/${u.slot}`, names[i] as string);
+    });
+    splits.push(`[${input}:v]split=${users.length}${names.map((name) => `[${name}]`).join("")}`);
   });
-  return { paths, label: (piece) => labels[piece] as string, splits };
+  return { paths, label: (piece, slot = 0) => labels.get(`${piece}/${slot}`) ?? "", splits };
 }
 
 export function segmentFilterGraph(
@@ -166,7 +174,8 @@ export function segmentFilterGraph(
   if (spliced)
     return [...sources.splits, ...spliced, ...finishChains(plan, segment, "x", posterFrame)].join(";");
   const chains = segment.slides.map(
-    (piece, k) => `[${sources.label(k)}]${pieceFilters(plan, piece, textFile).join(",")}[s${k}]`,
+    (piece, k) =>
+      `[${sources.label(k)}]${pieceFilters(plan, piece, textFile, true, sources.label(k, 1)).join(",")}[s${k}]`,
   );
   chains.unshift(...sources.splits);
   let last = "s0";
@@ -283,8 +292,8 @@ export function fadeSplices(
   plan: RenderPlan,
   segment: Segment,
   textFile: (slideIndex: number, lineIndex: number) => string,
-  /** The input label of piece k (see segmentSources). */
-  input: (piece: number) => string,
+  /** The input label of piece k, and of its pair's second photo (see segmentSources). */
+  input: (piece: number, slot?: 0 | 1) => string,
 ): string[] | null {
   const pieces = segment.slides;
   if (pieces.length < 2) return null;
@@ -305,13 +314,13 @@ export function fadeSplices(
     const own = next ? next.localStart - piece.localStart : piece.frames;
     const main: SegmentSlide = { ...piece, frames: own };
     if (!next) {
-      chains.push(`[${input(k)}]${pieceFilters(plan, main, textFile).join(",")}[m${k}]`);
+      chains.push(`[${input(k)}]${pieceFilters(plan, main, textFile, true, input(k, 1)).join(",")}[m${k}]`);
     } else {
       // The graded still is made once and shared (one frame through split: nothing piles up).
       const d = fades[k] as number;
       const tail: SegmentSlide = { ...piece, offsetFrames: piece.offsetFrames + own, frames: d };
       const slide = plan.slides[piece.slideIndex] as PlannedSlide;
-      chains.push(`[${input(k)}]${stillFilters(plan, slide).join(",")},split[sm${k}][st${k}]`);
+      chains.push(`[${input(k)}]${stillFilters(plan, slide, input(k, 1)).join(",")},split[sm${k}][st${k}]`);
       chains.push(`[sm${k}]${pieceFilters(plan, main, textFile, false).join(",")}[m${k}]`);
       chains.push(`[st${k}]${pieceFilters(plan, tail, textFile, false).join(",")}[t${k}]`);
     }
@@ -349,9 +358,11 @@ function pieceFilters(
   piece: SegmentSlide,
   textFile: (slideIndex: number, lineIndex: number) => string,
   withStill = true,
+  /** The input label of a pair's second photo. */
+  pairInput = "",
 ): string[] {
   const slide = plan.slides[piece.slideIndex] as PlannedSlide;
-  const filters = withStill ? stillFilters(plan, slide) : [];
+  const filters = withStill ? stillFilters(plan, slide, pairInput) : [];
   filters.push("loop=loop=-1:size=1:start=0", `trim=end_frame=${piece.frames}`, `setpts=N/(${plan.fps}*TB)`);
   if (isMoving(slide)) filters.push(kenBurns(plan, slide, piece));
   filters.push("setsar=1");
@@ -372,8 +383,8 @@ function pieceFilters(
  * Runs once per piece, before the loop: crop, scale, blur (cards), convert to yuv420p, then grade, dim (cards) and
  * grain in place on that conversion's own frame (see grade.ts).
  */
-export function stillFilters(plan: RenderPlan, slide: PlannedSlide): string[] {
-  if (slide.fit) return [fitStill(plan, slide, slide.fit), ...finishStill(plan, 0)];
+export function stillFilters(plan: RenderPlan, slide: PlannedSlide, pairInput = ""): string[] {
+  if (slide.fit) return [fitStill(plan, slide, slide.fit, pairInput), ...finishStill(plan, 0)];
   const e = extractRect(slide);
   const size = workingSize(plan, slide);
   const filters = [`crop=${e.w}:${e.h}:${e.x}:${e.y}`];
@@ -404,6 +415,8 @@ export function fitStill(
   plan: RenderPlan,
   slide: PlannedSlide,
   fit: NonNullable<PlannedSlide["fit"]>,
+  /** The input label of the pair's second photo (when the slide has one). */
+  pairInput = "",
 ): string {
   const id = `fit${plan.slides.indexOf(slide)}`;
   const even = (v: number) => Math.max(2, Math.round(v / 2) * 2);
@@ -417,12 +430,22 @@ export function fitStill(
     `scale=${fit.canvas.width}:${fit.canvas.height}:flags=bicubic`,
     ...gradeFilters(UNGRADED, fit.dim),
   ];
-  const photo = [`scale=${fit.photo.w}:${fit.photo.h}:flags=lanczos`, "format=yuv420p"];
-  return [
+  const placed = (rect: Rect) => `scale=${rect.w}:${rect.h}:flags=lanczos,format=yuv420p`;
+  const chains = [
     `split[${id}a][${id}b]`,
     `[${id}a]${fill.join(",")}[${id}fill]`,
-    `[${id}b]${photo.join(",")}[${id}photo]`,
-    `[${id}fill][${id}photo]overlay=${fit.photo.x}:${fit.photo.y}:format=yuv420`,
+    `[${id}b]${placed(fit.photo)}[${id}photo]`,
+  ];
+  if (!fit.pair)
+    return [...chains, `[${id}fill][${id}photo]overlay=${fit.photo.x}:${fit.photo.y}:format=yuv420`].join(
+      ";",
+    );
+  if (!pairInput) throw new RangeError(`slide ${id} shows a pair but its second photo has no input`);
+  return [
+    ...chains,
+    `[${pairInput}]${placed(fit.pair.photo)}[${id}pair]`,
+    `[${id}fill][${id}photo]overlay=${fit.photo.x}:${fit.photo.y}:format=yuv420[${id}one]`,
+    `[${id}one][${id}pair]overlay=${fit.pair.photo.x}:${fit.pair.photo.y}:format=yuv420`,
   ].join(";");
 }
 

@@ -65,10 +65,12 @@ export function planRender(
     ...cardSlide("title", first, onBeats(spec.titleSeconds, 3), spec, frame),
     texts: titleTexts(script, spec, frame),
   });
-  ordered.forEach((photo, index) => {
-    drafts.push(
-      photoSlide(photo, index, onBeats(spec.photoSeconds, 3), spec, frame, script.captions[photo.id] ?? ""),
-    );
+  shownTogether(ordered, spec, frame).forEach((group, index) => {
+    const caption = group
+      .map((photo) => script.captions[photo.id]?.trim() ?? "")
+      .filter((text) => text.length > 0)
+      .join(" · ");
+    drafts.push(photoSlide(group, index, onBeats(spec.photoSeconds, 3), spec, frame, caption));
   });
   drafts.push({
     ...cardSlide("closing", last, onBeats(spec.closingSeconds, 4), spec, frame),
@@ -157,16 +159,46 @@ function focusOf(photo: PreparedPhoto): { x: number; y: number } {
  */
 export const FIT_BELOW = 0.6;
 
+/** Whether the frame would crop the photo to less than FIT_BELOW of itself, so it is shown whole instead. */
+function shownWhole(photo: PreparedPhoto, frame: FrameInfo): boolean {
+  const photoAspect = photo.width / photo.height;
+  const frameAspect = frame.width / frame.height;
+  return Math.min(photoAspect / frameAspect, frameAspect / photoAspect) < FIT_BELOW;
+}
+
+function orientation(photo: PreparedPhoto): "portrait" | "landscape" | "square" {
+  return photo.width < photo.height ? "portrait" : photo.width > photo.height ? "landscape" : "square";
+}
+
+/** The photos of each slide, in order: one each, or, for a pairing style, two whole photos in a row that match. */
+function shownTogether(photos: PreparedPhoto[], spec: StyleSpec, frame: FrameInfo): PreparedPhoto[][] {
+  const groups: PreparedPhoto[][] = [];
+  for (let i = 0; i < photos.length; i++) {
+    const photo = photos[i] as PreparedPhoto;
+    const next = photos[i + 1];
+    const pairs =
+      spec.wholePhotos === "pair" &&
+      next !== undefined &&
+      shownWhole(photo, frame) &&
+      shownWhole(next, frame) &&
+      orientation(photo) === orientation(next);
+    groups.push(pairs && next ? [photo, next] : [photo]);
+    if (pairs) i++;
+  }
+  return groups;
+}
+
 function photoSlide(
-  photo: PreparedPhoto,
+  group: PreparedPhoto[],
   index: number,
   frames: number,
   spec: StyleSpec,
   frame: FrameInfo,
   caption: string,
 ): Omit<PlannedSlide, "startFrame" | "transitionOut"> {
+  const photo = group[0] as PreparedPhoto;
   const zoomOut = spec.motion.alternate && index % 2 === 1;
-  const framing = photoFraming(photo, spec, frame);
+  const framing = photoFraming(photo, group[1] ?? null, spec, frame);
   return {
     kind: "photo",
     photoId: photo.id,
@@ -194,13 +226,17 @@ interface Framing {
   fit: PlannedSlide["fit"];
 }
 
-function photoFraming(photo: PreparedPhoto, spec: StyleSpec, frame: FrameInfo): Framing {
+function photoFraming(
+  photo: PreparedPhoto,
+  partner: PreparedPhoto | null,
+  spec: StyleSpec,
+  frame: FrameInfo,
+): Framing {
   const aspect = frame.width / frame.height;
   const zoom = 1 + spec.motion.zoom;
   const focus = focusOf(photo);
   const cover = coverRect(photo, aspect, { x: focus.x / photo.width, y: focus.y / photo.height });
-  if ((cover.w * cover.h) / (photo.width * photo.height) < FIT_BELOW)
-    return fitFraming(photo, spec, frame, cover);
+  if (partner || shownWhole(photo, frame)) return fitFraming(photo, partner, spec, frame, cover);
 
   const faces = (photo.faces ?? []).map((face) => faceKeepRect(photo, face));
   const group = faceGroup(faces, cover);
@@ -215,11 +251,17 @@ function photoFraming(photo: PreparedPhoto, spec: StyleSpec, frame: FrameInfo): 
 }
 
 /**
- * The whole photo, centred on a canvas that is the frame at the motion's widest; it fills the visible height (or
- * width) of the tightest crop, which is the frame at 1:1, so every frame shows all of it. The fill behind is the
- * photo's own cover crop.
+ * The whole photo (or a pair, side by side along the frame's long side with a small gap), centred on a canvas that
+ * is the frame at the motion's widest; it fills the visible height (or width) of the tightest crop, which is the
+ * frame at 1:1, so every frame shows all of it. The fill behind is the (first) photo's own cover crop.
  */
-function fitFraming(photo: PreparedPhoto, spec: StyleSpec, frame: FrameInfo, fillCrop: Rect): Framing {
+function fitFraming(
+  photo: PreparedPhoto,
+  partner: PreparedPhoto | null,
+  spec: StyleSpec,
+  frame: FrameInfo,
+  fillCrop: Rect,
+): Framing {
   const even = (v: number) => Math.max(2, Math.round(v / 2) * 2);
   const zoom = 1 + spec.motion.zoom;
   const canvas = { width: even(frame.width * zoom), height: even(frame.height * zoom) };
@@ -229,26 +271,49 @@ function fitFraming(photo: PreparedPhoto, spec: StyleSpec, frame: FrameInfo, fil
     w: frame.width,
     h: frame.height,
   };
-  const visibleHeight = frame.height - 2 * frame.letterboxPx;
-  const scale = Math.min(frame.width / photo.width, visibleHeight / photo.height);
-  const w = Math.min(even(photo.width * scale), frame.width - (frame.width % 2));
-  const h = Math.min(even(photo.height * scale), visibleHeight - (visibleHeight % 2));
-  const placed = {
-    x: Math.round((canvas.width - w) / 4) * 2,
-    y: Math.round((canvas.height - h) / 4) * 2,
-    w,
-    h,
+  const visible = { w: frame.width, h: frame.height - 2 * frame.letterboxPx };
+  const across = frame.width >= frame.height; // a pair sits side by side in a landscape frame, stacked otherwise
+  const gap = partner ? even(Math.max(frame.width, frame.height) * 0.015) : 0;
+  const cell = across
+    ? { w: (visible.w - gap) / (partner ? 2 : 1), h: visible.h }
+    : { w: visible.w, h: (visible.h - gap) / (partner ? 2 : 1) };
+  const sized = (p: PreparedPhoto) => {
+    const scale = Math.min(cell.w / p.width, cell.h / p.height);
+    const floorEven = (v: number) => Math.max(2, Math.floor(v / 2) * 2);
+    return {
+      w: Math.min(even(p.width * scale), floorEven(cell.w)),
+      h: Math.min(even(p.height * scale), floorEven(cell.h)),
+    };
   };
+  const first = sized(photo);
+  const second = partner ? sized(partner) : null;
+  // Packed around the canvas centre along the long side, centred across it.
+  const length = across ? first.w + (second ? gap + second.w : 0) : first.h + (second ? gap + second.h : 0);
+  const start = Math.round(((across ? canvas.width : canvas.height) - length) / 4) * 2;
+  const place = (size: { w: number; h: number }, offset: number): Rect =>
+    across
+      ? { x: start + offset, y: Math.round((canvas.height - size.h) / 4) * 2, w: size.w, h: size.h }
+      : { x: Math.round((canvas.width - size.w) / 4) * 2, y: start + offset, w: size.w, h: size.h };
   return {
     focus: { x: canvas.width / 2, y: canvas.height / 2 },
     cover: { x: 0, y: 0, w: canvas.width, h: canvas.height },
     tight,
     fit: {
       canvas,
-      photo: placed,
+      photo: place(first, 0),
       fillCrop,
       blur: (spec.fill.blur * frame.height) / 1080,
       dim: spec.fill.dim,
+      pair:
+        partner && second
+          ? {
+              photoId: partner.id,
+              sourcePath: partner.path,
+              sourceWidth: partner.width,
+              sourceHeight: partner.height,
+              photo: place(second, (across ? first.w : first.h) + gap),
+            }
+          : null,
     },
   };
 }

@@ -32,6 +32,7 @@ const classic: StyleSpec = {
   grade: NEUTRAL,
   grain: 0,
   fill: { blur: 40, dim: 0.45 },
+  wholePhotos: "single",
   title: {
     text: look({ fontFile: FONTS.serif, sizeOfHeight: 0.085, anchorY: 0.44, shadow: softShadow }),
     subtitle: look({ fontFile: FONTS.serifItalic, sizeOfHeight: 0.042, anchorY: 0.6, shadow: softShadow }),
@@ -60,6 +61,7 @@ const modern: StyleSpec = {
   grade: { ...NEUTRAL, contrast: 1.06, saturation: 1.12 },
   grain: 0,
   fill: { blur: 48, dim: 0.5 },
+  wholePhotos: "pair",
   title: {
     text: look({ fontFile: FONTS.sansBold, sizeOfHeight: 0.1, anchorY: 0.42, uppercase: true }),
     subtitle: look({ fontFile: FONTS.sans, sizeOfHeight: 0.045, anchorY: 0.58, color: "0xFFD84D" }),
@@ -90,6 +92,7 @@ const cinematic: StyleSpec = {
   letterboxAspect: 2.39,
   grain: 0,
   fill: { blur: 36, dim: 0.6 },
+  wholePhotos: "single",
   title: {
     text: look({
       fontFile: FONTS.serif,
@@ -128,6 +131,7 @@ const vintage: StyleSpec = {
   vignetteAngle: Math.PI / 4.5,
   grain: 5,
   fill: { blur: 32, dim: 0.4 },
+  wholePhotos: "single",
   title: {
     text: look({
       fontFile: FONTS.serifBold,

@@ -70,6 +70,11 @@ export interface StyleSpec {
    * 1080-high frame, dim 0..1.
    */
   fill: { blur: number; dim: number };
+  /**
+   * "pair": two such photos in a row of the same orientation share one slide, side by side (stacked in a portrait
+   * frame), over the fill of the first; "single": each is shown alone over its fill.
+   */
+  wholePhotos: "single" | "pair";
   title: { text: TextLook; subtitle: TextLook; backgroundBlur: number; backgroundDim: number };
   caption: TextLook;
   closing: TextLook;
@@ -123,6 +128,14 @@ export interface PlannedSlide {
     fillCrop: Rect;
     blur: number;
     dim: number;
+    /** The second photo of a pair, placed beside (or under) the first, inside the tightest crop too. */
+    pair: {
+      photoId: string;
+      sourcePath: string;
+      sourceWidth: number;
+      sourceHeight: number;
+      photo: Rect;
+    } | null;
   } | null;
   /** Cards: the photo is blurred and dimmed behind the text. */
   background: { blur: number; dim: number } | null;
