@@ -177,6 +177,13 @@ describe("render-memory", { timeout: 180_000 }, () => {
       const told = h.chat.records.find((r) => r.actions?.some((a) => a.id === "retry"));
       expect(told?.text).toContain(`“Beach” could not be made: ${forUsers}`);
       expect(told?.text).not.toContain("ffmpeg");
+      // The status message itself ends there: the failure, no progress bar or percentage left behind.
+      const status = data.statusMessage?.messageId;
+      const last = h.chat.records.filter((r) => r.messageId === status).at(-1);
+      expect(last).toMatchObject({ kind: "edit", text: told?.text });
+      expect(last?.progress).toBeUndefined();
+      expect(last?.text).not.toMatch(/%/);
+      expect(h.chat.records.filter((r) => r.kind === "post")).toHaveLength(1);
       expect(told?.actions).toEqual([
         expect.objectContaining({ label: "Retry", value: `retry:${video.id}` }),
       ]);

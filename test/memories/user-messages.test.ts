@@ -2,9 +2,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { friendlyError } from "../../src/bots/common/friendly-error.ts";
 import { PhotoMemoryError } from "../../src/core/errors.ts";
-import { handleMemoryCommand, receivePhotos } from "../../src/core/memories/index.ts";
+import {
+  cancelMemory,
+  handleMemoryCommand,
+  receivePhotos,
+  requestMemory,
+} from "../../src/core/memories/index.ts";
 import { cleanTitle } from "../../src/core/memories/parse-command.ts";
-import { asStepError, failureSentence } from "../../src/core/memories/pipeline/index.ts";
+import {
+  asStepError,
+  createProgressReporter,
+  failureSentence,
+} from "../../src/core/memories/pipeline/index.ts";
 import { createHarness, type Harness, makeJpeg } from "./harness.ts";
 
 const ada = { id: "ada", name: "Ada" };
@@ -41,6 +50,36 @@ describe("titles as typed", () => {
     const title = cleanTitle(`${"a".repeat(79)}👨‍👩‍👧`);
     expect(Array.from(title)).toHaveLength(80);
     expect(title.endsWith("👨")).toBe(true);
+  });
+});
+
+describe("status messages end in their final state", () => {
+  it("a cancelled memory's status says cancelled, with no progress left", async () => {
+    await receivePhotos(h.deps, {
+      target: h.target,
+      user: ada,
+      photos: [{ name: "a.jpg", bytes: await makeJpeg(2) }],
+    });
+    const started = await requestMemory(h.deps, { target: h.target, user: ada, title: "Lisbon" });
+    if (started.kind !== "started" || !started.statusMessage) throw new Error(started.kind);
+    const statusId = started.statusMessage.messageId;
+    expect((await h.chat.messages.get(statusId))?.progress).toBe(0);
+    await cancelMemory(h.deps, { target: h.target, user: ada });
+    const status = await h.chat.messages.get(statusId);
+    expect(status?.text).toBe("⏹️ “Lisbon” was cancelled.");
+    expect(status?.progress).toBeUndefined();
+
+    // A progress report still in flight from the render does not bring "Making your memory…" back.
+    const reporter = createProgressReporter({
+      chat: h.chat.adapter,
+      target: h.target,
+      statusMessage: started.statusMessage,
+      text: "🎞️ Making your memory “Lisbon”…",
+      stillMaking: async () => (await h.deps.store.getVideo(started.video.id))?.status === "processing",
+    });
+    reporter.report(0.5);
+    await reporter.flush();
+    expect((await h.chat.messages.get(statusId))?.text).toBe("⏹️ “Lisbon” was cancelled.");
   });
 });
 

@@ -1,5 +1,6 @@
 /** `/memory status`, `reset`, `cancel` and `retry`: the commands around a memory once it is requested. */
-import type { ChatTarget } from "../chat/chat-adapter.ts";
+import type { ChatTarget, MessageRef } from "../chat/chat-adapter.ts";
+import { canEdit } from "../chat/chat-for.ts";
 import type { GeneratedVideo, MemoryProject } from "../store/records.ts";
 import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
 import { plural, startedReply, videoStatusLine } from "./replies.ts";
@@ -72,6 +73,14 @@ export async function cancelMemory(
     data: { videoId: video.id, reason: "user" },
   });
   deps.logger.info({ conversationId: conversation.id, videoId: video.id }, "memory cancelled");
+  // The status message stops saying "Making your memory…" (the render no longer edits it once cancelled).
+  const status = video.statusMessageRef as unknown as MessageRef | null;
+  if (status && canEdit(chat, status) && chat.editMessage) {
+    const name = latest.project.title ? `“${latest.project.title}”` : "This memory";
+    await chat
+      .editMessage(status, { text: `⏹️ ${name} was cancelled.` })
+      .catch((error: unknown) => deps.logger.warn({ err: error }, "could not update the status message"));
+  }
   await chat.postMessage(input.target, {
     text: "Cancelled. Your photos are still here: type `/memory retry` to make it after all.",
   });

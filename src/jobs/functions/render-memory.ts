@@ -102,6 +102,7 @@ export function renderMemoryFunction(deps: PipelineDeps) {
           target: event.data.target,
           title: event.data.title,
           error,
+          statusMessage: event.data.statusMessage,
         }),
       );
     },

@@ -21,6 +21,8 @@ export function createProgressReporter(options: {
   text: string;
   onError?: (error: unknown) => void;
   onShown?: (fraction: number) => void;
+  /** Asked before each change: false once the memory was cancelled, so its final "cancelled" text stays. */
+  stillMaking?: () => Promise<boolean>;
   now?: () => number;
 }): ProgressReporter {
   const now = options.now ?? Date.now;
@@ -39,6 +41,7 @@ export function createProgressReporter(options: {
       const message = { text: `${options.text}\n${formatProgress(shown)}`, progress: shown };
       chain = chain
         .then(async () => {
+          if (options.stillMaking && !(await options.stillMaking())) return;
           if (editable && ref && options.chat.editMessage) await options.chat.editMessage(ref, message);
           else ref = await options.chat.postMessage(options.target, message);
         })

@@ -74,6 +74,7 @@ export async function renderVideo(
           });
         },
         onError: (error) => log.warn({ err: error }, "could not show progress in the chat"),
+        stillMaking: async () => (await deps.store.getVideo(input.videoId))?.status === "processing",
         ...(deps.now ? { now: deps.now } : {}),
       });
       const videoPath = join(workDir, "memory.mp4");
