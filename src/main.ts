@@ -6,6 +6,7 @@
 import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
@@ -22,7 +23,7 @@ import { createLogger, type Logger } from "./core/log.ts";
 import { createFreeEntitlements, createSqlMemoryLookup, type MemoryDeps } from "./core/memories/index.ts";
 import { createOfflineScriptWriter } from "./core/script/offline-script-writer.ts";
 import { createOpenAIScriptWriter } from "./core/script/openai-script-writer.ts";
-import { createSqlStore, migrate, openDatabase } from "./core/store/index.ts";
+import { createSqlStore, migrate, openDatabase, sweepRetention } from "./core/store/index.ts";
 import { createApp, type MountedRouter } from "./http/app.ts";
 import { createPlaygroundRoutes } from "./http/playground/routes.ts";
 import { createShareRoutes, sharePath } from "./http/share-routes.ts";
@@ -30,6 +31,9 @@ import { createEmbeddedRunner, type EmbeddedRunner } from "./jobs/embedded-runne
 import { createJobFunctions } from "./jobs/functions.ts";
 import { createInngestClient, createInngestHandler, createInngestJobs } from "./jobs/inngest-client.ts";
 import { databaseStartError, describeStartError } from "./startup-errors.ts";
+
+/** How often finished job runs, old deliveries, the playground log and stale scratch folders are swept. */
+const RETENTION_SWEEP_MS = 6 * 3_600_000;
 
 export interface Service {
   /** Where the service listens, e.g. http://127.0.0.1:3000. */
@@ -171,6 +175,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
   // must not keep the service, its webhooks or the other platforms from serving. Failures are logged per platform.
   const platformsStarted = platforms.start();
   ready = true;
+  const sweep = () =>
+    sweepRetention(db, { tmpDir: tmpdir() }).then(
+      (swept) => log.info(swept, "retention sweep"),
+      (error: unknown) => log.warn({ err: error }, "retention sweep failed"),
+    );
+  void sweep();
+  const sweeper = setInterval(sweep, RETENTION_SWEEP_MS);
+  sweeper.unref();
   log.info(
     { url, jobs: jobs.kind, blobs: blobs.kind, script: scriptWriter.name },
     `PhotoMemory is up: ${url}/playground`,
@@ -180,6 +192,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const stop = () => {
     stopping ??= (async () => {
       ready = false;
+      clearInterval(sweeper);
       log.info("shutting down");
       await Promise.race([platformsStarted, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       await platforms.stop();

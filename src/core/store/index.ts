@@ -4,5 +4,6 @@ export { type MigrateResult, migrate } from "./migrate.ts";
 export { type OpenDatabaseOptions, openDatabase } from "./open-database.ts";
 export { createPgliteDb } from "./pglite-db.ts";
 export { createPostgresDb } from "./postgres-db.ts";
+export { RETENTION, SCRATCH_PREFIXES, type SweepResult, sweepRetention } from "./retention.ts";
 export { createSqlStore, type SqlStoreOptions } from "./sql-store.ts";
 export type * from "./store.ts";
