@@ -42,6 +42,10 @@ export function audioArgs(
     "-vn",
     "-c:a",
     "aac",
+    // The fast coder: half the CPU of the default twoloop on music (0.64 s against 1.25 s for 71 s of the classic
+    // soundtrack), with the same levels and no audible difference at these bitrates.
+    "-aac_coder",
+    "fast",
     "-b:a",
     `${audioKbps}k`,
     "-t",
