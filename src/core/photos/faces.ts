@@ -6,7 +6,7 @@
  *
  * The model runs in a worker thread (face-worker.js) that is ended after IDLE_MS without work: the WASM heap grows
  * to ~140–165 MB on the first detection and WebAssembly memory is never given back, which a render (700 MB budget)
- * would otherwise carry. Restarting the thread costs ~0.2–0.3 s once per burst of photos.
+ * would otherwise carry. Starting the thread (TensorFlow.js and the model) costs ~0.9 s of CPU once per burst.
  */
 import { Worker } from "node:worker_threads";
 import sharp from "sharp";
@@ -17,7 +17,7 @@ export type { FaceBox };
 /**
  * Long side of the copy the detector sees (a multiple of 32, the network's stride). Measured: at 320 px one face of
  * the face-api demo's group photo was missed; at 416 a face 9 % of a 4000 px photo's width was missed, found at 512.
- * 512 costs ~130–150 ms of CPU per 12 MP JPEG, decode included (416: ~110 ms, 608: ~160 ms).
+ * 512 costs ~120–150 ms of CPU per 12 MP JPEG, decode included (416: ~110 ms, 608: ~160 ms).
  */
 const DETECT_SIDE = 512;
 const MIN_SCORE = 0.5;
