@@ -67,6 +67,41 @@ describe("segment arguments", () => {
     expect(graph).not.toContain("[1:v]");
   });
 
+  it("blurs a whole photo's fill on a copy 1/8 the size, once per still, before the motion loops", () => {
+    const portrait = [fakePhoto("p1", 2304, 3072)];
+    const classic = planRender(portrait, scriptFor(portrait), "classic", {
+      aspect: "16:9",
+      resolution: 1080,
+    });
+    const index = classic.slides.findIndex((s) => s.kind === "photo");
+    const slide = classic.slides[index];
+    const segment = planSegments(classic).find((seg) => seg.slides.some((p) => p.slideIndex === index));
+    if (!slide?.fit || !segment) throw new Error("expected the portrait to be shown whole");
+    const graph = segmentFilterGraph(classic, segment, textFile);
+    const small = `${Math.round(slide.fit.canvas.width / 16) * 2}:${Math.round(slide.fit.canvas.height / 16) * 2}`;
+    expect(graph).toContain(`scale=${small}:flags=area,format=yuv420p,gblur=`);
+    // The composed still is made before the loop: blur and overlay never run per frame.
+    const fill = graph.indexOf(`[fit${index}a]`);
+    expect(fill).toBeGreaterThanOrEqual(0);
+    expect(graph.indexOf("gblur", fill)).toBeLessThan(graph.indexOf("loop=", fill));
+    expect(graph.indexOf("overlay", fill)).toBeLessThan(graph.indexOf("loop=", fill));
+  });
+
+  it("reads both photos of a modern pair as inputs of the pair's segment, each once", () => {
+    const portraits = [fakePhoto("p1", 2304, 3072), fakePhoto("p2", 2304, 3072)];
+    const modern = planRender(portraits, scriptFor(portraits), "modern", options);
+    const index = modern.slides.findIndex((s) => s.kind === "photo");
+    expect(modern.slides[index]?.fit?.pair?.photoId).toBe("p2");
+    for (const segment of planSegments(modern).filter((seg) =>
+      seg.slides.some((p) => p.slideIndex === index),
+    )) {
+      const args = segmentArgs(modern, segment, files, { maxrateKbps: null });
+      const inputs = args.flatMap((a, i) => (a === "-i" ? [args[i + 1]] : []));
+      expect(inputs).toContain("/photos/p2.jpg");
+      expect(new Set(inputs).size).toBe(inputs.length);
+    }
+  });
+
   it("encodes H.264 High, yuv420p, 30 fps with the exact frame count, one input per photo", () => {
     const seg = segments[1];
     if (!seg) throw new Error("expected two segments");
