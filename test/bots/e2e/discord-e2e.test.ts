@@ -74,9 +74,11 @@ const uploadsTo = (channel: string) =>
   );
 
 it("Discord: /memory with photos brings one video back into the channel, with the deferred reply edited", async () => {
-  expect(
-    discord.find("PUT", /^\/applications\/1100000000000000001\/guilds\/1300000000000000001\/commands$/),
-  ).toHaveLength(1);
+  // Platforms start in the background: /memory is registered (once) shortly after the service is up.
+  const registered = () =>
+    discord.find("PUT", /^\/applications\/1100000000000000001\/guilds\/1300000000000000001\/commands$/);
+  await eventually(() => registered().length > 0, "/memory to be registered", 20_000);
+  expect(registered()).toHaveLength(1);
   const channel = "1400000000000000011";
   discord.channelMessages.set(channel, [
     {
