@@ -25,10 +25,10 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npx patch-package
 
 # ── runtime ──
 FROM node:20-bookworm-slim
-# ffmpeg (xfade, drawtext, libx264, aac); DejaVu for the current captions and Noto (Latin, CJK, colour emoji) for
-# captions in every script; tini reaps ffmpeg children and forwards SIGTERM (PID 1 ignores it otherwise).
+# ffmpeg (xfade, overlay, libx264, aac); Noto (every script, CJK, colour emoji) and fontconfig, by which sharp/Pango
+# find them, for the titles and captions; tini reaps ffmpeg children and forwards SIGTERM (PID 1 ignores it otherwise).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core fonts-noto-core fonts-noto-cjk \
+ && apt-get install -y --no-install-recommends ffmpeg fontconfig fonts-noto-core fonts-noto-cjk \
       fonts-noto-color-emoji ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app

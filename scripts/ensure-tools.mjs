@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Installs the system tools PhotoMemory needs when they are missing: ffmpeg (with ffprobe) and, for the browser
-// test, chromium. Uses Debian's apt when running as root; otherwise says what to install. With `postgres` (for
+// Installs the system tools PhotoMemory needs when they are missing: ffmpeg (with ffprobe), the Noto fonts and, for
+// the browser test, chromium. Uses Debian's apt when running as root; otherwise says what to install. With `postgres` (for
 // the tests), starts this machine's local PostgreSQL cluster when it is installed but not running and
 // TEST_DATABASE_URL names no other server. Idempotent and quiet when everything is there.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -56,8 +56,23 @@ if (tools.includes("chromium") && !existsSync(process.env.CHROMIUM_PATH ?? "/usr
   missing.push("chromium");
 // heif-enc makes the iPhone-shaped HEIC fixtures at test time (the service decodes HEIC with libheif's WASM build).
 if (tools.includes("heif") && !onPath("heif-enc")) missing.push("libheif-examples");
-if (tools.includes("fonts") && !existsSync("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
-  missing.push("fonts-dejavu-core");
+// The Noto families titles and captions are drawn in (sharp/Pango find them by name through fontconfig): the styles'
+// Latin faces and the scripts' (fonts-noto-core), Chinese/Japanese/Korean (fonts-noto-cjk), colour emoji.
+const NOTO = [
+  ["fonts-noto-core", "Noto Serif Display"],
+  ["fonts-noto-cjk", "Noto Sans CJK JP"],
+  ["fonts-noto-color-emoji", "Noto Color Emoji"],
+];
+function hasFamily(family) {
+  const listed = spawnSync("fc-list", [family, "family"], { encoding: "utf8" });
+  return listed.status === 0 && listed.stdout.trim() !== "";
+}
+if (tools.includes("fonts")) {
+  // Without fontconfig (macOS), the render looks in the usual font folders itself and names what is missing.
+  if (!onPath("fc-list")) {
+    if (process.platform === "linux") missing.push("fontconfig", ...NOTO.map(([pkg]) => pkg));
+  } else for (const [pkg, family] of NOTO) if (!hasFamily(family)) missing.push(pkg);
+}
 
 if (missing.length === 0) process.exit(0);
 
@@ -66,8 +81,12 @@ const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 const sudo =
   !isRoot && spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0 ? ["sudo", "-n"] : [];
 if ((!isRoot && sudo.length === 0) || !onPath("apt-get")) {
+  const fonts = missing.filter((m) => m.startsWith("fonts-") || m === "fontconfig");
+  const mac = fonts.length
+    ? " On macOS: brew install fontconfig && brew install --cask font-noto-serif-display font-noto-serif font-noto-sans font-noto-sans-display font-noto-sans-cjk font-noto-color-emoji."
+    : "";
   console.error(
-    `PhotoMemory needs: ${missing.join(", ")}. Install them (e.g. sudo apt-get install -y ${missing.join(" ")}) or set FFMPEG_PATH.`,
+    `PhotoMemory needs: ${missing.join(", ")}. Install them (e.g. sudo apt-get install -y ${missing.join(" ")}) or set FFMPEG_PATH.${mac}`,
   );
   process.exit(1);
 }

@@ -32,7 +32,7 @@ afterAll(async () => {
 describe("resolveFfmpeg", () => {
   it("prefers FFMPEG_PATH, with the ffprobe next to it", async () => {
     const folder = await mkdtemp(join(dir, "capable-"));
-    const ffmpeg = await fakeFfmpeg(folder, ["xfade", "drawtext", "zoompan"]);
+    const ffmpeg = await fakeFfmpeg(folder, ["xfade", "overlay", "zoompan"]);
     const found = await resolveFfmpeg({
       FFMPEG_PATH: ffmpeg,
       PATH: "/usr/bin:/bin",
@@ -48,7 +48,7 @@ describe("resolveFfmpeg", () => {
 
   it("falls back to ffmpeg on PATH", async () => {
     const folder = await mkdtemp(join(dir, "onpath-"));
-    const ffmpeg = await fakeFfmpeg(folder, ["xfade", "drawtext"]);
+    const ffmpeg = await fakeFfmpeg(folder, ["xfade", "overlay"]);
     const found = await resolveFfmpeg({ PATH: `${folder}:/nonexistent` });
     expect(found.ffmpeg).toBe(ffmpeg);
     expect(found.source).toBe("PATH");
@@ -56,7 +56,7 @@ describe("resolveFfmpeg", () => {
 
   it("names the fix when the ffmpeg lacks xfade", async () => {
     const folder = await mkdtemp(join(dir, "noxfade-"));
-    const ffmpeg = await fakeFfmpeg(folder, ["drawtext", "zoompan"]);
+    const ffmpeg = await fakeFfmpeg(folder, ["overlay", "zoompan"]);
     const error = await resolveFfmpeg({ FFMPEG_PATH: ffmpeg, PATH: "" }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "render.ffmpeg_incapable" });
     expect((error as Error).message).toContain("xfade");
@@ -66,7 +66,7 @@ describe("resolveFfmpeg", () => {
 
   it("names a missing encoder too", async () => {
     const folder = await mkdtemp(join(dir, "nox264-"));
-    const ffmpeg = await fakeFfmpeg(folder, ["xfade", "drawtext"], ["aac"]);
+    const ffmpeg = await fakeFfmpeg(folder, ["xfade", "overlay"], ["aac"]);
     await expect(resolveFfmpeg({ FFMPEG_PATH: ffmpeg })).rejects.toThrow(/libx264/);
   });
 

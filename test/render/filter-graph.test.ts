@@ -19,8 +19,8 @@ const photos = Array.from({ length: 10 }, (_, i) =>
   fakePhoto(`p${i}`, i % 2 ? 2304 : 3072, i % 2 ? 3072 : 2304, { x: 0.3, y: 0.4 }),
 );
 const options = { aspect: "16:9" as const, resolution: 720 as const };
-const textFile = (slide: number, line: number) => `/work/text-${slide}-${line}.txt`;
-const files = { textFile, output: "/work/segment.mp4" };
+const textImage = (slide: number, text: number) => `/work/text-${slide}-${text}.png`;
+const files = { textImage, output: "/work/segment.mp4" };
 
 describe("planSegments", () => {
   it.each([3, 10, 100])("covers every frame once and cuts only inside holds (%i photos)", (count) => {
@@ -59,12 +59,13 @@ describe("segment arguments", () => {
     });
     if (!shared) throw new Error("expected a segment with the title card and the first slide");
     const args = segmentArgs(classic, shared, files, { maxrateKbps: null });
-    expect(args.filter((a) => a === "-i")).toHaveLength(shared.slides.length - 1);
+    const inputs = args.flatMap((a, i) => (args[i - 1] === "-i" ? [a] : []));
+    expect(inputs.filter((path) => path.endsWith(".jpg"))).toHaveLength(shared.slides.length - 1);
     const graph = args[args.indexOf("-filter_complex") + 1] ?? "";
     expect(graph).toMatch(/^\[0:v\]split=2\[in0\]\[in1\];/);
     expect(graph).toContain("[in0]crop=");
     expect(graph).toContain("[in1]crop=");
-    expect(graph).not.toContain("[1:v]");
+    expect(graph).not.toMatch(/\[1:v\]crop=/); // input 1 is the title's text image, not the photo again
   });
 
   it("blurs a whole photo's fill on a copy 1/8 the size, once per still, before the motion loops", () => {
@@ -77,7 +78,7 @@ describe("segment arguments", () => {
     const slide = classic.slides[index];
     const segment = planSegments(classic).find((seg) => seg.slides.some((p) => p.slideIndex === index));
     if (!slide?.fit || !segment) throw new Error("expected the portrait to be shown whole");
-    const graph = segmentFilterGraph(classic, segment, textFile);
+    const graph = segmentFilterGraph(classic, segment);
     const small = `${Math.round(slide.fit.canvas.width / 16) * 2}:${Math.round(slide.fit.canvas.height / 16) * 2}`;
     expect(graph).toContain(`scale=${small}:flags=area,format=yuv420p,gblur=`);
     // The composed still is made before the loop: blur and overlay never run per frame.
@@ -115,7 +116,8 @@ describe("segment arguments", () => {
     expect(at("-filter_complex_threads")).toBe("1"); // two processes fill the cores; no slice-thread pool
     expect(args.indexOf("-filter_complex_threads")).toBeLessThan(args.indexOf("-i"));
     const paths = new Set(seg.slides.map((p) => plan.slides[p.slideIndex]?.sourcePath));
-    expect(args.filter((a) => a === "-i")).toHaveLength(paths.size);
+    const texts = seg.slides.reduce((n, p) => n + (plan.slides[p.slideIndex]?.texts.length ?? 0), 0);
+    expect(args.filter((a) => a === "-i")).toHaveLength(paths.size + texts);
     expect(args).not.toContain("-loop"); // each photo is decoded once, then looped inside the graph
     // … and not decoded a first time just to probe it.
     args.forEach((a, i) => {
@@ -134,7 +136,7 @@ describe("segment arguments", () => {
   it("chains xfade with the style's transitions at the slides' local start times", () => {
     const seg = segments[0];
     if (!seg) throw new Error("expected a segment");
-    const graph = segmentFilterGraph(plan, seg, textFile);
+    const graph = segmentFilterGraph(plan, seg);
     const xfades = [...graph.matchAll(/xfade=transition=(\w+):duration=([\d.]+):offset=([\d.]+)/g)];
     expect(xfades).toHaveLength(seg.slides.length - 1);
     xfades.forEach((m, k) => {
@@ -151,14 +153,15 @@ describe("segment arguments", () => {
     const classic = planRender(photos, scriptFor(photos), "classic", options);
     const seg = planSegments(classic).find((s) => s.slides.length > 1);
     if (!seg) throw new Error("expected a segment with a transition");
-    const graph = segmentFilterGraph(classic, seg, textFile);
+    const graph = segmentFilterGraph(classic, seg);
     expect(graph).not.toContain("xfade");
     const before = classic.slides[(seg.slides[1]?.slideIndex ?? 1) - 1];
     const d = before?.transitionOut?.frames ?? 0;
     expect(graph).toContain(fadeMask(classic, d));
     // The merge stops with the overlap: afterwards the new photo passes through untouched.
     expect(graph).toContain(`maskedmerge=enable='lt(n,${d})'`);
-    expect(graph).not.toContain("overlay");
+    // No falling-alpha overlay: the only overlays draw text images (inputs after the photos, labels tx…).
+    for (const m of graph.matchAll(/\[(\w+)\]overlay=/g)) expect(m[1]).toMatch(/^tx\d+u\d+$/);
     expect(graph).toMatch(new RegExp(`concat=n=${seg.slides.length}:v=1:a=0\\[x\\]`));
     // The main parts add up to the segment; each tail (the part under the fade) is one transition long.
     const trims = [...graph.matchAll(/trim=end_frame=(\d+)[^;]*?\[(m|t)(\d+)\]/g)];
@@ -172,13 +175,44 @@ describe("segment arguments", () => {
     expect(graph).toMatch(/\[v\]$/);
   });
 
-  it("draws text from files with expansion off, so quotes, colons, % and backslashes cannot break the graph", () => {
-    const seg = segments[0];
-    if (!seg) throw new Error("expected a segment");
-    const graph = segmentFilterGraph(plan, seg, textFile);
-    expect(graph).toContain("textfile=/work/text-0-0.txt");
-    expect(graph).toContain("expansion=none");
-    expect(graph).not.toMatch(/drawtext=[^;]*:text=/);
+  it("overlays each text block from its own image: once on a card's still, on every frame of a moving photo", () => {
+    const caption = "It's 100%: [x], y;z\\ 'quoted'";
+    const withCaption = planRender(
+      photos,
+      scriptFor(photos, { captions: { p0: caption } }),
+      "classic",
+      options,
+    );
+    const seg = planSegments(withCaption).find((s) => s.slides.length === 2 && s.slides[0]?.slideIndex === 0);
+    if (!seg) throw new Error("expected a segment with the title card and the first photo");
+    const args = segmentArgs(withCaption, seg, files, { maxrateKbps: null });
+    const inputs = args.flatMap((a, i) => (args[i - 1] === "-i" ? [a] : []));
+    // One photo (the title card shows the first photo), then the title's and the caption's images.
+    expect(inputs).toEqual(["/photos/p0.jpg", "/work/text-0-0.png", "/work/text-1-0.png"]);
+    const graph = args[args.indexOf("-filter_complex") + 1] ?? "";
+    // The words never enter the graph: nothing in a caption can break it.
+    expect(graph).not.toContain("100%");
+    expect(graph).toContain("[1:v]format=yuva420p,split=1[tx1u0]");
+    expect(graph).toContain("[2:v]format=yuva420p,split=1[tx2u0]");
+    const chains = graph.split(";");
+    // The card's text is drawn on the still, before the still is split and looped: once, not per frame.
+    const titleOverlay = chains.find((c) => c.startsWith("[c0u0][tx1u0]overlay=")) ?? "";
+    expect(titleOverlay).toMatch(/eval=init:format=yuv420,split\[sm0\]\[st0\]$/);
+    expect(chains.filter((c) => /^\[s[mt]0\]loop=/.test(c))).toHaveLength(2);
+    // The caption is drawn after the motion (crop=…:exact=1), so it stays put while the photo moves.
+    const captionOverlay = chains.find((c) => c.includes("[tx2u0]overlay=")) ?? "";
+    const before = chains[chains.indexOf(captionOverlay) - 1] ?? "";
+    expect(before).toMatch(/exact=1,setsar=1\[\w+\]$/);
+    const block = withCaption.slides[1]?.texts[0];
+    expect(captionOverlay).toContain(`min(${block?.maxBottom}-h,${block?.centerY}-h/2)`);
+    // Where the moving photo fades out, its main part and its tail (under the fade) both carry the caption.
+    const next = planSegments(withCaption).find(
+      (s) => s.slides[0]?.slideIndex === 1 && s.slides.length === 2,
+    );
+    if (!next) throw new Error("expected a segment with the first photo's fade");
+    const nextGraph = segmentFilterGraph(withCaption, next);
+    expect(nextGraph).toMatch(/\[\d+:v\]format=yuva420p,split=2\[(tx\d+u0)\]\[(tx\d+u1)\]/);
+    expect(nextGraph.match(/\[tx\d+u\d\]overlay=/g)).toHaveLength(2);
   });
 
   it("escapes paths with filter-graph special characters", () => {
@@ -274,7 +308,6 @@ describe("segment arguments", () => {
     const graph = segmentFilterGraph(
       vintage,
       planSegments(vintage)[0] ?? { index: 0, startFrame: 0, frames: 0, slides: [] },
-      textFile,
     );
     // The vignette is computed once into a mask and merged (SIMD) over every frame, not run per frame.
     expect(graph).toContain(
@@ -292,7 +325,6 @@ describe("segment arguments", () => {
     const cGraph = segmentFilterGraph(
       cinematic,
       planSegments(cinematic)[0] ?? { index: 0, startFrame: 0, frames: 0, slides: [] },
-      textFile,
     );
     expect(cGraph).toContain(`drawbox=x=0:y=0:w=iw:h=${cinematic.letterboxPx}:color=black:t=fill`);
   });

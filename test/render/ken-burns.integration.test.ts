@@ -74,16 +74,12 @@ describe("Ken Burns motion", () => {
       const slideIndex = plan.slides.findIndex((s) => s.kind === "photo");
       const slide = plan.slides[slideIndex] as PlannedSlide;
       expect(slide.texts).toEqual([]);
-      const graph = segmentFilterGraph(
-        plan,
-        {
-          index: 0,
-          startFrame: 0,
-          frames: slide.frames,
-          slides: [{ slideIndex, offsetFrames: 0, frames: slide.frames, localStart: 0 }],
-        },
-        () => join(dir, "unused.txt"),
-      );
+      const graph = segmentFilterGraph(plan, {
+        index: 0,
+        startFrame: 0,
+        frames: slide.frames,
+        slides: [{ slideIndex, offsetFrames: 0, frames: slide.frames, localStart: 0 }],
+      });
       const raw = await ffmpegStdout([
         ...["-framerate", String(plan.fps), "-i", photo.path, "-filter_complex", graph],
         ...["-map", "[v]", "-pix_fmt", "gray", "-f", "rawvideo", "-"],

@@ -106,10 +106,14 @@ describe("planRender", () => {
     });
     const closing = plan.slides[plan.slides.length - 1];
     expect(closing?.kind).toBe("closing");
-    expect(closing?.texts.map((t) => t.text)).toEqual(["Lisbon", "14–17 July 2025", "Made with PhotoMemory"]);
-    // The lines stack downwards without overlapping.
-    const ys = closing?.texts.map((t) => t.y) ?? [];
-    for (let i = 1; i < ys.length; i++) expect(ys[i]).toBeGreaterThan(ys[i - 1] as number);
+    expect(closing?.texts.flatMap((t) => t.runs.map((r) => r.text))).toEqual([
+      "Lisbon",
+      "14–17 July 2025",
+      "Made with PhotoMemory",
+    ]);
+    // Title and dates are one block (drawn stacked); the credit is its own small block at the foot of the card.
+    expect(closing?.texts).toHaveLength(2);
+    expect(closing?.texts[1]?.centerY).toBeGreaterThan((closing?.texts[0]?.centerY ?? 0) + plan.height * 0.3);
     // The last photo's caption ends with its slide: the closing card follows it.
     expect(plan.slides[plan.slides.length - 2]?.kind).toBe("photo");
     expect(plan.fadeOutFrames).toBeGreaterThanOrEqual(FPS);
@@ -120,7 +124,7 @@ describe("planRender", () => {
     expect(plan.totalFrames - plan.fadeOutFrames).toBeGreaterThanOrEqual(last?.startFrame ?? Infinity);
     // Without a credit, no credit; a script's closing line leads the card.
     const plain = planRender(dated, scriptFor(dated, { closing: "Until next time" }), "modern", options);
-    const texts = plain.slides[plain.slides.length - 1]?.texts.map((t) => t.text);
+    const texts = plain.slides[plain.slides.length - 1]?.texts.flatMap((t) => t.runs.map((r) => r.text));
     expect(texts?.[0]).toBe("UNTIL NEXT TIME");
     expect(texts).not.toContain("Made with PhotoMemory");
   });
@@ -246,7 +250,7 @@ describe("planRender", () => {
     expect(apart).toBe(true);
     expect([second.w, second.h]).toEqual([fit.photo.w, fit.photo.h]);
     expect(second.w / second.h).toBeCloseTo(w / h, 2);
-    expect(pair.texts.map((t) => t.text).join(" ")).toBe("ANNA · BEN");
+    expect(pair.texts.flatMap((t) => t.runs.map((r) => r.text)).join(" ")).toBe("Anna · Ben");
     // Classic shows each alone over its fill.
     const classic = planRender(photos, script, "classic", { aspect, resolution: 1080 });
     expect(classic.slides.filter((s) => s.kind === "photo" && s.fit?.pair)).toHaveLength(0);
@@ -314,35 +318,49 @@ describe("planRender", () => {
     const plan = planRender(mixed, script, "cinematic", options);
     expect(plan.height - 2 * plan.letterboxPx).toBeCloseTo(plan.width / 2.39, -1);
     const caption = plan.slides.find((s) => s.photoId === "p1" && s.kind === "photo")?.texts ?? [];
-    expect(caption.length).toBeGreaterThan(0);
-    for (const line of caption) {
-      expect(line.y).toBeGreaterThanOrEqual(plan.letterboxPx);
-      expect(line.y + line.sizePx).toBeLessThanOrEqual(plan.height - plan.letterboxPx);
+    expect(caption).toHaveLength(1);
+    for (const block of caption) {
+      expect(block.minTop).toBeGreaterThanOrEqual(plan.letterboxPx);
+      expect(block.maxBottom).toBeLessThanOrEqual(plan.height - plan.letterboxPx);
+      expect(block.centerY).toBeGreaterThan(block.minTop);
+      expect(block.centerY).toBeLessThan(block.maxBottom);
     }
     expect(planRender(mixed, script, "classic", options).letterboxPx).toBe(0);
   });
 
-  it("wraps long captions into lines that fit the frame, and drops emoji DejaVu cannot draw", () => {
-    const caption =
-      "Grandma’s 80th: cake, café au lait & 100% happiness 🎉 — with everyone, finally, together again";
+  it("keeps emoji and every script in captions, drops control characters, and cuts a very long caption", () => {
+    const caption = "Grandma’s 80th:\u0007 cake, café & 100% happiness 🎉 — दादी 80 साल की 👵🏽";
     const plan = planRender(mixed, scriptFor(mixed, { captions: { p1: caption } }), "classic", {
       aspect: "9:16",
       resolution: 720,
     });
-    const lines = plan.slides.find((s) => s.photoId === "p1" && s.kind === "photo")?.texts ?? [];
-    expect(lines.length).toBeGreaterThan(1);
-    for (const line of lines)
-      expect(line.text.length * line.sizePx * 0.62).toBeLessThanOrEqual(plan.width * 0.85);
-    const joined = lines.map((l) => l.text).join(" ");
-    expect(joined).toContain("café");
-    expect(joined).not.toContain("🎉");
+    const run = plan.slides.find((s) => s.photoId === "p1" && s.kind === "photo")?.texts[0]?.runs[0];
+    expect(run?.text).toBe("Grandma’s 80th: cake, café & 100% happiness 🎉 — दादी 80 साल की 👵🏽");
+    expect(run?.maxLines).toBe(STYLES.classic.caption.maxLines);
+    const long = `${"so many words about the day ".repeat(40)}🎉`;
+    const capped = planRender(mixed, scriptFor(mixed, { captions: { p1: long } }), "classic", options);
+    const cut =
+      capped.slides.find((s) => s.photoId === "p1" && s.kind === "photo")?.texts[0]?.runs[0]?.text ?? "";
+    expect(cut.length).toBeLessThan(200);
+    expect(cut.endsWith("…")).toBe(true);
+    expect(cut).not.toMatch(/\s…$/);
   });
 
-  it("puts the title and subtitle on the title card, the subtitle below the title", () => {
+  it("puts the title and the subtitle under it in one block on the title card, cased for the style", () => {
     const plan = planRender(mixed, scriptFor(mixed), "modern", options);
     const texts = plan.slides[0]?.texts ?? [];
-    expect(texts.map((t) => t.text)).toEqual(["SUMMER IN LISBON", "14–16 July 2025"]);
-    expect(texts[1]?.y).toBeGreaterThan((texts[0]?.y ?? 0) + (texts[0]?.sizePx ?? 0));
+    expect(texts).toHaveLength(1);
+    expect(texts[0]?.runs.map((r) => r.text)).toEqual(["SUMMER IN LISBON", "14–16 July 2025"]);
+    expect(texts[0]?.runs[0]?.font).toEqual(STYLES.modern.title.text.font);
+    expect(texts[0]?.runs[0]?.letterSpacingPx).toBeGreaterThan(0);
+    // Turkish casing for a Turkish memory: i → İ.
+    const turkish = planRender(
+      mixed,
+      scriptFor(mixed, { title: "istanbul", locale: "tr" }),
+      "modern",
+      options,
+    );
+    expect(turkish.slides[0]?.texts[0]?.runs[0]?.text).toBe("İSTANBUL");
     expect(plan.posterFrame).toBeGreaterThan(0);
     expect(plan.posterFrame).toBeLessThan(plan.slides[0]?.frames ?? 0);
   });

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Aspect, PreparedPhoto, StyleName } from "../../src/core/domain.ts";
+import { loadFontCatalog, resolvePlanFonts } from "../../src/core/render/fonts.ts";
 import {
   planRender,
   probe,
@@ -14,6 +15,7 @@ import {
   renderMemory,
   resolveFfmpeg,
 } from "../../src/core/render/index.ts";
+import { renderTextImage } from "../../src/core/render/text-image.ts";
 import { ffmpegStdout, makePhotos, scriptFor } from "./fixtures.ts";
 
 let dir: string;
@@ -223,6 +225,59 @@ describe("renderMemory (real ffmpeg)", { timeout: 240_000 }, () => {
     const corner = await meanLuma(join(dir, "vignette.mp4"), frame, "crop=64:64:0:0");
     expect(corner).toBeLessThan(centre * 0.75);
     expect(centre).toBeGreaterThan(120); // graded and toned, but not darkened in the middle
+  });
+
+  it("shows the title image on the title card and the caption over the moving photo, where the plan puts them", async () => {
+    const script = scriptFor(photos, {
+      title: "Ünïcode <b>&</b> समुद्र 海 🎉",
+      captions: { "photo-1": "مرحبا بالبحر 🌊 — a day by the sea" },
+    });
+    const plan = planRender(photos, script, "classic", { aspect: "16:9", resolution: 720 });
+    await expectPlayableMemory(plan, "typography");
+    const video = join(dir, "typography.mp4");
+    const fonts = resolvePlanFonts(plan, await loadFontCatalog());
+    const captioned = plan.slides.findIndex((s) => s.photoId === "photo-1" && s.kind === "photo");
+    const slide = plan.slides[captioned];
+    if (!slide) throw new Error("expected the captioned slide");
+    for (const [block, frame] of [
+      [plan.slides[0]?.texts[0], plan.posterFrame],
+      [slide.texts[0], slide.startFrame + Math.floor(slide.frames / 2)],
+    ] as const) {
+      if (!block) throw new Error("expected a text block");
+      const image = await sharp(await renderTextImage(block, fonts))
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const { width: w, height: h } = image.info;
+      const x = Math.floor((plan.width - w) / 2);
+      const y = Math.floor(Math.max(block.minTop, Math.min(block.maxBottom - h, block.centerY - h / 2)));
+      const luma = await ffmpegStdout([
+        ...["-i", video, "-vf", `select=eq(n\\,${frame}),format=gray`, "-frames:v", "1"],
+        ...["-f", "rawvideo", "-"],
+      ]);
+      expect(luma.length).toBe(plan.width * plan.height);
+      // The frame is bright where the image has solid white text and darker around it (shadow, photo), exactly at
+      // the planned place: moved by a few pixels, the match falls apart.
+      const contrastAt = (dx: number, dy: number) => {
+        let [ink, inkN, clear, clearN] = [0, 0, 0, 0];
+        for (let j = 0; j < h; j++)
+          for (let i = 0; i < w; i++) {
+            const alpha = image.data[(j * w + i) * 4 + 3] as number;
+            const white = (image.data[(j * w + i) * 4] as number) > 230;
+            const v = luma[(y + j + dy) * plan.width + x + i + dx] as number;
+            if (alpha > 250 && white) [ink, inkN] = [ink + v, inkN + 1];
+            else if (alpha < 5) [clear, clearN] = [clear + v, clearN + 1];
+          }
+        return ink / inkN - clear / clearN;
+      };
+      const placed = contrastAt(0, 0);
+      expect(placed).toBeGreaterThan(60);
+      for (const [dx, dy] of [
+        [8, 0],
+        [-8, 0],
+        [0, 8],
+      ] as const)
+        expect(placed - contrastAt(dx, dy)).toBeGreaterThan(20);
+    }
   });
 
   it("plays the style's soundtrack by default, and keeps a silent memory silent", async () => {

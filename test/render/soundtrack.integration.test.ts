@@ -180,7 +180,11 @@ describe("a memory with music and an ending (real ffmpeg)", { timeout: 240_000 }
       return count;
     };
     for (const text of closing.texts) {
-      expect(brightIn(text.y, text.sizePx)).toBeGreaterThan(text.sizePx * 2);
+      // Each block is drawn centred on its anchor, about 1.5 × each run's size tall per run.
+      const half = Math.round(text.runs.reduce((sum, r) => sum + r.sizePx * 1.5, 0) / 2);
+      const top = Math.max(0, text.centerY - half);
+      const size = text.runs[0]?.sizePx ?? 0;
+      expect(brightIn(top, Math.min(plan.height - top, 2 * half))).toBeGreaterThan(size * 2);
     }
     expect(brightIn(0, Math.round(plan.height * 0.15))).toBe(0);
   });

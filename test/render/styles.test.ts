@@ -1,6 +1,6 @@
-import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { PREMIUM_STYLES, STYLE_NAMES } from "../../src/core/domain.ts";
+import { loadFontCatalog } from "../../src/core/render/fonts.ts";
 import { STYLES } from "../../src/core/render/index.ts";
 
 const XFADE_TRANSITIONS = new Set([
@@ -25,10 +25,11 @@ describe("STYLES", () => {
     }
   });
 
-  it.each(STYLE_NAMES)("%s uses fonts that are installed and transitions ffmpeg knows", (name) => {
+  it.each(STYLE_NAMES)("%s uses fonts that are installed and transitions ffmpeg knows", async (name) => {
     const style = STYLES[name];
+    const catalog = await loadFontCatalog();
     for (const look of [style.title.text, style.title.subtitle, style.caption, style.closing]) {
-      expect(existsSync(look.fontFile)).toBe(true);
+      expect(catalog.file(look.font)).toMatch(/\.(ttf|otf|ttc)$/);
       expect(look.sizeOfHeight).toBeGreaterThan(0.02);
       expect(look.sizeOfHeight).toBeLessThan(0.15);
     }
@@ -42,7 +43,9 @@ describe("STYLES", () => {
     expect(STYLES.modern.transitions.some((t) => t.startsWith("slide"))).toBe(true);
     expect(STYLES.modern.transitions.some((t) => t.startsWith("wipe"))).toBe(true);
     expect(STYLES.modern.transitionSeconds).toBeLessThan(STYLES.classic.transitionSeconds);
-    expect(STYLES.modern.caption.fontFile).toMatch(/Bold/);
+    expect(STYLES.modern.caption.font.bold).toBe(true);
+    expect(STYLES.classic.title.text.font.family).toMatch(/Serif Display/);
+    expect(STYLES.modern.title.text.font.family).toMatch(/Sans/);
     expect(STYLES.cinematic.letterboxAspect).toBeCloseTo(2.39);
     expect(STYLES.cinematic.grade.contrast).toBeGreaterThan(1);
     expect(STYLES.cinematic.photoSeconds).toBeGreaterThan(STYLES.classic.photoSeconds);

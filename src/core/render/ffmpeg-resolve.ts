@@ -1,6 +1,6 @@
 /**
  * Finds ffmpeg/ffprobe: FFMPEG_PATH → ffmpeg-static (only when its binary exists) → ffmpeg on PATH, and checks once
- * per binary that it can do what the engine needs (xfade, drawtext, libx264, aac) and takes the CPU flags chosen
+ * per binary that it can do what the engine needs (xfade, overlay, libx264, aac) and takes the CPU flags chosen
  * for this machine.
  */
 import { spawn } from "node:child_process";
@@ -19,7 +19,7 @@ export interface ResolvedFfmpeg {
 }
 
 const FIX = "install Debian's ffmpeg (apt-get install ffmpeg) or set FFMPEG_PATH to an ffmpeg that has them";
-export const REQUIRED_FILTERS = ["xfade", "drawtext"] as const;
+export const REQUIRED_FILTERS = ["xfade", "overlay"] as const;
 export const REQUIRED_ENCODERS = ["libx264", "aac"] as const;
 
 const checked = new Map<string, Promise<string[]>>();

@@ -1,15 +1,19 @@
 /**
  * Builds the ffmpeg arguments of one segment. Each slide piece is one normalised photo, decoded once, cropped to the
  * frame-aspect cover rect, scaled once to the size its motion needs, graded (and for cards blurred and dimmed) ONCE,
- * then looped; every frame is resampled from that still to the moving crop (see kenBurns); drawtext reads its text
- * from files (no escaping hazards); xfade chains the pieces (a plain fade is spliced with maskedmerge). Pure.
+ * then looped; every frame is resampled from that still to the moving crop (see kenBurns); each text block is one
+ * RGBA image input (see text-image.ts), overlaid once onto a card's still or onto every frame of a moving photo;
+ * xfade chains the pieces (a plain fade is spliced with maskedmerge). Pure.
  */
 import { type VideoRate, x264Args } from "./encoder.ts";
-import { filterValue, num } from "./filter-escape.ts";
+import { num } from "./filter-escape.ts";
 import { gradeFilters } from "./grade.ts";
 import type { Segment, SegmentSlide } from "./segments.ts";
 import { segmentTimestampOffset } from "./segments.ts";
 import type { Grade, PlannedSlide, PlannedText, Rect, RenderPlan } from "./types.ts";
+
+/** Where a text block's image is: by slide index and the block's index in slide.texts. */
+export type TextImagePath = (slideIndex: number, textIndex: number) => string;
 
 /**
  * Whole-pixel crop of the cover rect (the part of the photo a slide can ever show), even for 4:2:0 chroma. A photo
@@ -53,8 +57,8 @@ export function workingSize(
 }
 
 export interface SegmentFiles {
-  /** Text file per slide index and line index. */
-  textFile: (slideIndex: number, lineIndex: number) => string;
+  /** The PNG of each text block (see text-image.ts). */
+  textImage: TextImagePath;
   output: string;
   /** Also write the poster (plan.posterFrame, which this segment must hold) as a JPEG here. */
   poster?: string;
@@ -69,13 +73,11 @@ export function segmentArgs(
   // -nofind_stream_info: probing a JPEG input decodes it once just to learn its size and pixel format, then ffmpeg
   // decodes it again (~22 ms for a 3072-pixel photo, and another decoder's worth of fresh memory); the graph is set
   // up from the first decoded frame anyway. The output is bit-identical.
-  const inputs = segmentSources(plan, segment).paths.flatMap((path) => [
-    "-framerate",
-    String(plan.fps),
-    "-nofind_stream_info",
-    "-i",
-    path,
-  ]);
+  const sources = segmentSources(plan, segment);
+  const inputs = [
+    ...sources.paths,
+    ...sources.texts.map(({ slideIndex, textIndex }) => files.textImage(slideIndex, textIndex)),
+  ].flatMap((path) => ["-framerate", String(plan.fps), "-nofind_stream_info", "-i", path]);
   const posterFrame = files.poster === undefined ? null : plan.posterFrame - segment.startFrame;
   if (posterFrame !== null && (posterFrame < 0 || posterFrame >= segment.frames))
     throw new RangeError(`segment ${segment.index} does not hold the poster frame ${plan.posterFrame}`);
@@ -105,7 +107,7 @@ export function segmentArgs(
     "1",
     ...inputs,
     "-filter_complex",
-    segmentFilterGraph(plan, segment, files.textFile, posterFrame),
+    segmentFilterGraph(plan, segment, posterFrame),
     "-map",
     "[v]",
     "-an",
@@ -130,12 +132,18 @@ export function segmentArgs(
 /**
  * The segment's inputs: each photo file once (the title card and the first slide show the same photo; a pair shows
  * two), and the label each piece reads it from, slot 0 for the slide's photo and slot 1 for its pair's second (a
- * photo read twice is decoded once and split: one decoder, ~11 MB, less).
+ * photo read twice is decoded once and split: one decoder, ~11 MB, less);
+ * then, as inputs after the photos, the text images of the segment's slides in order.
  */
 export function segmentSources(
   plan: RenderPlan,
   segment: Segment,
-): { paths: string[]; label: (piece: number, slot?: 0 | 1) => string; splits: string[] } {
+): {
+  paths: string[];
+  label: (piece: number, slot?: 0 | 1) => string;
+  splits: string[];
+  texts: { slideIndex: number; textIndex: number }[];
+} {
   const paths: string[] = [];
   const uses: { piece: number; slot: 0 | 1; input: number }[] = [];
   const use = (piece: number, slot: 0 | 1, path: string) => {
@@ -159,25 +167,63 @@ export function segmentSources(
     });
     splits.push(`[${input}:v]split=${users.length}${names.map((name) => `[${name}]`).join("")}`);
   });
-  return { paths, label: (piece, slot = 0) => labels.get(`${piece}/${slot}`) ?? "", splits };
+  const slideIndexes = [...new Set(segment.slides.map((piece) => piece.slideIndex))];
+  const texts = slideIndexes.flatMap((slideIndex) =>
+    (plan.slides[slideIndex] as PlannedSlide).texts.map((_, textIndex) => ({ slideIndex, textIndex })),
+  );
+  return { paths, label: (piece, slot = 0) => labels.get(`${piece}/${slot}`) ?? "", splits, texts };
+}
+
+/**
+ * Hands out a fresh label for each use of a text image (a moving slide cut by a fade uses its caption twice) and
+ * then the chains that feed them: each image is one frame, converted once and split.
+ */
+interface TextUses {
+  use(slideIndex: number, textIndex: number): string;
+  chains(): string[];
+}
+
+function textUses(sources: ReturnType<typeof segmentSources>): TextUses {
+  const uses = new Map<number, string[]>();
+  return {
+    use(slideIndex, textIndex) {
+      const at = sources.texts.findIndex((t) => t.slideIndex === slideIndex && t.textIndex === textIndex);
+      if (at < 0) throw new RangeError(`slide ${slideIndex} has no text ${textIndex} in this segment`);
+      const input = sources.paths.length + at;
+      const labels = uses.get(input) ?? [];
+      const label = `tx${input}u${labels.length}`;
+      uses.set(input, [...labels, label]);
+      return label;
+    },
+    chains() {
+      return [...uses].map(
+        ([input, labels]) =>
+          `[${input}:v]format=yuva420p,split=${labels.length}${labels.map((l) => `[${l}]`).join("")}`,
+      );
+    },
+  };
 }
 
 export function segmentFilterGraph(
   plan: RenderPlan,
   segment: Segment,
-  textFile: (slideIndex: number, lineIndex: number) => string,
   /** The segment's frame to pick as the poster (output [poster]), or null. */
   posterFrame: number | null = null,
 ): string {
   const sources = segmentSources(plan, segment);
-  const spliced = fadeSplices(plan, segment, textFile, sources.label);
+  const texts = textUses(sources);
+  const spliced = fadeSplices(plan, segment, sources.label, texts);
   if (spliced)
-    return [...sources.splits, ...spliced, ...finishChains(plan, segment, "x", posterFrame)].join(";");
-  const chains = segment.slides.map(
-    (piece, k) =>
-      `[${sources.label(k)}]${pieceFilters(plan, piece, textFile, true, sources.label(k, 1)).join(",")}[s${k}]`,
+    return [
+      ...sources.splits,
+      ...texts.chains(),
+      ...spliced,
+      ...finishChains(plan, segment, "x", posterFrame),
+    ].join(";");
+  const chains = segment.slides.map((piece, k) =>
+    pieceChain(plan, piece, sources.label(k), `s${k}`, texts, true, sources.label(k, 1)),
   );
-  chains.unshift(...sources.splits);
+  chains.unshift(...sources.splits, ...texts.chains());
   let last = "s0";
   segment.slides.forEach((piece, k) => {
     if (k === 0) return;
@@ -291,9 +337,9 @@ export function vignetteMask(angle: number): string {
 export function fadeSplices(
   plan: RenderPlan,
   segment: Segment,
-  textFile: (slideIndex: number, lineIndex: number) => string,
   /** The input label of piece k, and of its pair's second photo (see segmentSources). */
   input: (piece: number, slot?: 0 | 1) => string,
+  texts: TextUses,
 ): string[] | null {
   const pieces = segment.slides;
   if (pieces.length < 2) return null;
@@ -314,15 +360,16 @@ export function fadeSplices(
     const own = next ? next.localStart - piece.localStart : piece.frames;
     const main: SegmentSlide = { ...piece, frames: own };
     if (!next) {
-      chains.push(`[${input(k)}]${pieceFilters(plan, main, textFile, true, input(k, 1)).join(",")}[m${k}]`);
+      chains.push(pieceChain(plan, main, input(k), `m${k}`, texts, true, input(k, 1)));
     } else {
       // The graded still is made once and shared (one frame through split: nothing piles up).
       const d = fades[k] as number;
       const tail: SegmentSlide = { ...piece, offsetFrames: piece.offsetFrames + own, frames: d };
-      const slide = plan.slides[piece.slideIndex] as PlannedSlide;
-      chains.push(`[${input(k)}]${stillFilters(plan, slide, input(k, 1)).join(",")},split[sm${k}][st${k}]`);
-      chains.push(`[sm${k}]${pieceFilters(plan, main, textFile, false).join(",")}[m${k}]`);
-      chains.push(`[st${k}]${pieceFilters(plan, tail, textFile, false).join(",")}[t${k}]`);
+      chains.push(
+        `${stillChain(plan, piece.slideIndex, input(k), texts, `c${k}`, input(k, 1))},split[sm${k}][st${k}]`,
+      );
+      chains.push(pieceChain(plan, main, `sm${k}`, `m${k}`, texts, false));
+      chains.push(pieceChain(plan, tail, `st${k}`, `t${k}`, texts, false));
     }
     if (k === 0) {
       parts.push(`[m${k}]`);
@@ -353,17 +400,27 @@ export function fadeMask(plan: RenderPlan, frames: number): string {
   ].join(",");
 }
 
-function pieceFilters(
+/**
+ * The chain of one piece, from its input label to [output]: the still (unless the input already is it), looped, moved,
+ * letterboxed, with its texts (a card's are overlaid once on the still, see stillChain; a moving photo's on every
+ * frame, after the motion, so the caption stays put while the photo moves).
+ */
+function pieceChain(
   plan: RenderPlan,
   piece: SegmentSlide,
-  textFile: (slideIndex: number, lineIndex: number) => string,
+  input: string,
+  output: string,
+  texts: TextUses,
   withStill = true,
   /** The input label of a pair's second photo. */
   pairInput = "",
-): string[] {
+): string {
   const slide = plan.slides[piece.slideIndex] as PlannedSlide;
-  const filters = withStill ? stillFilters(plan, slide, pairInput) : [];
-  filters.push("loop=loop=-1:size=1:start=0", `trim=end_frame=${piece.frames}`, `setpts=N/(${plan.fps}*TB)`);
+  const filters = [
+    "loop=loop=-1:size=1:start=0",
+    `trim=end_frame=${piece.frames}`,
+    `setpts=N/(${plan.fps}*TB)`,
+  ];
   if (isMoving(slide)) filters.push(kenBurns(plan, slide, piece));
   filters.push("setsar=1");
   if (plan.letterboxPx > 0) {
@@ -373,10 +430,51 @@ function pieceFilters(
       `drawbox=x=0:y=ih-${b}:w=iw:h=${b}:color=black:t=fill`,
     );
   }
-  slide.texts.forEach((text, line) => {
-    filters.push(drawText(text, textFile(piece.slideIndex, line)));
-  });
-  return filters;
+  const head = withStill
+    ? `${stillChain(plan, piece.slideIndex, input, texts, `c${output}`, pairInput)},`
+    : `[${input}]`;
+  let chain = `${head}${filters.join(",")}`;
+  if (isMoving(slide)) chain = overlayTexts(chain, plan, piece.slideIndex, texts, output);
+  return `${chain}[${output}]`;
+}
+
+/** The still of a slide from its input label, with a card's texts drawn on it once (no output label: chain on). */
+function stillChain(
+  plan: RenderPlan,
+  slideIndex: number,
+  input: string,
+  texts: TextUses,
+  tag: string,
+  /** The input label of a pair's second photo. */
+  pairInput = "",
+): string {
+  const slide = plan.slides[slideIndex] as PlannedSlide;
+  const chain = `[${input}]${stillFilters(plan, slide, pairInput).join(",")}`;
+  return isMoving(slide) ? chain : overlayTexts(chain, plan, slideIndex, texts, tag);
+}
+
+/** Continues `chain` with an overlay of each of the slide's text images; `tag` keeps the labels unique. */
+function overlayTexts(
+  chain: string,
+  plan: RenderPlan,
+  slideIndex: number,
+  texts: TextUses,
+  tag: string,
+): string {
+  const slide = plan.slides[slideIndex] as PlannedSlide;
+  return slide.texts.reduce((acc, text, t) => {
+    const under = `${tag}u${t}`;
+    return `${acc}[${under}];[${under}][${texts.use(slideIndex, t)}]${overlayText(text)}`;
+  }, chain);
+}
+
+/**
+ * Places a text image: centred across, centred on the block's anchor, kept between its top and bottom limits. The
+ * position is worked out once (eval=init); the image is one frame that overlay repeats.
+ */
+export function overlayText(text: PlannedText): string {
+  const y = `max(${text.minTop},min(${text.maxBottom}-h,${text.centerY}-h/2))`;
+  return `overlay=x='floor((W-w)/2)':y='floor(${y})':eval=init:format=yuv420`;
 }
 
 /**
@@ -488,31 +586,4 @@ export function kenBurnsExpressions(
   const x = `min(${w}-${plan.width},max(0,floor(${lerp(from.x - e.x, to.x - e.x, kx)}*${w}/${size.width}+0.5)))`;
   const y = `min(${h}-${plan.height},max(0,floor(${lerp(from.y - e.y, to.y - e.y, ky)}*${h}/${size.height}+0.5)))`;
   return { w, h, x, y };
-}
-
-function drawText(text: PlannedText, file: string): string {
-  const parts = [
-    `fontfile=${filterValue(text.fontFile)}`,
-    `textfile=${filterValue(file)}`,
-    "expansion=none",
-    `fontsize=${text.sizePx}`,
-    `fontcolor=${text.color}`,
-    "x=(w-text_w)/2",
-    `y=${text.y}`,
-  ];
-  if (text.box) {
-    parts.push(
-      "box=1",
-      `boxcolor=${text.box.color}@${num(text.box.opacity, 2)}`,
-      `boxborderw=${text.box.padding}`,
-    );
-  }
-  if (text.shadow) {
-    parts.push(
-      `shadowcolor=${text.shadow.color}@${num(text.shadow.opacity, 2)}`,
-      `shadowx=${text.shadow.offset}`,
-      `shadowy=${text.shadow.offset}`,
-    );
-  }
-  return `drawtext=${parts.join(":")}`;
 }

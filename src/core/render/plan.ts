@@ -8,11 +8,12 @@ import { titleFromDates } from "../script/title.ts";
 import { coverRect, faceGroup, faceKeepRect, frameSize, placeAround, zoomTowards } from "./geometry.ts";
 import { SCORES } from "./soundtrack/scores.ts";
 import { STYLES } from "./styles.ts";
-import { wrapText } from "./text-layout.ts";
+import { capacity, capText, cleanText } from "./text-layout.ts";
 import type {
   PlannedAudio,
   PlannedSlide,
   PlannedText,
+  PlannedTextRun,
   Rect,
   RenderPlan,
   StyleSpec,
@@ -134,7 +135,7 @@ function orderPhotos(photos: PreparedPhoto[], script: Script): PreparedPhoto[] {
   return ordered.length > 0 || script.order.length > 0 ? ordered : photos;
 }
 
-interface FrameInfo {
+export interface FrameInfo {
   width: number;
   height: number;
   letterboxPx: number;
@@ -214,7 +215,7 @@ function photoSlide(
     },
     fit: framing.fit,
     background: null,
-    texts: layoutBlock(caption, spec.caption, frame, null),
+    texts: textBlock([{ text: caption, look: spec.caption }], frame),
   };
 }
 
@@ -343,16 +344,20 @@ function cardSlide(
   };
 }
 
+/** The title card's one text block: the title, and the subtitle (dates) under it. */
 function titleTexts(script: Script, spec: StyleSpec, frame: FrameInfo): PlannedText[] {
-  const title = layoutBlock(script.title, spec.title.text, frame, null);
-  const lastTitle = title[title.length - 1];
-  const below = lastTitle ? lastTitle.y + lastTitle.sizePx * 1.6 : null;
-  return [...title, ...layoutBlock(script.subtitle ?? "", spec.title.subtitle, frame, below)];
+  return textBlock(
+    [
+      { text: script.title, look: spec.title.text },
+      { text: script.subtitle ?? "", look: spec.title.subtitle },
+    ],
+    frame,
+  );
 }
 
 /**
- * The ending: the script's closing line (when it wrote one), the memory's title and the dates its photos span, and
- * optionally a small credit at the foot of the card.
+ * The ending: the script's closing line (when it wrote one), the memory's title and the dates its photos span, as one
+ * block, and optionally a small credit at the foot of the card.
  */
 function closingTexts(
   script: Script,
@@ -364,72 +369,80 @@ function closingTexts(
   const dates = photos.flatMap((p) => (p.takenAt ? [p.takenAt] : []));
   const span = dates.length > 0 ? titleFromDates(dates, script.locale) : "";
   const closing = script.closing?.trim() ?? "";
-  const lines: PlannedText[] = [];
-  const below = () => {
-    const lastLine = lines[lines.length - 1];
-    return lastLine ? lastLine.y + lastLine.sizePx * 1.6 : null;
-  };
-  if (closing) {
-    lines.push(...layoutBlock(closing, { ...spec.closing, anchorY: 0.36 }, frame, null));
-    lines.push(...layoutBlock(script.title, { ...spec.title.subtitle, anchorY: 0.52 }, frame, below()));
-  } else {
-    lines.push(...layoutBlock(script.title, { ...spec.closing, anchorY: 0.44 }, frame, null));
-  }
-  if (span && span !== script.title)
-    lines.push(...layoutBlock(span, { ...spec.title.subtitle, anchorY: 0.56 }, frame, below()));
+  const parts = closing
+    ? [
+        { text: closing, look: { ...spec.closing, anchorY: 0.46 } },
+        { text: script.title, look: spec.title.subtitle },
+      ]
+    : [{ text: script.title, look: { ...spec.closing, anchorY: 0.46 } }];
+  if (span && span !== script.title) parts.push({ text: span, look: spec.title.subtitle });
+  const texts = textBlock(parts, frame);
   if (credit) {
-    const look = { ...spec.title.subtitle, sizeOfHeight: 0.028, anchorY: 0.9, uppercase: false };
-    lines.push(...layoutBlock("Made with PhotoMemory", look, frame, below()));
+    const look = { ...spec.title.subtitle, sizeOfHeight: 0.028, anchorY: 0.9, uppercase: false, maxLines: 1 };
+    texts.push(...textBlock([{ text: "Made with PhotoMemory", look }], frame));
   }
-  return lines;
+  return texts;
 }
 
-/** Lays out a block of wrapped lines centred on the look's anchor inside the visible (non-letterbox) area. */
-function layoutBlock(text: string, look: TextLook, frame: FrameInfo, minTop: number | null): PlannedText[] {
-  const cleaned = sanitise(look.uppercase ? text.toLocaleUpperCase(frame.locale) : text);
+function sizeOf(look: TextLook, frame: FrameInfo): number {
+  return Math.max(12, Math.round(look.sizeOfHeight * Math.min(frame.height, frame.width * 1.2)));
+}
+
+/**
+ * One block of stacked runs (drawn as one image), centred on the first run's look's anchor inside the visible
+ * (non-letterbox) area; empty runs are left out, and no block at all when every run is empty. Each run is cut to
+ * what its lines can hold; the image shrinks whatever still overflows.
+ */
+export function textBlock(parts: { text: string; look: TextLook }[], frame: FrameInfo): PlannedText[] {
+  const runs: PlannedTextRun[] = [];
+  for (const { text, look } of parts) {
+    const cleaned = cleanText(look.uppercase ? text.toLocaleUpperCase(frame.locale) : text);
+    if (cleaned === "") continue;
+    const sizePx = sizeOf(look, frame);
+    const maxWidthPx = Math.round(frame.width * look.maxWidthOfWidth);
+    runs.push({
+      text: capText(cleaned, capacity(sizePx, maxWidthPx, look.maxLines)),
+      font: look.font,
+      sizePx,
+      color: look.color,
+      letterSpacingPx: Math.round(sizePx * (look.letterSpacingOfSize ?? 0)),
+      maxLines: look.maxLines,
+    });
+  }
+  const lead = parts.find((p) => cleanText(p.text) !== "")?.look;
+  if (runs.length === 0 || !lead) return [];
   const visibleTop = frame.letterboxPx;
   const visibleHeight = frame.height - 2 * frame.letterboxPx;
-  const sizePx = Math.max(12, Math.round(look.sizeOfHeight * Math.min(frame.height, frame.width * 1.2)));
-  const lines = wrapText(cleaned, sizePx, frame.width * look.maxWidthOfWidth);
-  if (lines.length === 0) return [];
-  const lineHeight = Math.round(sizePx * 1.45);
-  const blockHeight = lines.length * lineHeight;
   const margin = Math.round(frame.height * 0.04);
-  let top = Math.round(visibleTop + look.anchorY * visibleHeight - blockHeight / 2);
-  if (minTop !== null) top = Math.max(top, Math.round(minTop));
-  top = Math.min(Math.max(top, visibleTop + margin), visibleTop + visibleHeight - margin - blockHeight);
-  return lines.map((line, i) => ({
-    text: line,
-    fontFile: look.fontFile,
-    sizePx,
-    color: look.color,
-    y: top + i * lineHeight,
-    ...(look.box
-      ? {
-          box: {
-            color: look.box.color,
-            opacity: look.box.opacity,
-            padding: Math.round(sizePx * look.box.paddingOfSize),
-          },
-        }
-      : {}),
-    ...(look.shadow
-      ? {
-          shadow: {
-            color: look.shadow.color,
-            opacity: look.shadow.opacity,
-            offset: Math.max(1, Math.round(sizePx * look.shadow.offsetOfSize)),
-          },
-        }
-      : {}),
-  }));
-}
-
-/** Keeps printable text only: control characters and emoji (DejaVu has no glyphs for them) are dropped. */
-function sanitise(text: string): string {
-  return text
-    .replace(/\p{Extended_Pictographic}/gu, "")
-    .replace(/\p{Cc}|\p{Cs}/gu, " ")
-    .replace(/\u200d|\ufe0f/gu, "")
-    .trim();
+  const leadSize = sizeOf(lead, frame);
+  return [
+    {
+      runs,
+      gapPx: Math.round((runs[1]?.sizePx ?? 0) * 0.8),
+      maxWidthPx: Math.round(frame.width * Math.max(...parts.map((p) => p.look.maxWidthOfWidth))),
+      maxHeightPx: visibleHeight - 2 * margin,
+      centerY: Math.round(visibleTop + lead.anchorY * visibleHeight),
+      minTop: visibleTop + margin,
+      maxBottom: visibleTop + visibleHeight - margin,
+      ...(lead.box
+        ? {
+            box: {
+              color: lead.box.color,
+              opacity: lead.box.opacity,
+              paddingPx: Math.round(leadSize * lead.box.paddingOfSize),
+            },
+          }
+        : {}),
+      ...(lead.shadow
+        ? {
+            shadow: {
+              color: lead.shadow.color,
+              opacity: lead.shadow.opacity,
+              blurPx: Math.max(1, Math.round(leadSize * lead.shadow.blurOfSize)),
+              offsetPx: Math.round(leadSize * lead.shadow.offsetOfSize),
+            },
+          }
+        : {}),
+    },
+  ];
 }

@@ -4,7 +4,6 @@
  * segments and soundtrack with `-c copy` and makes the file faststart. No process ever holds more than a few
  * photos, so memory stays flat as photos are added.
  */
-import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -13,10 +12,12 @@ import { AUDIO_BITRATE_KBPS, budgetFor, type VideoRate } from "./encoder.ts";
 import { type ResolvedFfmpeg, resolveFfmpeg } from "./ffmpeg-resolve.ts";
 import { runFfmpeg } from "./ffmpeg-run.ts";
 import { segmentArgs } from "./filter-graph.ts";
+import { loadFontCatalog, resolvePlanFonts } from "./fonts.ts";
 import { audioArgs, muxArgs, posterSegment } from "./mux.ts";
 import { probe } from "./probe.ts";
 import { planSegments, type Segment } from "./segments.ts";
 import { styleSoundtrack } from "./soundtrack/soundtrack.ts";
+import { renderTextImage } from "./text-image.ts";
 import type { RenderPlan } from "./types.ts";
 
 export interface RenderOutput {
@@ -52,7 +53,8 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
   throwIfCancelled(signal);
   if (plan.slides.length === 0)
     throw new PhotoMemoryError("render.no_photos", "There are no photos to make a memory from.");
-  checkFonts(plan);
+  // Fonts are checked before any work: a missing one is a clear error, never tofu in a finished video.
+  const fonts = resolvePlanFonts(plan, await loadFontCatalog());
   const tools = output.ffmpeg ?? (await resolveFfmpeg());
   const ownsWorkDir = output.workDir === undefined;
   const workDir = resolve(output.workDir ?? (await mkdtemp(join(tmpdir(), "photomemory-render-"))));
@@ -61,7 +63,7 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
 
   try {
     const segments = planSegments(plan);
-    await writeTexts(plan, workDir);
+    await writeTextImages(plan, workDir, fonts);
     let rate: VideoRate = { maxrateKbps: null };
     let audioKbps = AUDIO_BITRATE_KBPS;
     let shrink = 1;
@@ -175,7 +177,7 @@ async function encodeSegments(
       }
       const segment = task;
       const files = {
-        textFile: (i: number, line: number) => textPath(ctx.workDir, i, line),
+        textImage: (i: number, t: number) => textPath(ctx.workDir, i, t),
         output: segmentPath(ctx.workDir, segment.index),
         ...(segment.index === ctx.poster.segment ? { poster: ctx.poster.path } : {}),
       };
@@ -216,28 +218,19 @@ async function soundtrackSource(plan: RenderPlan, workDir: string): Promise<stri
   return path;
 }
 
-async function writeTexts(plan: RenderPlan, workDir: string): Promise<void> {
-  await Promise.all(
-    plan.slides.flatMap((slide, i) =>
-      slide.texts.map((t, line) => writeFile(textPath(workDir, i, line), t.text)),
-    ),
+/** Each text block as a small PNG (a few ms each; sharp runs them on libuv's small thread pool). */
+async function writeTextImages(
+  plan: RenderPlan,
+  workDir: string,
+  fonts: ReturnType<typeof resolvePlanFonts>,
+): Promise<void> {
+  const jobs = plan.slides.flatMap((slide, i) =>
+    slide.texts.map((text, t) => ({ text, path: textPath(workDir, i, t) })),
   );
+  await Promise.all(jobs.map(async (job) => writeFile(job.path, await renderTextImage(job.text, fonts))));
 }
 
-function checkFonts(plan: RenderPlan): void {
-  for (const slide of plan.slides) {
-    for (const text of slide.texts) {
-      if (!existsSync(text.fontFile)) {
-        throw new PhotoMemoryError(
-          "render.font_missing",
-          `The font ${text.fontFile} is missing: install Debian's fonts-dejavu-core (apt-get install fonts-dejavu-core).`,
-        );
-      }
-    }
-  }
-}
-
-const textPath = (dir: string, slide: number, line: number) => join(dir, `text-${slide}-${line}.txt`);
+const textPath = (dir: string, slide: number, text: number) => join(dir, `text-${slide}-${text}.png`);
 const segmentPath = (dir: string, index: number) => join(dir, `segment-${index}.mpegts`);
 
 /** Writes the files' bytes one after another into `to` (one segment in memory at a time: a few MB). */

@@ -1,22 +1,31 @@
-/** The four looks of a memory, as data. Fonts come from Debian's fonts-dejavu-core. */
+/**
+ * The four looks of a memory, as data. Faces are Noto families, found by name at render time (see fonts.ts):
+ * Debian's fonts-noto-core, with fonts-noto-cjk and fonts-noto-color-emoji for the scripts and emoji Pango falls
+ * back to.
+ */
 import type { StyleName } from "../domain.ts";
-import type { Grade, StyleSpec, TextLook } from "./types.ts";
+import type { FontFace, Grade, StyleSpec, TextLook } from "./types.ts";
 
-export const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
 export const FONTS = {
-  sans: `${FONT_DIR}/DejaVuSans.ttf`,
-  sansBold: `${FONT_DIR}/DejaVuSans-Bold.ttf`,
-  serif: `${FONT_DIR}/DejaVuSerif.ttf`,
-  serifBold: `${FONT_DIR}/DejaVuSerif-Bold.ttf`,
-  serifItalic: `${FONT_DIR}/DejaVuSerif-Italic.ttf`,
-} as const;
+  display: { family: "Noto Serif Display" },
+  displayBold: { family: "Noto Serif Display", bold: true },
+  displayItalic: { family: "Noto Serif Display", italic: true },
+  serif: { family: "Noto Serif" },
+  serifItalic: { family: "Noto Serif", italic: true },
+  sans: { family: "Noto Sans" },
+  sansBold: { family: "Noto Sans", bold: true },
+  sansDisplay: { family: "Noto Sans Display" },
+  sansDisplayBold: { family: "Noto Sans Display", bold: true },
+} as const satisfies Record<string, FontFace>;
 
 const NEUTRAL: Grade = { contrast: 1, saturation: 1, brightness: 1, tint: [1, 1, 1], sepia: 0 };
 
-const softShadow = { color: "black", opacity: 0.6, offsetOfSize: 0.06 };
+/** Titles: a close, soft drop shadow. Captions: a wide dark glow that reads on a bright sky, not a subtitle box. */
+const titleShadow = { color: "#000000", opacity: 0.55, blurOfSize: 0.1, offsetOfSize: 0.03 };
+const captionGlow = { color: "#000000", opacity: 0.6, blurOfSize: 0.3, offsetOfSize: 0.03 };
 
-function look(partial: Partial<TextLook> & Pick<TextLook, "fontFile" | "sizeOfHeight">): TextLook {
-  return { color: "white", anchorY: 0.5, maxWidthOfWidth: 0.84, ...partial };
+function look(partial: Partial<TextLook> & Pick<TextLook, "font" | "sizeOfHeight">): TextLook {
+  return { color: "#FFFFFF", anchorY: 0.5, maxWidthOfWidth: 0.84, maxLines: 2, ...partial };
 }
 
 const classic: StyleSpec = {
@@ -34,18 +43,19 @@ const classic: StyleSpec = {
   fill: { blur: 40, dim: 0.45 },
   wholePhotos: "single",
   title: {
-    text: look({ fontFile: FONTS.serif, sizeOfHeight: 0.085, anchorY: 0.44, shadow: softShadow }),
-    subtitle: look({ fontFile: FONTS.serifItalic, sizeOfHeight: 0.042, anchorY: 0.6, shadow: softShadow }),
+    text: look({ font: FONTS.display, sizeOfHeight: 0.1, anchorY: 0.48, maxLines: 3, shadow: titleShadow }),
+    subtitle: look({ font: FONTS.serifItalic, sizeOfHeight: 0.042, maxLines: 1 }),
     backgroundBlur: 18,
     backgroundDim: 0.45,
   },
   caption: look({
-    fontFile: FONTS.sans,
-    sizeOfHeight: 0.042,
+    font: FONTS.sans,
+    sizeOfHeight: 0.044,
     anchorY: 0.86,
-    box: { color: "black", opacity: 0.42, paddingOfSize: 0.45 },
+    maxWidthOfWidth: 0.8,
+    shadow: captionGlow,
   }),
-  closing: look({ fontFile: FONTS.serifItalic, sizeOfHeight: 0.06, anchorY: 0.5, shadow: softShadow }),
+  closing: look({ font: FONTS.displayItalic, sizeOfHeight: 0.07, shadow: titleShadow }),
 };
 
 const modern: StyleSpec = {
@@ -63,19 +73,31 @@ const modern: StyleSpec = {
   fill: { blur: 48, dim: 0.5 },
   wholePhotos: "pair",
   title: {
-    text: look({ fontFile: FONTS.sansBold, sizeOfHeight: 0.1, anchorY: 0.42, uppercase: true }),
-    subtitle: look({ fontFile: FONTS.sans, sizeOfHeight: 0.045, anchorY: 0.58, color: "0xFFD84D" }),
+    text: look({
+      font: FONTS.sansDisplayBold,
+      sizeOfHeight: 0.095,
+      anchorY: 0.48,
+      maxLines: 3,
+      uppercase: true,
+      letterSpacingOfSize: 0.04,
+      shadow: titleShadow,
+    }),
+    subtitle: look({ font: FONTS.sansDisplay, sizeOfHeight: 0.045, maxLines: 1, color: "#FFD84D" }),
     backgroundBlur: 24,
     backgroundDim: 0.55,
   },
   caption: look({
-    fontFile: FONTS.sansBold,
-    sizeOfHeight: 0.055,
-    anchorY: 0.8,
-    uppercase: true,
-    box: { color: "0x111111", opacity: 0.78, paddingOfSize: 0.35 },
+    font: FONTS.sansDisplayBold,
+    sizeOfHeight: 0.048,
+    anchorY: 0.82,
+    box: { color: "#111111", opacity: 0.72, paddingOfSize: 0.4 },
   }),
-  closing: look({ fontFile: FONTS.sansBold, sizeOfHeight: 0.07, anchorY: 0.5, uppercase: true }),
+  closing: look({
+    font: FONTS.sansDisplayBold,
+    sizeOfHeight: 0.075,
+    uppercase: true,
+    letterSpacingOfSize: 0.04,
+  }),
 };
 
 const cinematic: StyleSpec = {
@@ -95,24 +117,27 @@ const cinematic: StyleSpec = {
   wholePhotos: "single",
   title: {
     text: look({
-      fontFile: FONTS.serif,
-      sizeOfHeight: 0.07,
-      anchorY: 0.46,
-      color: "0xF2ECE0",
+      font: FONTS.display,
+      sizeOfHeight: 0.068,
+      anchorY: 0.5,
+      maxLines: 2,
+      color: "#F2ECE0",
       uppercase: true,
+      letterSpacingOfSize: 0.18,
     }),
-    subtitle: look({ fontFile: FONTS.serifItalic, sizeOfHeight: 0.036, anchorY: 0.58, color: "0xD9CFBF" }),
+    subtitle: look({ font: FONTS.serifItalic, sizeOfHeight: 0.036, maxLines: 1, color: "#D9CFBF" }),
     backgroundBlur: 14,
     backgroundDim: 0.6,
   },
   caption: look({
-    fontFile: FONTS.serifItalic,
-    sizeOfHeight: 0.036,
-    anchorY: 0.8,
-    color: "0xF2ECE0",
-    shadow: softShadow,
+    font: FONTS.serifItalic,
+    sizeOfHeight: 0.04,
+    anchorY: 0.84,
+    maxWidthOfWidth: 0.7,
+    color: "#F2ECE0",
+    shadow: captionGlow,
   }),
-  closing: look({ fontFile: FONTS.serifItalic, sizeOfHeight: 0.05, anchorY: 0.5, color: "0xF2ECE0" }),
+  closing: look({ font: FONTS.displayItalic, sizeOfHeight: 0.055, color: "#F2ECE0", shadow: titleShadow }),
 };
 
 const vintage: StyleSpec = {
@@ -134,24 +159,31 @@ const vintage: StyleSpec = {
   wholePhotos: "single",
   title: {
     text: look({
-      fontFile: FONTS.serifBold,
-      sizeOfHeight: 0.08,
-      anchorY: 0.44,
-      color: "0xF5E6C8",
-      shadow: softShadow,
+      font: FONTS.displayItalic,
+      sizeOfHeight: 0.1,
+      anchorY: 0.48,
+      maxLines: 3,
+      color: "#F5E6C8",
+      shadow: titleShadow,
     }),
-    subtitle: look({ fontFile: FONTS.serifItalic, sizeOfHeight: 0.042, anchorY: 0.6, color: "0xF5E6C8" }),
+    subtitle: look({
+      font: FONTS.serif,
+      sizeOfHeight: 0.04,
+      maxLines: 1,
+      color: "#F5E6C8",
+      letterSpacingOfSize: 0.12,
+    }),
     backgroundBlur: 12,
     backgroundDim: 0.4,
   },
   caption: look({
-    fontFile: FONTS.serifItalic,
+    font: FONTS.serifItalic,
     sizeOfHeight: 0.045,
     anchorY: 0.85,
-    color: "0xF5E6C8",
-    box: { color: "0x2B1D0E", opacity: 0.5, paddingOfSize: 0.4 },
+    color: "#F5E6C8",
+    box: { color: "#2B1D0E", opacity: 0.55, paddingOfSize: 0.45 },
   }),
-  closing: look({ fontFile: FONTS.serifItalic, sizeOfHeight: 0.058, anchorY: 0.5, color: "0xF5E6C8" }),
+  closing: look({ font: FONTS.displayItalic, sizeOfHeight: 0.065, color: "#F5E6C8", shadow: titleShadow }),
 };
 
 export const STYLES: Record<StyleName, StyleSpec> = { classic, modern, cinematic, vintage };

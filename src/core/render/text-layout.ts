@@ -1,37 +1,34 @@
-/** Wraps caption and title text into centred lines that fit the frame. Pure; widths are estimated per glyph. */
+/**
+ * Prepares the words of titles and captions for drawing: control characters out, whitespace folded, and long text cut
+ * (at a word, with an ellipsis) to what the look's lines can hold. Pure; Pango does the real wrapping and the text
+ * image shrinks whatever still overflows (see text-image.ts).
+ */
 
-/** DejaVu's average advance is ~0.6 em for Sans, a little more for bold/uppercase; we err on the wide side. */
-const AVERAGE_ADVANCE_EM = 0.62;
+/** Noto Sans's average advance is ~0.55 em for Latin; a little generous, since the image shrinks what overflows. */
+const AVERAGE_ADVANCE_EM = 0.5;
 
-export function wrapText(text: string, sizePx: number, maxWidthPx: number, maxLines = 3): string[] {
-  const clean = text.replace(/\s+/g, " ").trim();
-  if (clean === "") return [];
-  const perLine = Math.max(8, Math.floor(maxWidthPx / (sizePx * AVERAGE_ADVANCE_EM)));
-  const lines: string[] = [];
-  let current = "";
-  for (const word of clean.split(" ")) {
-    const pieces = chop(word, perLine);
-    for (const piece of pieces) {
-      if (current === "") current = piece;
-      else if (current.length + 1 + piece.length <= perLine) current = `${current} ${piece}`;
-      else {
-        lines.push(current);
-        current = piece;
-      }
-    }
-  }
-  if (current !== "") lines.push(current);
-  if (lines.length <= maxLines) return lines;
-  const kept = lines.slice(0, maxLines);
-  const last = kept[maxLines - 1] ?? "";
-  kept[maxLines - 1] = `${last.slice(0, Math.max(1, perLine - 1)).trimEnd()}…`;
-  return kept;
+export function cleanText(text: string): string {
+  const clean = text
+    .replace(/\p{Cc}|\p{Cs}/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  // Only invisible characters (tags, joiners) would be an empty image: no text at all.
+  return /[\p{L}\p{N}\p{P}\p{S}]/u.test(clean) ? clean : "";
 }
 
-function chop(word: string, perLine: number): string[] {
-  const chars = Array.from(word);
-  if (chars.length <= perLine) return [word];
-  const out: string[] = [];
-  for (let i = 0; i < chars.length; i += perLine) out.push(chars.slice(i, i + perLine).join(""));
-  return out;
+/** How many characters `lines` lines of `sizePx` text can hold in `maxWidthPx`, about. */
+export function capacity(sizePx: number, maxWidthPx: number, lines: number): number {
+  return Math.max(8, Math.floor(maxWidthPx / (sizePx * AVERAGE_ADVANCE_EM))) * lines;
+}
+
+/** At most `max` grapheme clusters (an emoji or a Devanagari conjunct is one), cut at a word when one is near. */
+export function capText(text: string, max: number): string {
+  const graphemes = [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(text)].map(
+    (s) => s.segment,
+  );
+  if (graphemes.length <= max) return text;
+  const kept = graphemes.slice(0, Math.max(1, max - 1));
+  const space = kept.lastIndexOf(" ");
+  const cut = space >= kept.length * 0.6 ? kept.slice(0, space) : kept;
+  return `${cut.join("").trimEnd()}…`;
 }

@@ -14,21 +14,32 @@ export type TransitionKind =
   | "smoothleft"
   | "smoothup";
 
+/** A face of a font family, looked up by name (see fonts.ts); Pango falls back per character for other scripts. */
+export interface FontFace {
+  family: string;
+  bold?: boolean;
+  italic?: boolean;
+}
+
 export interface TextLook {
-  /** Absolute path of a TrueType font (DejaVu from fonts-dejavu-core). */
-  fontFile: string;
+  font: FontFace;
   /** Font size as a fraction of the frame height. */
   sizeOfHeight: number;
-  /** ffmpeg colour, e.g. "white" or "0xF5E6C8". */
+  /** CSS hex colour, e.g. "#FFFFFF". */
   color: string;
-  /** A translucent box behind the text. */
+  /** A translucent rounded box behind the text. */
   box?: { color: string; opacity: number; paddingOfSize: number };
-  shadow?: { color: string; opacity: number; offsetOfSize: number };
+  /** A soft shadow: the text's shape blurred (a glow when offset is 0), behind it. */
+  shadow?: { color: string; opacity: number; blurOfSize: number; offsetOfSize: number };
   /** Vertical anchor of the text block, as a fraction of the (visible) frame height. */
   anchorY: number;
   /** Longest line, as a fraction of frame width, before wrapping. */
   maxWidthOfWidth: number;
+  /** Lines at most; longer text is cut with an ellipsis, then shrunk to fit. */
+  maxLines: number;
   uppercase?: boolean;
+  /** Extra space between letters, as a fraction of the size (cased scripts only: it would break Arabic joins). */
+  letterSpacingOfSize?: number;
 }
 
 /** Static colour grading, baked into each photo by sharp before ffmpeg sees it. */
@@ -87,16 +98,34 @@ export interface Rect {
   h: number;
 }
 
-/** One line of text drawn on a slide, already laid out in output pixels. */
-export interface PlannedText {
+/** One run of a text block: a title, a subtitle, a caption. Plain text (escaped for Pango when drawn). */
+export interface PlannedTextRun {
   text: string;
-  fontFile: string;
+  font: FontFace;
   sizePx: number;
+  /** CSS hex colour. */
   color: string;
-  /** Top of the line in output pixels; lines are centred horizontally. */
-  y: number;
-  box?: { color: string; opacity: number; padding: number };
-  shadow?: { color: string; opacity: number; offset: number };
+  letterSpacingPx: number;
+  /** Used to size-cap the run: at most this many lines of sizePx. */
+  maxLines: number;
+}
+
+/**
+ * A block of text drawn on a slide as one RGBA image (runs stacked and centred), rendered by sharp/Pango (see
+ * text-image.ts) and overlaid by ffmpeg, centred horizontally and vertically on `centerY`, kept in [minTop, maxBottom].
+ */
+export interface PlannedText {
+  runs: PlannedTextRun[];
+  /** Space between runs. */
+  gapPx: number;
+  maxWidthPx: number;
+  /** The image is never taller than this (text shrinks to fit). */
+  maxHeightPx: number;
+  centerY: number;
+  minTop: number;
+  maxBottom: number;
+  box?: { color: string; opacity: number; paddingPx: number };
+  shadow?: { color: string; opacity: number; blurPx: number; offsetPx: number };
 }
 
 export interface PlannedSlide {
