@@ -281,6 +281,7 @@ describe("help, status, reset, cancel, retry", () => {
     });
     const silent = lastRequested();
     expect(silent).toMatchObject({ style: "modern", silent: true, title: "Quiet morning" });
+    expect((await h.botTexts()).at(-1)).toContain("in the modern style, without music");
     expect((await h.deps.store.getProject(silent.projectId))?.silent).toBe(true);
     await h.deps.store.transitionVideo(silent.videoId, ["queued"], "processing");
     await h.deps.store.transitionVideo(silent.videoId, ["processing"], "failed", {

@@ -156,7 +156,7 @@ export async function retryMemory(
     accountId: account.id,
     target: input.target,
     userId: input.user.id,
-    text: `Trying again. ${startedReply({ photoCount: photos.length, style: project.style, title: project.title })}`,
+    text: `Trying again. ${startedReply({ photoCount: photos.length, style: project.style, title: project.title, silent: project.silent })}`,
   });
   deps.logger.info(
     { conversationId: conversation.id, projectId: project.id, videoId: video.id, retryOf: found.video.id },

@@ -25,18 +25,24 @@ export interface StartedInput {
   photoCount: number;
   style: StyleName;
   title?: string | null;
+  /** `/memory … silent`: said in the reply, so the user sees it was understood. */
+  silent?: boolean;
   /** Photos of the collection the memory was chosen from, and why the others were left out. */
   curation?: { from: number; leftOut: Curation["leftOut"] };
 }
 
 export function startedReply(input: StartedInput): string {
   const title = input.title ? ` “${input.title}”` : "";
-  return `🎞️ Making your memory${title} from ${photosPart(input)} in the ${input.style} style…${leftOutPart(input)}`;
+  return `🎞️ Making your memory${title} from ${photosPart(input)} in the ${input.style} style${music(input)}…${leftOutPart(input)}`;
 }
 
 export function remakeReply(input: StartedInput): string {
   const title = input.title ? ` “${input.title}”` : "";
-  return `🎞️ No new photos, so making another memory${title} of the same ${photosPart(input)} in the ${input.style} style… (\`/memory new\` starts a fresh collection.)${leftOutPart(input)}`;
+  return `🎞️ No new photos, so making another memory${title} of the same ${photosPart(input)} in the ${input.style} style${music(input)}… (\`/memory new\` starts a fresh collection.)${leftOutPart(input)}`;
+}
+
+function music(input: StartedInput): string {
+  return input.silent ? ", without music" : "";
 }
 
 function photosPart(input: StartedInput): string {
