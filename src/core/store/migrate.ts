@@ -51,6 +51,18 @@ export interface MigrateResult {
 
 export async function readMigrationFiles(dir: string = DEFAULT_MIGRATIONS_DIR): Promise<MigrationFile[]> {
   const files = (await readdir(dir)).filter((n) => n.endsWith(".sql")).sort();
+  const byVersion = new Map<string, string>();
+  for (const file of files) {
+    const version = FILE_NAME.exec(file)?.[1];
+    const other = version ? byVersion.get(version) : undefined;
+    // The history is keyed by version: a second file with the same prefix would be taken as applied and skipped.
+    if (version && other)
+      throw new PhotoMemoryError(
+        "store.migration_failed",
+        `The migration files ${other} and ${file} share the version ${version}: give one of them a later prefix.`,
+      );
+    if (version) byVersion.set(version, file);
+  }
   return Promise.all(
     files.map(async (file) => {
       const match = FILE_NAME.exec(file);
