@@ -150,7 +150,7 @@ it("Slack: photos in a thread (and a sign-in page instead of one), then a mentio
 
   expect(bots.logs()).not.toContain(TOKEN);
   expect(bots.logs()).not.toContain(SECRET);
-});
+}, 150_000);
 
 it("Slack: /memory without a style offers a picker; pressing a style brings the video into the channel", async () => {
   slack.files.set("F0010", {
