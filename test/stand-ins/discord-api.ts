@@ -22,6 +22,8 @@ export interface DiscordStandIn {
   rejectUploadsOver?: number;
   /** Answer every upload (a message with files) with this status and JSON body, e.g. 403 / 50013. */
   failUploads?: { status: number; body: unknown };
+  /** Create messages with files, then never answer (the bot's process is killed while it waits). */
+  holdUploads?: boolean;
   /** Messages created with `enforce_nonce`, by nonce: a repeat returns the same message, as Discord does. */
   nonces: Map<string, unknown>;
   /** The content of every message the bot created or edited, by id (latest version). */
@@ -107,6 +109,7 @@ export async function startDiscordStandIn(): Promise<DiscordStandIn> {
       if (nonce) standIn.nonces.set(nonce, created);
       standIn.messages.set(created.id, String(created.content));
       if (call.uploadBytes !== undefined) standIn.videosCreated++;
+      if (standIn.holdUploads && call.uploadBytes !== undefined) return;
       return sendJson(res, created);
     }
     if (/^\/channels\/\d+\/messages\/\d+\/reactions\/[^/]+\/@me$/.test(path)) {
