@@ -55,6 +55,20 @@ describe("parseMemoryCommand", () => {
     expect(parseMemoryCommand("/memory retry v_123")).toEqual({ kind: "retry", videoId: "v_123" });
     expect(parseMemoryCommand("retry:v_123")).toEqual({ kind: "retry", videoId: "v_123" });
   });
+  it("reads `/memory lang xx` as the conversation's language, canonical, and knows a non-language when it sees one", () => {
+    expect(parseMemoryCommand("/memory lang fr")).toEqual({ kind: "language", language: "fr" });
+    expect(parseMemoryCommand("lang pt_br")).toEqual({ kind: "language", language: "pt-BR" });
+    expect(parseMemoryCommand("/memory language JA")).toEqual({ kind: "language", language: "ja" });
+    expect(parseMemoryCommand("/memory lang")).toEqual({ kind: "language" });
+    expect(parseMemoryCommand("/memory lang auto")).toEqual({ kind: "language", language: null });
+    expect(parseMemoryCommand("/memory lang french")).toEqual({ kind: "language", invalid: "french" });
+    expect(parseMemoryCommand("/memory lang zz")).toEqual({ kind: "language", invalid: "zz" });
+    // More words than a tag: a title that happens to start with the word.
+    expect(parseMemoryCommand("/memory Language of flowers")).toEqual({
+      kind: "request",
+      title: "Language of flowers",
+    });
+  });
   it("treats a subcommand word followed by more words as a title", () => {
     expect(parseMemoryCommand("/memory help desk party")).toEqual({
       kind: "request",

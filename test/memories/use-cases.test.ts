@@ -172,6 +172,30 @@ describe("help, status, reset, cancel, retry", () => {
     }
   });
 
+  it("writes memories in the language chosen with /memory lang, over the app language of whoever asks", async () => {
+    await dropPhotos(2);
+    const german = { ...ada, locale: "de" };
+    await handleMemoryCommand(h.deps, { target: h.target, user: german, text: "/memory lang" });
+    expect((await h.botTexts()).at(-1)).toContain(
+      "follow the app language of whoever asks (now German (Deutsch))",
+    );
+    await handleMemoryCommand(h.deps, { target: h.target, user: german, text: "/memory lang fr" });
+    expect((await h.botTexts()).at(-1)).toContain("written in French (français)");
+    await handleMemoryCommand(h.deps, { target: h.target, user: german, text: "/memory classic" });
+    expect(lastRequested().locale).toBe("fr");
+    // Remembered: asked again (a remake of the same photos), still French; a wrong code changes nothing.
+    await finish(lastRequested().videoId);
+    await handleMemoryCommand(h.deps, { target: h.target, user: german, text: "/memory lang klingon" });
+    expect((await h.botTexts()).at(-1)).toContain("I don't know the language “klingon”");
+    await handleMemoryCommand(h.deps, { target: h.target, user: german, text: "/memory modern" });
+    expect(lastRequested()).toMatchObject({ style: "modern", locale: "fr" });
+    // auto: back to the asker's app language.
+    await finish(lastRequested().videoId);
+    await handleMemoryCommand(h.deps, { target: h.target, user: german, text: "/memory lang auto" });
+    await handleMemoryCommand(h.deps, { target: h.target, user: german, text: "/memory classic" });
+    expect(lastRequested()).toMatchObject({ style: "classic", locale: "de" });
+  });
+
   it("reports the collection and the last memory", async () => {
     await dropPhotos(2);
     await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory status" });

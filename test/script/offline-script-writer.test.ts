@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PreparedPhoto } from "../../src/core/domain.ts";
 import { createOfflineScriptWriter } from "../../src/core/script/offline-script-writer.ts";
-import { titleFromDates } from "../../src/core/script/title.ts";
+import { dayCaption, titleFromDates } from "../../src/core/script/title.ts";
 
 const at = (iso: string) => new Date(`${iso}Z`);
 
@@ -56,6 +56,43 @@ describe("titleFromDates", () => {
 
   it("does not move a late-evening photo to the next day", () => {
     expect(titleFromDates([at("2025-07-14T23:30:00")])).toBe("14 July 2025");
+  });
+});
+
+describe("dates in the conversation's language", () => {
+  const day = at("2025-07-14T09:00:00");
+  const trip = [day, at("2025-07-16T18:00:00")];
+  const season = [day, at("2025-09-02T10:00:00")];
+  it.each([
+    [
+      "de",
+      "14. Juli 2025",
+      "14.–16. Juli 2025",
+      "Juli–September 2025",
+      "Montag, 14. Juli",
+      "Unsere Erinnerungen",
+    ],
+    ["ja", "2025年7月14日", "2025年7月14日～16日", "2025年7月～9月", "7月14日月曜日", "私たちの思い出"],
+    ["ar", "14 يوليو 2025", "14–16 يوليو 2025", "يوليو – سبتمبر 2025", "الاثنين، 14 يوليو", "ذكرياتنا"],
+  ])(
+    "%s: a day, a trip, a season, a day caption and the undated title",
+    (locale, one, range, months, caption, none) => {
+      expect(titleFromDates([day], locale)).toBe(one);
+      expect(titleFromDates(trip, locale)).toBe(range);
+      expect(titleFromDates(season, locale)).toBe(months);
+      expect(dayCaption(day, locale)).toBe(caption);
+      expect(titleFromDates([], locale)).toBe(none);
+    },
+  );
+
+  it("writes a Japanese memory's title and day captions in Japanese", async () => {
+    const script = await createOfflineScriptWriter().write({
+      photos: [photo("a", 0, "2025-07-14T10:00:00"), photo("b", 1, "2025-07-16T10:00:00")],
+      style: "classic",
+      locale: "ja",
+    });
+    expect(script).toMatchObject({ title: "2025年7月14日～16日", locale: "ja" });
+    expect(script.captions).toEqual({ a: "7月14日月曜日", b: "7月16日水曜日" });
   });
 });
 

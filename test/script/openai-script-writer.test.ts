@@ -158,6 +158,22 @@ describe("OpenAI script writer", () => {
     expect(usage?.estimatedCostUsd).toBeCloseTo((1262 * 0.15 + 148 * 0.6) / 1e6, 9);
   });
 
+  it.each([
+    ["ja", "Japanese (日本語)"],
+    ["ar", "Arabic (العربية)"],
+    ["hi", "Hindi (हिन्दी)"],
+    ["de-CH", "Swiss High German (Schweizer Hochdeutsch)"],
+  ])("asks for the title and captions in the conversation's language (%s)", async (locale, name) => {
+    const requests: RecordedRequest[] = [];
+    server.use(chatCompletionsHandler(openaiResponses.script(goodAnswer), requests));
+    const script = await writer().write(request({ locale }));
+    const body = requests[0]?.body as { messages: { role: string; content: unknown }[] };
+    const system = String(body.messages[0]?.content);
+    expect(body.messages[0]?.role).toBe("system");
+    expect(system).toContain(`in ${name}, the language of the locale "${locale}"`);
+    expect(script.locale).toBe(locale);
+  });
+
   it("keeps the title the user typed and shows photos the model forgot", async () => {
     server.use(
       chatCompletionsHandler(

@@ -97,6 +97,20 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       expect(thread.threadId).toBe("1700000000.0001");
     });
 
+    it("remembers a conversation's chosen language over later platform locales, until it is cleared", async () => {
+      const place = { platform: "telegram" as const, workspaceId: null, channelId: `T${randomUUID()}` };
+      const c = await store.upsertConversation({ ...place, locale: "de" });
+      expect(c.language).toBeNull();
+      expect((await store.setConversationLanguage(c.id, "ja")).language).toBe("ja");
+      // Someone with another app language drops photos: the platform locale follows them, the choice stays.
+      const later = await store.upsertConversation({ ...place, locale: "en" });
+      expect(later).toMatchObject({ id: c.id, language: "ja", locale: "en" });
+      expect((await store.setConversationLanguage(c.id, null)).language).toBeNull();
+      await expect(store.setConversationLanguage(randomUUID(), "fr")).rejects.toMatchObject({
+        code: "store.not_found",
+      });
+    });
+
     it("stores bot tokens encrypted and gives them back only with the key", async () => {
       const externalId = `T${randomUUID()}`;
       const token = `xoxb-${randomUUID()}`;

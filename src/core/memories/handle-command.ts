@@ -6,6 +6,7 @@ import { cancelMemory, memoryStatus, resetCollection, retryMemory } from "./mana
 import { type MemoryCommand, parseMemoryCommand } from "./parse-command.ts";
 import { helpReply } from "./replies.ts";
 import { requestMemory } from "./request-memory.ts";
+import { setLanguage } from "./set-language.ts";
 
 export interface HandleCommandInput {
   target: ChatTarget;
@@ -52,6 +53,13 @@ export async function runMemoryCommand(deps: MemoryDeps, input: RunCommandInput)
       break;
     case "cancel":
       await cancelMemory(deps, base);
+      break;
+    case "language":
+      await setLanguage(deps, {
+        ...base,
+        ...(command.language !== undefined ? { language: command.language } : {}),
+        ...(command.invalid !== undefined ? { invalid: command.invalid } : {}),
+      });
       break;
     case "retry":
       await retryMemory(deps, { ...base, ...(command.videoId ? { videoId: command.videoId } : {}) });

@@ -20,3 +20,4 @@ export { createProgressThrottle, formatProgress, type ProgressThrottle } from ".
 export { type IncomingPhoto, type PhotoSummary, photoSummaryText, receivePhotos } from "./receive-photos.ts";
 export { helpReply } from "./replies.ts";
 export { type RequestMemoryInput, type RequestMemoryResult, requestMemory } from "./request-memory.ts";
+export { setLanguage } from "./set-language.ts";

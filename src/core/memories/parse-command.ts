@@ -10,6 +10,8 @@ export type MemoryCommand =
   | { kind: "reset" }
   | { kind: "cancel" }
   | { kind: "retry"; videoId?: string }
+  /** `/memory lang fr`: write this conversation's memories in French; `auto` (null) goes back to the platform's. */
+  | { kind: "language"; language?: string | null; invalid?: string }
   | { kind: "request"; style?: StyleName; aspect?: Aspect; title?: string; all?: true; silent?: true };
 
 // `new` starts a fresh collection; `reset` is its older name, kept as an alias.
@@ -27,6 +29,7 @@ export function parseMemoryCommand(text: string): MemoryCommand {
   if (button?.[1]) return { kind: "retry", videoId: button[1] };
   const words = rest.split(/\s+/).filter((w) => w.length > 0);
   const first = words[0]?.toLowerCase();
+  if ((first === "lang" || first === "language") && words.length <= 2) return languageCommand(words[1]);
   if (first && SUBCOMMANDS.has(first) && (first === "retry" || words.length === 1)) {
     if (first === "retry") return words[1] ? { kind: "retry", videoId: words[1] } : { kind: "retry" };
     if (first === "new") return { kind: "reset" };
@@ -53,6 +56,26 @@ export function parseMemoryCommand(text: string): MemoryCommand {
   const title = cleanTitle(words.join(" "));
   if (title) command.title = title;
   return command;
+}
+
+/** `lang` alone asks which language is in use; `auto` clears the choice; a tag must name a language Intl knows. */
+function languageCommand(word: string | undefined): MemoryCommand {
+  if (word === undefined) return { kind: "language" };
+  if (/^(auto|default|reset)$/i.test(word)) return { kind: "language", language: null };
+  const language = languageTag(word);
+  return language ? { kind: "language", language } : { kind: "language", invalid: word.slice(0, 40) };
+}
+
+/** The canonical BCP 47 tag ("pt-br" → "pt-BR") when it names a known language, else null. */
+export function languageTag(word: string): string | null {
+  try {
+    const [tag] = Intl.getCanonicalLocales(word.replace(/_/g, "-"));
+    if (!tag) return null;
+    const named = new Intl.DisplayNames(["en"], { type: "language", fallback: "none" }).of(tag);
+    return named ? tag : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -14,6 +14,7 @@ export function helpReply(): string {
     "`/memory new`: start a new collection (photos so far are set aside).",
     "`/memory cancel`: stop the memory being made.",
     "`/memory retry`: try the last failed memory again.",
+    "`/memory lang fr`: write this conversation's memories in French (any language code; `auto` follows each person's app language).",
   ].join("\n");
 }
 

@@ -116,7 +116,7 @@ export async function requestMemory(
   const curation = curatePhotos(collection, { style, all: input.all ?? false });
   photos = curation.photos;
 
-  const locale = input.user.locale ?? conversation.locale ?? "en";
+  const locale = memoryLanguage(conversation, input.user);
   let created: Awaited<ReturnType<typeof store.createProjectWithVideo>>;
   try {
     created = await store.createProjectWithVideo({
@@ -267,4 +267,12 @@ export async function sendRequested(
 
 function stripUndefined<T extends object>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The language a memory of this conversation is written in: the chosen one, else the asker's, else the last seen. */
+export function memoryLanguage(
+  conversation: { language: string | null; locale: string | null },
+  user: { locale?: string },
+): string {
+  return conversation.language ?? user.locale ?? conversation.locale ?? "en";
 }

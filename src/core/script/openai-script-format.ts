@@ -3,8 +3,10 @@
  * structured output, the zod schema that checks it, and the step from the model's answer to a `Script`. Photos are
  * named `p1`, `p2`, … in the prompt (short, impossible to mistype) and mapped back to their ids here.
  */
+
 import { z } from "zod";
 import type { Script, ScriptRequest, StyleName } from "../domain.ts";
+import { languageName } from "../language.ts";
 
 export const CAPTION_MAX = 60;
 export const TITLE_MAX = 80;
@@ -46,7 +48,7 @@ export function labelFor(index: number): string {
 export function systemPrompt(request: ScriptRequest): string {
   return [
     "You write the words of a short memory video made from someone's photos.",
-    `Write everything (title, subtitle, captions, closing line) in the language of the locale "${request.locale}".`,
+    `Write everything (title, subtitle, captions, closing line) in ${languageName(request.locale)}, the language of the locale "${request.locale}", in its own script; write dates as people who speak it do.`,
     `Tone: ${STYLE_TONE[request.style]}.`,
     `Order the photos so the story flows (by time when dates are given). Give each photo one caption of at most ${CAPTION_MAX} characters that says what the photo shows or feels like; do not invent names of people or places you cannot see.`,
     `The title has at most ${TITLE_MAX} characters.`,

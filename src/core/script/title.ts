@@ -16,6 +16,17 @@ const DEFAULT_TITLES: Record<string, string> = {
   it: "I nostri ricordi",
   nl: "Onze herinneringen",
   pt: "Nossas memórias",
+  pl: "Nasze wspomnienia",
+  sv: "Våra minnen",
+  tr: "Anılarımız",
+  ru: "Наши воспоминания",
+  uk: "Наші спогади",
+  ar: "ذكرياتنا",
+  he: "הזיכרונות שלנו",
+  hi: "हमारी यादें",
+  ja: "私たちの思い出",
+  zh: "我们的回忆",
+  ko: "우리의 추억",
 };
 
 /**
@@ -57,12 +68,30 @@ export function titleFromDates(dates: readonly Date[], locale?: string): string 
     first.getUTCFullYear() === last.getUTCFullYear() && first.getUTCMonth() === last.getUTCMonth();
   if (lastDay - firstDay <= DAY_TITLE_MAX_SPAN_DAYS) {
     const range = new Intl.DateTimeFormat(loc, { ...utc, day: "numeric", month: "long", year: "numeric" });
-    const text = tidy(range.formatRange(first, last));
+    const text = tidy(wordyRange(range, first, last, loc));
     // "14 – 16 July 2025" → "14–16 July 2025": a range of plain numbers takes a closed-up en dash.
     return sameMonth ? text.replace(/(\d) – (\d)/, "$1–$2") : text;
   }
   const months = new Intl.DateTimeFormat(loc, { ...utc, month: "long", year: "numeric" });
-  return tidy(sameMonth ? months.format(first) : months.formatRange(first, last));
+  return tidy(sameMonth ? months.format(first) : wordyRange(months, first, last, loc));
+}
+
+/**
+ * formatRange, except where ICU's range pattern falls back to bare numbers (Node's ICU gives "2025/07/14～2025/07/16"
+ * for Japanese and Chinese): then both ends in words, the second without what it shares with the first
+ * ("2025年7月14日～16日", "2025年7月～9月").
+ */
+function wordyRange(format: Intl.DateTimeFormat, first: Date, last: Date, locale: string): string {
+  const range = format.formatRange(first, last);
+  if (/\p{L}/u.test(range)) return range;
+  const a = format.format(first);
+  const b = format.format(last);
+  let shared = 0;
+  while (shared < a.length && a[shared] === b[shared]) shared++;
+  // Cut the shared part back to a whole field: "2025年7月1" (14日, 16日) keeps "2025年7月".
+  while (shared > 0 && /\d/.test(b[shared - 1] ?? "")) shared--;
+  const dash = locale.startsWith("ja") ? "～" : "–";
+  return `${a}${dash}${b.slice(shared)}`;
 }
 
 /** "Monday 14 July" (locale order), for a caption on the first photo of a day. */

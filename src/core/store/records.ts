@@ -51,7 +51,10 @@ export interface Conversation {
   workspaceId: string | null;
   channelId: string;
   threadId: string | null;
+  /** The platform's locale of the people here, as last seen. */
   locale: string | null;
+  /** The language chosen with `/memory lang` (BCP 47); it wins over `locale`. */
+  language: string | null;
   lastMemoryAt: Date | null;
   createdAt: Date;
   updatedAt: Date;

@@ -68,6 +68,7 @@ export const toConversation = (r: Row): Conversation => ({
   channelId: str(r.channel_id),
   threadId: strOrNull(r.thread_id),
   locale: strOrNull(r.locale),
+  language: strOrNull(r.language),
   lastMemoryAt: dateOrNull(r.last_memory_at),
   createdAt: date(r.created_at),
   updatedAt: date(r.updated_at),

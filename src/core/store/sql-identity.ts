@@ -17,6 +17,7 @@ type IdentityStore = Pick<
   | "markWorkspaceUninstalled"
   | "upsertConversation"
   | "getConversation"
+  | "setConversationLanguage"
 >;
 
 const first = (rows: Row[], what: string): Row => {
@@ -147,5 +148,16 @@ export function createIdentityStore(db: Db, cipher: TokenCipher | undefined): Id
       const [row] = await db.query<Row>("select * from public.conversations where id = $1", [id]);
       return row ? toConversation(row) : null;
     },
+
+    setConversationLanguage: (conversationId, language) =>
+      guarded("Saving the conversation's language", async () => {
+        const rows = isUuid(conversationId)
+          ? await db.query<Row>("update public.conversations set language = $2 where id = $1 returning *", [
+              conversationId,
+              language,
+            ])
+          : [];
+        return toConversation(first(rows, "The conversation"));
+      }),
   };
 }

@@ -136,6 +136,8 @@ export interface Store {
 
   upsertConversation(input: ConversationInput): Promise<Conversation>;
   getConversation(id: string): Promise<Conversation | null>;
+  /** Records the language chosen with `/memory lang` (null: back to the platform's locale). */
+  setConversationLanguage(conversationId: string, language: string | null): Promise<Conversation>;
 
   /**
    * Adds a photo. The same content again in the same conversation returns the existing row: with duplicate: true
