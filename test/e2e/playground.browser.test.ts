@@ -15,6 +15,9 @@ import { noisyJpeg } from "../fixtures/generate-photos.ts";
 let service: Service;
 let browser: Browser;
 let dataDir: string;
+let conversationWithVideo = "";
+/** Screenshots for a person to look at (PLAYGROUND_SCREENSHOTS, else a temporary folder). */
+const screenshots = process.env.PLAYGROUND_SCREENSHOTS ?? tmpdir();
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "pm-browser-"));
@@ -73,6 +76,18 @@ describe("the playground page in Chromium", () => {
     });
     await page.getByText("(3 in this collection)").waitFor({ timeout: 60_000 });
 
+    // The photos show as thumbnails (real images decoded by the browser), named for screen readers.
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll("#tray img")].filter((i) => (i as HTMLImageElement).naturalWidth > 0)
+          .length === 3,
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(
+      await page.locator("#tray img").evaluateAll((imgs) => imgs.map((i) => i.getAttribute("alt"))),
+    ).toEqual(["dropped-1.jpg", "dropped-2.jpg", "picked.jpg"]);
+
     await page.fill("#text", "/memory Browser trip");
     await page.press("#text", "Enter");
     await page.waitForSelector("progress", { timeout: 60_000 });
@@ -96,6 +111,62 @@ describe("the playground page in Chromium", () => {
     expect(state.readyState).toBeGreaterThanOrEqual(2);
     expect(state.duration).toBeGreaterThan(3);
     expect(state.videos).toBe(1);
+
+    // The share link of the memory, which opens the share page.
+    const shareUrl = await page.getByRole("link", { name: "Share link" }).getAttribute("href");
+    expect(shareUrl).toMatch(/\/share\/[A-Za-z0-9_-]{22,}$/);
+    // PUBLIC_URL is left unset here, so the link names port 0; the page is fetched from the running service.
+    expect((await fetch(`${service.url}${new URL(String(shareUrl)).pathname}`)).status).toBe(200);
     expect(errors).toEqual([]);
+    conversationWithVideo = new URL(page.url()).searchParams.get("conversation") ?? "";
+    await page.close();
+  });
+
+  it("is usable on a phone (390×844) and by keyboard: the new video in view, nothing wider than the screen", async () => {
+    expect(conversationWithVideo).not.toBe("");
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await phone.newPage();
+    await page.goto(`${service.url}/playground?conversation=${conversationWithVideo}`);
+    await page.waitForFunction(() => document.getElementById("status")?.textContent === "live");
+    await page.waitForFunction(() => (document.querySelector("video")?.readyState ?? 0) >= 1);
+    await page.waitForTimeout(1000); // the smooth scroll to the video
+    const layout = await page.evaluate(() => {
+      const video = document.querySelector("video")?.getBoundingClientRect();
+      return {
+        logBottom: document.getElementById("log")?.getBoundingClientRect().bottom ?? 0,
+        scrollWidth: document.documentElement.scrollWidth,
+        video: video && { top: video.top, bottom: video.bottom, left: video.left, right: video.right },
+        composer: document.getElementById("composer")?.getBoundingClientRect().bottom ?? 0,
+      };
+    });
+    expect(layout.scrollWidth).toBeLessThanOrEqual(390);
+    expect(layout.video?.left).toBeGreaterThanOrEqual(0);
+    expect(layout.video?.right).toBeLessThanOrEqual(390);
+    expect(layout.video?.top).toBeGreaterThanOrEqual(0);
+    expect(layout.video?.bottom).toBeLessThanOrEqual(layout.logBottom); // the whole player, controls included
+    expect(layout.composer).toBeLessThanOrEqual(844);
+    await page.screenshot({ path: path.join(screenshots, "playground-phone.png") });
+
+    // Keyboard: Tab reaches the file chooser (a real button) and the message box; Enter sends.
+    const focused: string[] = [];
+    for (let i = 0; i < 30 && !focused.includes("text"); i++) {
+      await page.keyboard.press("Tab");
+      focused.push(
+        await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName || ""),
+      );
+    }
+    expect(focused).toContain("choose");
+    expect(focused).toContain("text");
+    await page.keyboard.type("/memory status");
+    await page.keyboard.press("Enter");
+    await page
+      .getByText(/photos in this collection/)
+      .last()
+      .waitFor({ timeout: 30_000 });
+    await phone.close();
   });
 });

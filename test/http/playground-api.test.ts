@@ -163,7 +163,7 @@ describe("playground API", () => {
     };
     expect(await readUntil("event: ready")).toBe(true);
     await say("/memory help");
-    expect(await readUntil("/memory reset")).toBe(true);
+    expect(await readUntil("/memory new")).toBe(true);
     expect(seen).toContain("event: message");
     await reader.cancel();
   });

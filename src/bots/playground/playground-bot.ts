@@ -13,6 +13,8 @@ import {
   type PhotoSummary,
   receivePhotos,
 } from "../../core/memories/index.ts";
+import { upsertConversationOf } from "../../core/memories/request-memory.ts";
+import { makeThumbnail } from "../../core/photos/thumbnail.ts";
 import type { Queryable } from "../../core/store/db.ts";
 import {
   createPlaygroundMessageLog,
@@ -28,6 +30,13 @@ export interface PlaygroundBot {
   messages: PlaygroundMessageLog;
   receivePhotos(conversationId: string, user: string, photos: IncomingPhoto[]): Promise<PhotoSummary>;
   receiveText(conversationId: string, user: string, text: string): Promise<PlaygroundMessage>;
+  /**
+   * The photos the next `/memory` would use: the collection since the last memory, or, when it is empty, the last
+   * memory's photos (which a `/memory <style>` remakes).
+   */
+  listPhotos(conversationId: string): Promise<{ id: string; name: string }[]>;
+  /** A small JPEG preview of one of the conversation's photos, or null when it is not this conversation's. */
+  photoThumbnail(conversationId: string, photoId: string): Promise<Buffer | null>;
 }
 
 export function targetOf(conversationId: string): ChatTarget {
@@ -46,8 +55,22 @@ export function createPlaygroundBot(
   logger: Logger,
 ): PlaygroundBot {
   const log = logger.child({ module: "playground" });
+  const conversationOf = (conversationId: string) => upsertConversationOf(memory, targetOf(conversationId));
   return {
     ...chat,
+    async listPhotos(conversationId) {
+      const conversation = await conversationOf(conversationId);
+      const collected = await memory.store.listPhotosSinceLastMemory(conversation.id);
+      const photos =
+        collected.length > 0 ? collected : await memory.store.listPhotosOfLastMemory(conversation.id);
+      return photos.map((p, i) => ({ id: p.id, name: p.originalName ?? `Photo ${i + 1}` }));
+    },
+    async photoThumbnail(conversationId, photoId) {
+      const conversation = await conversationOf(conversationId);
+      const photo = await memory.store.getPhoto(photoId);
+      if (!photo || photo.conversationId !== conversation.id || photo.status !== "ready") return null;
+      return makeThumbnail(await memory.blobs.get(photo.blobKey));
+    },
     async receivePhotos(conversationId, user, photos) {
       const names = photos.map((p) => p.name).join(", ");
       await chat.messages.add({

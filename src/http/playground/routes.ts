@@ -26,7 +26,7 @@ export interface ApiMessage {
   from: "user" | "bot";
   text: string;
   progress?: number;
-  video?: { url: string; bytes: number; durationSeconds: number };
+  video?: { url: string; bytes: number; durationSeconds: number; shareUrl?: string };
   user?: string;
   actions?: PlaygroundMessage["actions"];
 }
@@ -43,6 +43,7 @@ export function toApiMessage(m: PlaygroundMessage): ApiMessage {
             url: `/playground/api/conversations/${encodeURIComponent(m.conversationId)}/messages/${m.id}/video`,
             bytes: m.video.bytes,
             durationSeconds: m.video.durationSeconds,
+            ...(m.video.shareUrl ? { shareUrl: m.video.shareUrl } : {}),
           },
         }
       : {}),
@@ -121,6 +122,28 @@ export function createPlaygroundRoutes(deps: { bot: PlaygroundBot; blobs: BlobSt
   api.get("/conversations/:id/messages", async (c) => {
     const messages = await bot.messages.list(c.req.param("id"));
     return c.json({ messages: messages.map(toApiMessage) });
+  });
+
+  // The photos the next /memory uses, with thumbnails, so the page shows what was collected.
+  api.get("/conversations/:id/photos", async (c) => {
+    const id = c.req.param("id");
+    const photos = await bot.listPhotos(id);
+    return c.json({
+      photos: photos.map((p) => ({
+        id: p.id,
+        name: p.name,
+        thumbnailUrl: `/playground/api/conversations/${encodeURIComponent(id)}/photos/${p.id}/thumbnail`,
+      })),
+    });
+  });
+
+  api.get("/conversations/:id/photos/:photoId/thumbnail", async (c) => {
+    const thumbnail = await bot.photoThumbnail(c.req.param("id"), c.req.param("photoId"));
+    if (!thumbnail) return c.json({ error: "not_found", message: "There is no such photo here." }, 404);
+    return c.body(new Uint8Array(thumbnail), 200, {
+      "content-type": "image/jpeg",
+      "cache-control": "private, max-age=86400",
+    });
   });
 
   api.get("/conversations/:id/messages/:messageId/video", async (c) => {
