@@ -6,7 +6,7 @@ import { isPhotoMemoryError } from "../../src/core/errors.ts";
 import { catalogOf, loadFontCatalog, resolvePlanFonts } from "../../src/core/render/fonts.ts";
 import { planRender, type RenderPlan, STYLES } from "../../src/core/render/index.ts";
 import { escapeMarkup, renderTextImage } from "../../src/core/render/text-image.ts";
-import type { PlannedText } from "../../src/core/render/types.ts";
+import type { PlannedText, PlannedTextRun } from "../../src/core/render/types.ts";
 import { fakePhoto, scriptFor } from "./fixtures.ts";
 
 const photos = [fakePhoto("p1", 3072, 2304)];
@@ -126,6 +126,19 @@ describe("text images (sharp + Pango + Noto)", { timeout: 60_000 }, () => {
     expect(await width("क्ष")).toBeLessThan(((await width("क")) + (await width("ष"))) * 0.7);
     // Three joined beh are much narrower than three isolated ones.
     expect(await width("ببب")).toBeLessThan((await width("ب")) * 3 * 0.75);
+  });
+
+  it("keeps a one-line run with an emoji at its size (the taller emoji line is still one line)", async () => {
+    const plan = planWith("classic", "T", "x");
+    const subtitle = {
+      ...bare(titleOf(plan), "x"),
+      runs: [{ ...(titleOf(plan).runs[1] as PlannedTextRun) }],
+    };
+    const width = async (text: string) =>
+      (await ink(plan, { ...subtitle, runs: [{ ...(subtitle.runs[0] as PlannedTextRun), text }] })).width;
+    const size = subtitle.runs[0]?.sizePx ?? 0;
+    expect(subtitle.runs[0]?.maxLines).toBe(1);
+    expect(await width("Summer in Lisbon 🌊")).toBeGreaterThan((await width("Summer in Lisbon")) + size);
   });
 
   it("draws emoji in colour", async () => {

@@ -45,12 +45,11 @@ export function fontDescription(face: FontFace, sizePx: number): string {
   return `${face.family}, ${styleWords}${Math.max(1, Math.round(sizePx))}`;
 }
 
-async function drawRun(
-  run: PlannedTextRun,
-  sizePx: number,
-  maxWidthPx: number,
-  text = run.text,
-): Promise<Raster> {
+/** Wide enough that a run (at most a few hundred characters, see plan.ts) never wraps. */
+const ONE_LINE = 100_000;
+
+async function drawRun(run: PlannedTextRun, sizePx: number, maxWidthPx: number): Promise<Raster> {
+  const { text } = run;
   const spacing =
     run.letterSpacingPx > 0 && SPACEABLE.test(text)
       ? ` letter_spacing="${Math.round((run.letterSpacingPx * sizePx * 1024) / run.sizePx)}"`
@@ -73,16 +72,14 @@ async function drawRun(
 }
 
 /**
- * One run at its planned size, or smaller until it fits in its lines (a line's height measured on the run's own
- * first character, so CJK or emoji lines count as themselves).
+ * One run at its planned size, or smaller until it fits in its lines. A line's height is the whole run drawn on one
+ * line, so a line with emoji or CJK (taller fallback fonts) counts as one line, not one and a half.
  */
 async function fitRun(run: PlannedTextRun, maxWidthPx: number): Promise<Raster> {
-  const first =
-    [...new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(run.text)][0]?.segment ?? "A";
   let size = run.sizePx;
   for (let attempt = 0; ; attempt++) {
     const raster = await drawRun(run, size, maxWidthPx);
-    const line = (await drawRun(run, size, maxWidthPx, `${first}Ag`)).height;
+    const line = (await drawRun(run, size, ONE_LINE)).height;
     const lines = raster.height / Math.max(1, line);
     if (lines <= run.maxLines + 0.25 || attempt >= 4) return capHeight(raster, line * run.maxLines);
     size *= Math.max(0.6, Math.sqrt(run.maxLines / lines));
