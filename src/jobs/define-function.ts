@@ -37,6 +37,11 @@ export interface JobFunction<N extends JobEventName = JobEventName> {
   trigger: N;
   /** At most `limit` running at once per value of `event.data[key]` (e.g. one render per account). */
   concurrency?: { key: string & keyof JobEventData<N>; limit: number };
+  /**
+   * Runs of this function start this many seconds ahead of its older queued runs on Inngest (`priority.run`). The
+   * embedded runner gives every function its own slots, so one function's runs never queue behind another's.
+   */
+  runAheadSeconds?: number;
   /** Retries after the first attempt (Inngest semantics: per step). */
   retries: number;
   /** Cancels a run when `event` arrives with the same `data[match]` as the trigger. */

@@ -26,7 +26,7 @@ export interface EmbeddedRunnerOptions {
   logger: Logger;
   /** How often due runs (retries) are looked for; new events start at once. Default 1000 ms. */
   pollIntervalMs?: number;
-  /** Runs executing at once in this process, all functions together. Default 4. */
+  /** Runs executing at once in this process, per function (intake never waits for a render's slot). Default 4. */
   maxConcurrentRuns?: number;
   backoff?: Backoff;
   now?: () => number;
@@ -60,6 +60,7 @@ export interface EmbeddedRunner {
 }
 
 interface InFlight {
+  fnId: string;
   controller: AbortController;
   cancelled: boolean;
   done: Promise<void>;
@@ -69,7 +70,6 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
   const runs = createRunStore(options.db);
   const log = options.logger.child({ jobs: "embedded" });
   const functions = options.functions as readonly JobFunction<JobEventName>[];
-  const byId = new Map(functions.map((f) => [f.id, f]));
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const maxConcurrentRuns = options.maxConcurrentRuns ?? 4;
   const backoff = options.backoff ?? inngestBackoff;
@@ -179,13 +179,20 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
       });
   }
 
+  const running = (fnId: string) => [...inFlight.values()].filter((r) => r.fnId === fnId).length;
+
   async function tick(): Promise<void> {
-    if (inFlight.size >= maxConcurrentRuns) return;
-    const due = await runs.due(new Date(now()), 50);
+    for (const fn of functions) {
+      if (stopped) return;
+      if (running(fn.id) >= maxConcurrentRuns) continue;
+      await startDue(fn);
+    }
+  }
+
+  async function startDue(fn: JobFunction<JobEventName>): Promise<void> {
+    const due = await runs.due(new Date(now()), 50, fn.id);
     for (const row of due) {
-      if (stopped || inFlight.size >= maxConcurrentRuns) return;
-      const fn = byId.get(row.function_id);
-      if (!fn) continue;
+      if (stopped || running(fn.id) >= maxConcurrentRuns) return;
       const key = row.concurrency_key;
       if (key !== null && fn.concurrency && (heldKeys.get(slot(fn.id, key)) ?? 0) >= fn.concurrency.limit)
         continue;
@@ -198,7 +205,7 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
     const key = row.concurrency_key !== null ? slot(fn.id, row.concurrency_key) : null;
     if (key) heldKeys.set(key, (heldKeys.get(key) ?? 0) + 1);
     const controller = new AbortController();
-    const entry: InFlight = { controller, cancelled: false, done: Promise.resolve() };
+    const entry: InFlight = { fnId: fn.id, controller, cancelled: false, done: Promise.resolve() };
     inFlight.set(row.id, entry);
     entry.done = runOnce(fn, row, entry)
       .catch((e: unknown) =>

@@ -33,6 +33,8 @@ export interface JobFunctionDeps {
   /** Tests hand in a fake; default planRender + renderMemory. */
   renderer?: MemoryRenderer;
   fallbackWriter?: ScriptWriter;
+  /** Waits before the retries of a failed photo download; tests shorten them. */
+  downloadRetryDelaysMs?: readonly number[];
   tmpDir?: string;
   now?: () => number;
 }
@@ -50,6 +52,7 @@ export function createJobFunctions(deps: JobFunctionDeps): AnyJobFunction[] {
     logger: deps.logger.child({ module: "jobs" }),
     ...(publicUrl && sharePath ? { shareUrl: (token: string) => `${publicUrl}${sharePath(token)}` } : {}),
     ...(deps.tmpDir ? { tmpDir: deps.tmpDir } : {}),
+    ...(deps.downloadRetryDelaysMs ? { downloadRetryDelaysMs: deps.downloadRetryDelaysMs } : {}),
     ...(deps.now ? { now: deps.now } : {}),
   };
   return [ingestPhotosFunction(pipeline), renderMemoryFunction(pipeline)];

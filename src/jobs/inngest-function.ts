@@ -59,6 +59,7 @@ export function toInngestFunction(
       ...(fn.concurrency
         ? { concurrency: [{ key: `event.data.${fn.concurrency.key}`, limit: fn.concurrency.limit }] }
         : {}),
+      ...(fn.runAheadSeconds ? { priority: { run: String(fn.runAheadSeconds) } } : {}),
       ...(fn.cancelOn
         ? { cancelOn: [{ event: fn.cancelOn.event, match: `data.${fn.cancelOn.match}` }] }
         : {}),

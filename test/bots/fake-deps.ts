@@ -6,8 +6,10 @@ import { createLogger } from "../../src/core/log.ts";
 export interface FakeDeps extends BotDeps {
   dropped: DroppedPhotos[];
   commands: MemoryCommandInput[];
-  /** Names of photos ingested right away (receivePhotosNow). */
-  receivedNow: string[];
+  /** Files recorded per conversation (`channel/thread/fileId`), as the Store dedupes them. */
+  recorded: Set<string>;
+  /** What albumProgress answers (default: every dropped item of the album stored). */
+  album?: { arriving: number; inMemory: boolean };
   seen: Set<string>;
   done: Set<string>;
   logs: () => string;
@@ -27,7 +29,7 @@ export function createFakeDeps(overrides: Partial<BotDeps> = {}): FakeDeps {
     logger: createLogger({ level: "debug", destination }),
     dropped: [],
     commands: [],
-    receivedNow: [],
+    recorded: new Set(),
     seen: new Set(),
     done: new Set(),
     failDrops: 0,
@@ -55,10 +57,26 @@ export function createFakeDeps(overrides: Partial<BotDeps> = {}): FakeDeps {
         throw new Error("database unavailable");
       }
       deps.dropped.push(input);
+      const where = `${input.target.platform}/${input.target.workspaceId}/${input.target.channelId}/${input.target.threadId}`;
+      let fresh = 0;
+      for (const file of input.files) {
+        const key = `${where}/${file.fileId}`;
+        if (deps.recorded.has(key)) continue;
+        deps.recorded.add(key);
+        fresh++;
+      }
+      return { fresh };
     },
-    async receivePhotosNow(input) {
-      deps.receivedNow.push(...input.photos.map((p) => p.name));
-      return { added: input.photos.length, skipped: [] };
+    async albumProgress(target, albumKey) {
+      const items = deps.dropped.filter(
+        (d) => d.albumKey === albumKey && d.target.channelId === target.channelId,
+      );
+      const arriving = deps.album?.arriving ?? 0;
+      return {
+        stored: items.length - arriving,
+        arriving,
+        inMemory: deps.album?.inMemory ?? false,
+      };
     },
     async runMemoryCommand(input) {
       deps.commands.push(input);

@@ -132,27 +132,16 @@ describe("the job functions on Inngest", { timeout: 180_000 }, () => {
       h.chat.files.set("A", await samplePhoto(3));
       h.chat.files.set("B", await samplePhoto(4));
       const t = new InngestTestEngine({ function: inngestFn(h, "ingest-photos") });
-      const { result, ctx } = await t.execute({
-        events: [
-          {
-            name: "photos/dropped",
-            data: {
-              accountId: h.account.id,
-              conversationId: h.conversation.id,
-              target: h.target,
-              files: [
-                { platform: "playground", fileId: "A", name: "a.jpg" },
-                { platform: "playground", fileId: "B", name: "b.jpg" },
-              ],
-            },
-          },
-        ],
-      });
+      const data = await h.dropFiles([
+        { fileId: "A", name: "a.jpg" },
+        { fileId: "B", name: "b.jpg" },
+      ]);
+      const { result, ctx } = await t.execute({ events: [{ name: "photos/dropped", data }] });
       expect(result).toMatchObject({ photos: 2 });
       const stepIds = (ctx.step.run as unknown as { mock: { calls: unknown[][] } }).mock.calls.map(
         (c) => c[0],
       );
-      expect(stepIds).toEqual(["ingest-photo-A", "ingest-photo-B", "summary"]);
+      expect(stepIds).toEqual([...data.photoIds.map((id) => `ingest-photo-${id}`), "summary"]);
       expect(h.chat.records.map((r) => r.text)).toEqual([
         expect.stringContaining("Got 2 photos (2 in this collection)."),
       ]);

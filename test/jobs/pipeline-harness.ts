@@ -25,7 +25,7 @@ import { createJobFunctions } from "../../src/jobs/functions.ts";
 import { migratedDb, silentLogger } from "./helpers.ts";
 
 export interface ChatRecord {
-  kind: "post" | "edit" | "video";
+  kind: "post" | "edit" | "video" | "reaction";
   messageId: string;
   text?: string;
   progress?: number;
@@ -34,7 +34,7 @@ export interface ChatRecord {
 }
 
 export function createRecordingChat(
-  options: { maxUploadBytes?: number; files?: Map<string, Uint8Array> } = {},
+  options: { maxUploadBytes?: number; files?: Map<string, Uint8Array>; ackEmoji?: string } = {},
 ) {
   const records: ChatRecord[] = [];
   let next = 1;
@@ -55,6 +55,10 @@ export function createRecordingChat(
       const { path: _p, posterPath: _pp, ...rest } = video;
       records.push({ kind: "video", messageId, video: rest });
       return { target, messageId };
+    },
+    ...(options.ackEmoji ? { photoAckEmoji: options.ackEmoji } : {}),
+    async addReaction(_target: ChatTarget, messageId: string, emoji: string) {
+      records.push({ kind: "reaction", messageId, text: emoji });
     },
     async downloadFile(file: FileRef) {
       const bytes = files.get(file.fileId);
@@ -101,13 +105,20 @@ export async function createPipelineHarness(
     scriptWriter?: ScriptWriter;
     maxUploadBytes?: number;
     db?: Db;
+    /** The chat acknowledges accepted photos with this reaction (like Slack, Telegram, Discord). */
+    ackEmoji?: string;
+    /** The conversation's channel; give each test its own when tests share a database. */
+    room?: string;
   } = {},
 ) {
   const db = options.db ?? (await migratedDb());
   const dir = await mkdtemp(join(tmpdir(), "photomemory-jobs-test-"));
   const store = createSqlStore(db);
   const blobs = createLocalBlobStore({ root: join(dir, "blobs") });
-  const chat = createRecordingChat(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {});
+  const chat = createRecordingChat({
+    ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}),
+    ...(options.ackEmoji ? { ackEmoji: options.ackEmoji } : {}),
+  });
   const fake = createFakeRenderer();
   // A new set per "process": each has its own render semaphore, as a restarted process would.
   const makeFunctions = () =>
@@ -118,13 +129,30 @@ export async function createPipelineHarness(
       chats: { playground: chat.adapter },
       logger: silentLogger,
       renderSemaphore: createSemaphore(1),
+      downloadRetryDelaysMs: [0],
       ...(options.renderer === "real" ? {} : { renderer: options.renderer ?? fake.renderer }),
       tmpDir: dir,
     });
   const functions = makeFunctions();
-  const target: ChatTarget = { platform: "playground", channelId: "room-1" };
-  const conversation = await store.upsertConversation({ platform: "playground", channelId: "room-1" });
+  const room = options.room ?? "room-1";
+  const target: ChatTarget = { platform: "playground", channelId: room };
+  const conversation = await store.upsertConversation({ platform: "playground", channelId: room });
   const account = await store.upsertAccount({ platform: "playground", userId: "ada" });
+
+  /** Records files as pending photos, as a platform message does, and returns the `photos/dropped` data. */
+  async function dropFiles(files: { fileId: string; name: string }[], conversationId = conversation.id) {
+    const recorded = await store.recordPendingPhotos({
+      conversationId,
+      contributorAccountId: account.id,
+      files: files.map((f) => ({ ...f, source: { platform: "playground", ...f } })),
+    });
+    return {
+      accountId: account.id,
+      conversationId,
+      target,
+      photoIds: recorded.filter((r) => r.photo.status === "pending").map((r) => r.photo.id),
+    };
+  }
 
   /** Adds photos to the conversation and creates a project with its queued video, as `/memory` does. */
   async function requestMemory(count = 3, title?: string) {
@@ -180,6 +208,7 @@ export async function createPipelineHarness(
     conversation,
     account,
     requestMemory,
+    dropFiles,
     async close() {
       if (!options.db) await db.close();
       await rm(dir, { recursive: true, force: true });

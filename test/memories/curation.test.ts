@@ -63,8 +63,8 @@ async function plannedSeconds(photoIds: string[], style: StyleName): Promise<num
   const prepared: PreparedPhoto[] = photos.map((p, i) => ({
     id: p.id,
     path: `/nowhere/${p.id}.jpg`,
-    width: p.width,
-    height: p.height,
+    width: p.width ?? 0,
+    height: p.height ?? 0,
     takenAt: p.takenAt,
     arrivalIndex: i,
     name: `IMG_${i}.jpg`,
@@ -159,6 +159,11 @@ describe("curation", { timeout: 120_000 }, () => {
       bytes: null,
       status: "ready",
       rejectReason: null,
+      rejectCode: null,
+      duplicateOf: null,
+      sourceFileId: null,
+      source: null,
+      albumKey: null,
       deletedAt: null,
       createdAt: new Date(base),
     });

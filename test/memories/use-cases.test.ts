@@ -333,21 +333,35 @@ describe("help, status, reset, cancel, retry", () => {
 });
 
 describe("platform entry points", () => {
-  it("hands dropped platform files to the ingest job, never bytes", async () => {
-    const { dropPhotos } = await import("../../src/core/memories/index.ts");
+  it("records dropped platform files as pending photos at once and hands them to the ingest job, never bytes", async () => {
+    const { dropPhotos, requestMemory } = await import("../../src/core/memories/index.ts");
     const target = { platform: "playground" as const, channelId: h.target.channelId };
-    await dropPhotos(h.deps, {
+    const drop = {
       target,
       userId: "U1",
       deliveryKey: "slack:Ev1",
-      files: [{ platform: "playground", fileId: "F1", name: "IMG_1.jpg" }],
-    });
+      messageId: "1700000001.000200",
+      files: [{ platform: "playground" as const, fileId: "F1", name: "IMG_1.jpg" }],
+    };
+    const dropped = await dropPhotos(h.deps, drop);
+    expect(dropped.fresh).toBe(1);
     expect(h.events).toHaveLength(1);
     expect(h.events[0]).toMatchObject({
       name: "photos/dropped",
       id: "photos-dropped-slack:Ev1-0",
-      data: { target, files: [{ fileId: "F1", name: "IMG_1.jpg" }], userId: "U1" },
+      data: { target, photoIds: dropped.photoIds, messageId: "1700000001.000200", userId: "U1" },
     });
+    expect(JSON.stringify(h.events[0])).not.toContain("bytes");
+    // The platform's retry of the same delivery: nothing new, the still-pending photo is sent under the same event id.
+    const again = await dropPhotos(h.deps, drop);
+    expect(again).toMatchObject({ fresh: 0, photoIds: dropped.photoIds });
+    expect(h.events[1]?.id).toBe("photos-dropped-slack:Ev1-0");
+
+    // `/memory` before the download: the pending photo is in the memory.
+    const result = await requestMemory(h.deps, { target, user: ada, style: "classic" });
+    expect(result.kind).toBe("started");
+    if (result.kind === "started") expect(result.project.photoIds).toEqual(dropped.photoIds);
+    expect((await h.botTexts()).at(-1)).toContain("from 1 photo");
   });
 
   it("edits a standing message (a deferred reply) instead of posting a new status", async () => {

@@ -192,6 +192,160 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       expect(got.map((p) => p.id)).toEqual([d, a]);
     });
 
+    const pendingFile = (fileId: string, name = `${fileId}.jpg`) => ({
+      fileId,
+      name,
+      source: { platform: "slack", fileId, workspaceId: "T1", name },
+    });
+    const content = (name: string) => {
+      const { conversationId: _c, ...rest } = photo("x", name);
+      return rest;
+    };
+
+    it("records pending photos in order, once per conversation and file, and a memory takes them", async () => {
+      const c = await newConversation();
+      const first = await store.recordPendingPhotos({
+        conversationId: c.id,
+        files: [pendingFile("F1"), pendingFile("F2")],
+      });
+      expect(first.map((r) => [r.photo.status, r.fresh, r.photo.originalName])).toEqual([
+        ["pending", true, "F1.jpg"],
+        ["pending", true, "F2.jpg"],
+      ]);
+      expect(first[0]?.photo.source).toEqual({
+        platform: "slack",
+        fileId: "F1",
+        workspaceId: "T1",
+        name: "F1.jpg",
+      });
+      // A platform retry (or file_shared after message/file_share) records nothing new.
+      const again = await store.recordPendingPhotos({ conversationId: c.id, files: [pendingFile("F2")] });
+      expect(again.map((r) => [r.photo.id, r.fresh])).toEqual([[first[1]?.photo.id, false]]);
+      // The same Slack file shared into another channel is that channel's photo too.
+      const other = await newConversation();
+      const shared = await store.recordPendingPhotos({
+        conversationId: other.id,
+        files: [pendingFile("F1")],
+      });
+      expect(shared[0]?.fresh).toBe(true);
+      expect(shared[0]?.photo.id).not.toBe(first[0]?.photo.id);
+
+      const listed = await store.listPhotosSinceLastMemory(c.id);
+      expect(listed.map((p) => p.status)).toEqual(["pending", "pending"]);
+      const { project } = await store.createProjectWithVideo({
+        conversationId: c.id,
+        style: "classic",
+        photoIds: listed.map((p) => p.id),
+        locale: "en",
+        platform: "slack",
+        requireInCollection: true,
+      });
+      expect(project.photoIds).toEqual(first.map((r) => r.photo.id));
+      // Completed after the memory started: it stays that memory's, not the next collection's.
+      const done = await store.completePendingPhoto(first[0]?.photo.id ?? "", content("pending-1"));
+      expect(done).toMatchObject({ duplicate: false, photo: { status: "ready", sha256: sha("pending-1") } });
+      expect(await store.listPhotosSinceLastMemory(c.id)).toEqual([]);
+    });
+
+    it("completes a pending photo once, and a second copy of the same content becomes a duplicate", async () => {
+      const c = await newConversation();
+      const [a, b] = await store.recordPendingPhotos({
+        conversationId: c.id,
+        files: [pendingFile("D1", "one.jpg"), pendingFile("D2", "two.jpg")],
+      });
+      const ready = await store.completePendingPhoto(a?.photo.id ?? "", content("same"));
+      expect(ready.photo).toMatchObject({ status: "ready", width: 1600, height: 1200 });
+      const rerun = await store.completePendingPhoto(a?.photo.id ?? "", content("other"));
+      expect(rerun.photo.sha256).toBe(sha("same"));
+      const dup = await store.completePendingPhoto(b?.photo.id ?? "", content("same"));
+      expect(dup).toMatchObject({ duplicate: true, photo: { id: a?.photo.id } });
+      expect(await store.getPhoto(b?.photo.id ?? "")).toMatchObject({
+        status: "rejected",
+        rejectCode: "photo.duplicate",
+        rejectReason: "two.jpg was already here.",
+      });
+      expect((await store.listPhotosSinceLastMemory(c.id)).map((p) => p.id)).toEqual([a?.photo.id]);
+    });
+
+    it("a pending photo repeating a photo of an earlier memory brings that photo back into the collection", async () => {
+      const c = await newConversation();
+      const [old] = await store.recordPendingPhotos({
+        conversationId: c.id,
+        files: [pendingFile("O1", "a.jpg")],
+      });
+      await store.completePendingPhoto(old?.photo.id ?? "", content("again"));
+      await store.createProjectWithVideo({
+        conversationId: c.id,
+        style: "classic",
+        photoIds: [old?.photo.id ?? ""],
+        locale: "en",
+        platform: "slack",
+      });
+      const [repeat] = await store.recordPendingPhotos({
+        conversationId: c.id,
+        files: [pendingFile("O2", "b.jpg")],
+      });
+      const back = await store.completePendingPhoto(repeat?.photo.id ?? "", content("again"));
+      expect(back).toMatchObject({ duplicate: false, photo: { id: old?.photo.id, status: "ready" } });
+      expect(await store.getPhoto(repeat?.photo.id ?? "")).toMatchObject({
+        status: "rejected",
+        rejectCode: "photo.duplicate",
+        duplicateOf: old?.photo.id,
+      });
+      expect((await store.listPhotosSinceLastMemory(c.id)).map((p) => p.id)).toEqual([old?.photo.id]);
+    });
+
+    it("rejects a pending photo with its reason; sent again after a failed download, it gets another chance", async () => {
+      const c = await newConversation();
+      const [heic, lost] = await store.recordPendingPhotos({
+        conversationId: c.id,
+        files: [pendingFile("H1", "IMG_1.heic"), pendingFile("L1", "IMG_2.jpg")],
+      });
+      await store.rejectPendingPhoto(heic?.photo.id ?? "", "photo.heic", "IMG_1.heic is a HEIC photo.");
+      await store.rejectPendingPhoto(
+        lost?.photo.id ?? "",
+        "download.failed",
+        "IMG_2.jpg could not be downloaded.",
+      );
+      expect(await store.listPhotosSinceLastMemory(c.id)).toEqual([]);
+      // Rejecting twice keeps the first reason; completing a rejected photo changes nothing.
+      await store.rejectPendingPhoto(heic?.photo.id ?? "", "other", "other");
+      expect((await store.getPhoto(heic?.photo.id ?? ""))?.rejectReason).toBe("IMG_1.heic is a HEIC photo.");
+      const again = await store.recordPendingPhotos({
+        conversationId: c.id,
+        files: [pendingFile("H1", "IMG_1.heic"), pendingFile("L1", "IMG_2.jpg")],
+      });
+      expect(again.map((r) => [r.photo.status, r.fresh])).toEqual([
+        ["rejected", false],
+        ["pending", true],
+      ]);
+      expect((again[1]?.photo.seq ?? 0) > (lost?.photo.seq ?? 0)).toBe(true);
+      expect((await store.listPhotosSinceLastMemory(c.id)).map((p) => p.id)).toEqual([lost?.photo.id]);
+    });
+
+    it("tells how an album stands and whether a memory already took it", async () => {
+      const c = await newConversation();
+      const album = await store.recordPendingPhotos({
+        conversationId: c.id,
+        albumKey: "13579",
+        files: [pendingFile("A1"), pendingFile("A2"), pendingFile("A3")],
+      });
+      await store.recordPendingPhotos({ conversationId: c.id, files: [pendingFile("B1")] });
+      await store.completePendingPhoto(album[0]?.photo.id ?? "", content("album-1"));
+      const before = await store.getAlbum(c.id, "13579");
+      expect(before.inMemory).toBe(false);
+      expect(before.photos.map((p) => p.status)).toEqual(["ready", "pending", "pending"]);
+      await store.createProjectWithVideo({
+        conversationId: c.id,
+        style: "classic",
+        photoIds: (await store.listPhotosSinceLastMemory(c.id)).map((p) => p.id),
+        locale: "en",
+        platform: "slack",
+      });
+      expect((await store.getAlbum(c.id, "13579")).inMemory).toBe(true);
+      expect(await store.getAlbum(c.id, "other")).toEqual({ photos: [], inMemory: false });
+    });
+
     it("creates a memory with its queued video and starts a new collection", async () => {
       const c = await newConversation();
       const requester = await store.upsertAccount({ platform: "slack", workspaceId: "T1", userId: "U-req" });

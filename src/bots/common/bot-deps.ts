@@ -24,10 +24,22 @@ export interface DroppedPhotos {
   userId?: string;
   /** The platform delivery these came from, for the job event id (`slack:Ev123`, `tg:4711`). */
   deliveryKey: string;
-  /** The message carrying the photos, for the light acknowledgement. */
+  /** The message carrying the photos: it gets the acknowledgement reaction once a photo of it was accepted. */
   messageId?: string;
-  /** The bot acknowledges this burst itself (a Telegram album): no per-drop summary line. */
+  /** The burst they belong to (a Telegram album's media_group_id), answered by one line. */
+  albumKey?: string;
+  /** The bot answers this burst itself (a Telegram album, a command's attachments): no acknowledgement line. */
   quiet?: boolean;
+}
+
+/** How one album of a conversation stands. */
+export interface AlbumProgress {
+  /** Photos of it stored and usable. */
+  stored: number;
+  /** Photos of it still downloading. */
+  arriving: number;
+  /** A memory already took its photos (its line would come too late). */
+  inMemory: boolean;
 }
 
 export interface MemoryCommandInput {
@@ -41,22 +53,16 @@ export interface MemoryCommandInput {
   deliveryKey: string;
 }
 
-export interface PhotosNow {
-  target: ChatTarget;
-  userId?: string;
-  photos: { name: string; bytes: Uint8Array }[];
-}
-
 export interface BotDeps {
   logger: Logger;
   deliveries: InboundDeliveries;
-  /** Records the dropped photos (conversation, rows) and hands their download to jobs. */
-  dropPhotos(input: DroppedPhotos): Promise<void>;
   /**
-   * Ingests photo bytes right away (no job): for photos gathered by the very command that is about to use them,
-   * such as a Discord `/memory` with attachments. Returns how many were added.
+   * Records the dropped photos as pending photos of their conversation (durably, before the webhook is answered) and
+   * hands their download to the intake job. Returns how many files were new to the conversation.
    */
-  receivePhotosNow(input: PhotosNow): Promise<{ added: number; skipped: string[] }>;
+  dropPhotos(input: DroppedPhotos): Promise<{ fresh: number }>;
+  /** How an album stands, for its one line. */
+  albumProgress(target: ChatTarget, albumKey: string): Promise<AlbumProgress>;
   /** Runs a `/memory` command: posts replies and the status message through the adapter, sends jobs. */
   runMemoryCommand(input: MemoryCommandInput): Promise<void>;
 }

@@ -5,7 +5,12 @@
  */
 import type { ChatAdapter } from "../../core/chat/chat-adapter.ts";
 import type { Platform } from "../../core/domain.ts";
-import { dropPhotos, type MemoryDeps, receivePhotos, runMemoryCommand } from "../../core/memories/index.ts";
+import {
+  dropPhotos,
+  type MemoryDeps,
+  runMemoryCommand,
+  upsertConversationOf,
+} from "../../core/memories/index.ts";
 import { type ChatPlatformName, PLATFORMS, type PlatformConfigs } from "../platforms.ts";
 import type { BotDeps } from "./bot-deps.ts";
 import type { ChatContext, ChatPlatform, PlatformEnv, PlatformInbound } from "./platform.ts";
@@ -23,22 +28,25 @@ export function botDepsFrom(memory: MemoryDeps): BotDeps {
     logger: memory.logger,
     deliveries: memory.store,
     async dropPhotos(input) {
-      await dropPhotos(memory, {
+      const dropped = await dropPhotos(memory, {
         target: input.target,
         files: input.files,
         deliveryKey: input.deliveryKey,
         ...(input.userId ? { userId: input.userId } : {}),
+        ...(input.messageId ? { messageId: input.messageId } : {}),
+        ...(input.albumKey ? { albumKey: input.albumKey } : {}),
         ...(input.quiet ? { quiet: true } : {}),
       });
+      return { fresh: dropped.fresh };
     },
-    async receivePhotosNow(input) {
-      const summary = await receivePhotos(memory, {
-        target: input.target,
-        user: { id: input.userId ?? `${input.target.platform}:unknown` },
-        photos: input.photos,
-        postSummary: false,
-      });
-      return { added: summary.added.length, skipped: summary.skipped.map((s) => s.reason) };
+    async albumProgress(target, albumKey) {
+      const conversation = await upsertConversationOf(memory, target);
+      const album = await memory.store.getAlbum(conversation.id, albumKey);
+      return {
+        stored: album.photos.filter((p) => p.status === "ready").length,
+        arriving: album.photos.filter((p) => p.status === "pending").length,
+        inMemory: album.inMemory,
+      };
     },
     async runMemoryCommand(input) {
       await runMemoryCommand(memory, {

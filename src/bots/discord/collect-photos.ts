@@ -1,12 +1,12 @@
 /**
- * Turns Discord attachments into dropped photos: images only, once per attachment id (durably), from humans only.
+ * Turns Discord attachments into dropped photos: images only, from humans only, recorded once per conversation and
+ * attachment id by the Store.
  * Used by the gateway (as messages arrive), by `/memory` attachments, and by `/memory` without the gateway, which
  * reads the channel's recent messages through REST.
  */
 import { type REST, Routes } from "discord.js";
 import type { ChatTarget, FileRef } from "../../core/chat/chat-adapter.ts";
 import type { BotDeps } from "../common/bot-deps.ts";
-import { processEachOnce } from "../common/deliveries.ts";
 import { mayBePhoto } from "../common/may-be-photo.ts";
 
 export interface DiscordAttachment {
@@ -33,47 +33,35 @@ export function attachmentsOf(message: DiscordMessageLike): DiscordAttachment[] 
 
 const isImage = (a: DiscordAttachment) => mayBePhoto({ mimeType: a.content_type, name: a.filename });
 
-/** Collects new image attachments; returns how many were new. */
+/** Collects image attachments; returns how many were new to the conversation. */
 export async function collectAttachments(
   deps: BotDeps,
   target: ChatTarget,
   attachments: DiscordAttachment[],
-  meta: { userId?: string; deliveryKey: string; messageId?: string },
-  /** Ingest at once instead of through the job (the photos are about to be used by the same command). */
-  ingestNow?: (files: FileRef[]) => Promise<void>,
+  /** `quiet`: the command that collects them answers for them (its memory), so no acknowledgement line. */
+  meta: { userId?: string; deliveryKey: string; messageId?: string; quiet?: boolean },
 ): Promise<number> {
-  const byId = new Map(attachments.filter((a) => isImage(a) && a.url).map((a) => [a.id, a]));
-  const { fresh } = await processEachOnce(
-    deps.deliveries,
-    "discord-attachment",
-    [...byId.keys()],
-    async (ids) => {
-      const files: FileRef[] = ids.flatMap((id) => {
-        const a = byId.get(id);
-        if (!a) return [];
-        return [
-          {
-            platform: "discord" as const,
-            fileId: a.id,
-            ...(target.workspaceId ? { workspaceId: target.workspaceId } : {}),
-            ...(a.url ? { url: a.url } : {}),
-            ...(a.filename ? { name: a.filename } : {}),
-            ...(a.content_type ? { mimeType: a.content_type } : {}),
-            ...(typeof a.size === "number" ? { size: a.size } : {}),
-          },
-        ];
-      });
-      if (ingestNow) return ingestNow(files);
-      await deps.dropPhotos({
-        target,
-        files,
-        deliveryKey: meta.deliveryKey,
-        ...(meta.userId ? { userId: meta.userId } : {}),
-        ...(meta.messageId ? { messageId: meta.messageId } : {}),
-      });
-    },
-  );
-  return fresh.length;
+  const files: FileRef[] = attachments
+    .filter((a) => isImage(a) && a.url)
+    .map((a) => ({
+      platform: "discord" as const,
+      fileId: a.id,
+      ...(target.workspaceId ? { workspaceId: target.workspaceId } : {}),
+      ...(a.url ? { url: a.url } : {}),
+      ...(a.filename ? { name: a.filename } : {}),
+      ...(a.content_type ? { mimeType: a.content_type } : {}),
+      ...(typeof a.size === "number" ? { size: a.size } : {}),
+    }));
+  if (files.length === 0) return 0;
+  const { fresh } = await deps.dropPhotos({
+    target,
+    files,
+    deliveryKey: meta.deliveryKey,
+    ...(meta.userId ? { userId: meta.userId } : {}),
+    ...(meta.messageId ? { messageId: meta.messageId } : {}),
+    ...(meta.quiet ? { quiet: true } : {}),
+  });
+  return fresh;
 }
 
 /**
@@ -86,7 +74,6 @@ export async function collectRecentMessages(
   rest: REST,
   target: ChatTarget,
   deliveryKey: string,
-  ingestNow?: (files: FileRef[]) => Promise<void>,
   limit = 50,
 ): Promise<{ added: number; visible: number }> {
   const messages = (await rest.get(Routes.channelMessages(target.channelId), {
@@ -99,13 +86,13 @@ export async function collectRecentMessages(
     if (message.author.bot) continue;
     const attachments = attachmentsOf(message);
     visible += attachments.length;
-    added += await collectAttachments(
-      deps,
-      target,
-      attachments,
-      { userId: message.author.id, deliveryKey: `${deliveryKey}:${message.id}`, messageId: message.id },
-      ingestNow,
-    );
+    // The command that reads them answers for them (its memory), so no acknowledgement line.
+    added += await collectAttachments(deps, target, attachments, {
+      userId: message.author.id,
+      deliveryKey: `${deliveryKey}:${message.id}`,
+      messageId: message.id,
+      quiet: true,
+    });
   }
   return { added, visible };
 }

@@ -73,6 +73,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 
   const adapter: DiscordAdapter = {
     platform: "discord",
+    photoAckEmoji: "📸",
     limits: (target) => ({
       maxUploadBytes: uploadLimits.get(target.channelId) ?? DISCORD_DEFAULT_UPLOAD_LIMIT,
     }),

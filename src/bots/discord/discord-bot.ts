@@ -58,7 +58,7 @@ export function createDiscordBot(
     }),
   );
   const gateway = config.gateway
-    ? createDiscordGateway(deps, adapter, { token: config.token, apiUrl: config.apiUrl })
+    ? createDiscordGateway(deps, { token: config.token, apiUrl: config.apiUrl })
     : null;
 
   return {

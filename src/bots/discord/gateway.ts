@@ -1,6 +1,6 @@
 /**
  * The optional gateway (DISCORD_GATEWAY=1): a persistent discord.js client with the Message Content intent that
- * collects photos as they are dropped in channels the bot can see, and reacts to acknowledge them. Without the
+ * records photos as they are dropped in channels the bot can see (the intake job reacts once it accepted them). Without the
  * intent Discord sends empty attachment lists, which is why the slash command also reads recent messages.
  */
 import { Client, GatewayIntentBits, Partials } from "discord.js";
@@ -12,14 +12,10 @@ import {
   type DiscordAttachment,
   type DiscordMessageLike,
 } from "./collect-photos.ts";
-import type { DiscordAdapter } from "./discord-adapter.ts";
-
-export const PHOTO_ACK_EMOJI = "📸";
 
 /** What the gateway does with one message; separate from the client so it can be tested without a socket. */
 export async function onDroppedMessage(
   deps: BotDeps,
-  adapter: DiscordAdapter,
   message: DiscordMessageLike & { channelId: string; guildId?: string | null },
 ): Promise<void> {
   if (message.author.bot) return;
@@ -28,19 +24,15 @@ export async function onDroppedMessage(
     ...(message.guildId ? { workspaceId: message.guildId } : {}),
     channelId: message.channelId,
   };
-  const count = await collectAttachments(deps, target, attachmentsOf(message), {
+  // The 📸 comes from the intake job, once a photo of the message was accepted.
+  await collectAttachments(deps, target, attachmentsOf(message), {
     userId: message.author.id,
     deliveryKey: `discord-msg:${message.id}`,
     messageId: message.id,
   });
-  if (count > 0) await adapter.addReaction?.(target, message.id, PHOTO_ACK_EMOJI);
 }
 
-export function createDiscordGateway(
-  deps: BotDeps,
-  adapter: DiscordAdapter,
-  options: { token: string; apiUrl: string },
-) {
+export function createDiscordGateway(deps: BotDeps, options: { token: string; apiUrl: string }) {
   const log = deps.logger.child({ module: "discord-gateway" });
   const client = new Client({
     intents: [
@@ -53,7 +45,7 @@ export function createDiscordGateway(
     rest: { api: options.apiUrl },
   });
   client.on("messageCreate", (message) => {
-    onDroppedMessage(deps, adapter, {
+    onDroppedMessage(deps, {
       id: message.id,
       channelId: message.channelId,
       guildId: message.guildId,

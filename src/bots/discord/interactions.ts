@@ -6,7 +6,7 @@
 import type { KeyObject } from "node:crypto";
 import { InteractionResponseType, InteractionType, type REST } from "discord.js";
 import type { Context } from "hono";
-import type { ChatTarget, FileRef } from "../../core/chat/chat-adapter.ts";
+import type { ChatTarget } from "../../core/chat/chat-adapter.ts";
 import type { MemoryCommand } from "../../core/memories/parse-command.ts";
 import { parseMemoryCommand } from "../../core/memories/parse-command.ts";
 import type { BotDeps } from "../common/bot-deps.ts";
@@ -20,9 +20,6 @@ import { isValidDiscordSignature } from "./verify.ts";
 
 /** How long the answer may wait for the delivery claim before deferring anyway. */
 const CLAIM_WAIT_MS = 1500;
-
-/** Photos larger than this are not taken from Discord (phone photos are a few MB). */
-const MAX_PHOTO_BYTES = 25 * 1024 * 1024;
 
 interface Interaction {
   id: string;
@@ -143,24 +140,12 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
             .map((o) => resolved[String(o.value)])
             .filter((a): a is DiscordAttachment => Boolean(a));
           const key = `discord:${interaction.id}`;
-          // Photos gathered by this command are ingested before it runs, so the memory includes them.
-          const ingestNow = async (files: FileRef[]) => {
-            const photos: { name: string; bytes: Uint8Array }[] = [];
-            for (const file of files) {
-              try {
-                const bytes = await adapter.downloadFile(file, { maxBytes: MAX_PHOTO_BYTES });
-                photos.push({ name: file.name ?? `${file.fileId}.jpg`, bytes });
-              } catch (error) {
-                log.warn({ err: error, attachment: file.fileId }, "discord photo skipped");
-              }
-            }
-            if (photos.length === 0) return;
-            await deps.receivePhotosNow({ target, photos, ...(user ? { userId: user.id } : {}) });
-          };
-          const meta = { deliveryKey: key, ...(user ? { userId: user.id } : {}) };
-          if (attached.length > 0) await collectAttachments(deps, target, attached, meta, ingestNow);
+          // Photos gathered by this command are recorded (pending) before it runs, so its memory includes them and
+          // waits for their downloads.
+          const meta = { deliveryKey: key, quiet: true, ...(user ? { userId: user.id } : {}) };
+          if (attached.length > 0) await collectAttachments(deps, target, attached, meta);
           if (!options.gateway && command.kind === "request") {
-            const history = await collectRecentMessages(deps, rest, target, key, ingestNow);
+            const history = await collectRecentMessages(deps, rest, target, key);
             const intentOn = (options.intent?.() ?? "unknown") === "enabled";
             if (history.visible === 0 && attached.length === 0 && !intentOn) hint = NO_VISIBLE_PHOTOS_HINT;
           }

@@ -68,7 +68,8 @@ export function createPlaygroundBot(
     async photoThumbnail(conversationId, photoId) {
       const conversation = await conversationOf(conversationId);
       const photo = await memory.store.getPhoto(photoId);
-      if (!photo || photo.conversationId !== conversation.id || photo.status !== "ready") return null;
+      if (!photo?.blobKey || photo.conversationId !== conversation.id || photo.status !== "ready")
+        return null;
       return makeThumbnail(await memory.blobs.get(photo.blobKey));
     },
     async receivePhotos(conversationId, user, photos) {

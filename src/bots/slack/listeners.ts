@@ -1,6 +1,6 @@
 /**
- * What the Slack bot does with what Bolt routes to it: photos dropped (`message`/`file_share` and `file_shared`,
- * once per file id and conversation), `/memory`, `@PhotoMemory memory …` in a thread (whose root message's photos
+ * What the Slack bot does with what Bolt routes to it: photos dropped (`message`/`file_share` and `file_shared`;
+ * recorded once per file id and conversation by the Store, acknowledged by the intake job once accepted), `/memory`, `@PhotoMemory memory …` in a thread (whose root message's photos
  * count for it), and button presses. Slash commands and button presses run once per `trigger_id`, so a replayed
  * signed request does nothing. The same listeners serve the hono receiver and Socket Mode.
  */
@@ -8,16 +8,13 @@ import type { App, webApi } from "@slack/bolt";
 import type { ChatTarget, FileRef, MessageRef } from "../../core/chat/chat-adapter.ts";
 import { parseMemoryCommand } from "../../core/memories/parse-command.ts";
 import type { BotDeps } from "../common/bot-deps.ts";
-import { processEachOnce, processOnce, processOnceOrRetryLater } from "../common/deliveries.ts";
+import { processOnce, processOnceOrRetryLater } from "../common/deliveries.ts";
 import { friendlyError } from "../common/friendly-error.ts";
 import { mayBePhoto } from "../common/may-be-photo.ts";
 import { ACTION_PREFIX } from "./blocks.ts";
 import { escapeSlack } from "./escape.ts";
 import type { SlackInstallationStore } from "./installations.ts";
 import type { SlackAdapter } from "./slack-adapter.ts";
-
-/** The reaction that tells the user their photo was taken in. */
-export const PHOTO_ACK_EMOJI = "frame_with_picture";
 
 interface SlackFile {
   id: string;
@@ -67,35 +64,26 @@ export function registerSlackListeners(
     key: string,
     ts?: string,
   ) {
-    // One upload arrives as both message/file_share and file_shared: claim each file id once per conversation.
-    const where = `${target.workspaceId ?? ""}:${target.channelId}:${target.threadId ?? ""}`;
-    const byKey = new Map(files.map((f) => [`${where}:${f.id}`, f]));
-    const { fresh } = await processEachOnce(deps.deliveries, "slack-file", [...byKey.keys()], async (ids) => {
-      const refs: FileRef[] = ids.flatMap((id) => {
-        const f = byKey.get(id);
-        if (!f) return [];
-        return [
-          {
-            platform: "slack" as const,
-            fileId: f.id,
-            ...(target.workspaceId ? { workspaceId: target.workspaceId } : {}),
-            ...(f.name ? { name: f.name } : {}),
-            ...(f.mimetype ? { mimeType: f.mimetype } : {}),
-            ...(typeof f.size === "number" ? { size: f.size } : {}),
-          },
-        ];
-      });
-      await deps.dropPhotos({
-        target,
-        files: refs,
-        deliveryKey: key,
-        ...(userId ? { userId } : {}),
-        ...(ts ? { messageId: ts } : {}),
-      });
+    // One upload arrives as both message/file_share and file_shared: the Store records each file once per
+    // conversation, so the second event adds nothing, and the same file shared into another channel counts there too.
+    const refs: FileRef[] = files.map((f) => ({
+      platform: "slack" as const,
+      fileId: f.id,
+      ...(target.workspaceId ? { workspaceId: target.workspaceId } : {}),
+      ...(f.name ? { name: f.name } : {}),
+      ...(f.mimetype ? { mimeType: f.mimetype } : {}),
+      ...(typeof f.size === "number" ? { size: f.size } : {}),
+    }));
+    // The reaction comes from the intake job, once a photo of the message was accepted.
+    const { fresh } = await deps.dropPhotos({
+      target,
+      files: refs,
+      deliveryKey: key,
+      ...(userId ? { userId } : {}),
+      ...(ts ? { messageId: ts } : {}),
     });
-    if (fresh.length === 0) return;
-    log.info({ channel: target.channelId, thread: target.threadId, count: fresh.length }, "photos dropped");
-    if (ts) await adapter.addReaction?.(target, ts, PHOTO_ACK_EMOJI);
+    if (fresh > 0)
+      log.info({ channel: target.channelId, thread: target.threadId, count: fresh }, "photos dropped");
   }
 
   app.event("message", async ({ event, body }) => {

@@ -66,6 +66,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   return {
     platform: "slack",
+    photoAckEmoji: "frame_with_picture",
     client,
     limits: () => ({ maxUploadBytes: SLACK_MAX_UPLOAD_BYTES }),
 

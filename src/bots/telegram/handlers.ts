@@ -13,8 +13,6 @@ import { friendlyError } from "../common/friendly-error.ts";
 import type { AlbumSummary } from "./album-summary.ts";
 import { TELEGRAM_DOWNLOAD_LIMIT } from "./telegram-adapter.ts";
 
-export const PHOTO_ACK_EMOJI = "👍";
-
 export function registerTelegramHandlers(
   bot: Bot,
   deps: BotDeps,
@@ -88,6 +86,8 @@ export function registerTelegramHandlers(
       );
       return;
     }
+    const album = message.media_group_id;
+    // Recorded before the update is answered; the 👍 comes from the intake job once the photo was accepted.
     await deps.dropPhotos({
       target,
       files: [file],
@@ -95,19 +95,24 @@ export function registerTelegramHandlers(
       deliveryKey: `tg:${ctx.update.update_id}`,
       messageId: String(message.message_id),
       // Album items come one update each: the album gets one line from us instead of one per item.
-      ...(message.media_group_id ? { quiet: true } : {}),
+      ...(album ? { albumKey: album, quiet: true } : {}),
     });
-    log.info({ chat: target.channelId, album: Boolean(message.media_group_id) }, "photo dropped");
-    if (message.media_group_id) {
-      albums.add(`${target.channelId}:${message.media_group_id}`, async (count) => {
-        await adapter
-          .postMessage(target, {
-            text: `Got ${count} photos from your album. Send /memory when you're ready.`,
-          })
-          .catch((error: unknown) => log.warn({ err: error }, "album summary failed"));
+    log.info({ chat: target.channelId, album: Boolean(album) }, "photo dropped");
+    if (album) {
+      albums.add(`${target.channelId}:${album}`, async () => {
+        const progress = await deps.albumProgress(target, album);
+        // A memory that took these photos already speaks for them; a line after it would be confusing.
+        if (progress.inMemory) return "done";
+        if (progress.arriving > 0) return "later";
+        if (progress.stored > 0) {
+          await adapter
+            .postMessage(target, {
+              text: `Got ${progress.stored} photo${progress.stored === 1 ? "" : "s"} from your album. Send /memory when you're ready.`,
+            })
+            .catch((error: unknown) => log.warn({ err: error }, "album summary failed"));
+        }
+        return "done";
       });
-    } else {
-      await adapter.addReaction?.(target, String(message.message_id), PHOTO_ACK_EMOJI);
     }
   });
 }

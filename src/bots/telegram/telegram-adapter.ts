@@ -46,6 +46,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdap
 
   const adapter: ChatAdapter = {
     platform: "telegram",
+    photoAckEmoji: "👍",
     limits: () => ({ maxUploadBytes }),
 
     async postMessage(target, message) {

@@ -95,4 +95,6 @@ export interface ChatAdapter {
   /** Downloads a platform file with the platform's auth, host allow-list, size cap and timeout. */
   downloadFile(file: FileRef, options: { maxBytes: number; signal?: AbortSignal }): Promise<Uint8Array>;
   addReaction?(target: ChatTarget, messageId: string, emoji: string): Promise<void>;
+  /** The reaction (with addReaction) that tells the sender their photos were taken in; without it, a line is posted. */
+  readonly photoAckEmoji?: string;
 }

@@ -32,16 +32,22 @@ export const fileRefSchema = z.object({
   size: z.number().int().nonnegative().optional(),
 });
 
-/** Photos dropped in a chat (one event per burst/message); `ingest-photos` downloads and stores them. */
+/**
+ * Photos dropped in a chat (one event per message or burst): they are already recorded as pending photos, and
+ * `ingest-photos` downloads, normalises and stores each one, then acknowledges the burst once.
+ */
 export const photosDroppedSchema = z.object({
   accountId: z.string().min(1),
   /** Store conversation id; blob keys and photo rows hang off it. */
   conversationId: z.string().min(1),
   target: chatTargetSchema,
-  files: z.array(fileRefSchema).min(1).max(100),
+  /** The pending photos to fetch (Store photo ids, in arrival order). */
+  photoIds: z.array(z.string().min(1)).min(1).max(100),
+  /** The chat message that brought them: it gets the acknowledgement reaction once a photo of it is accepted. */
+  messageId: z.string().min(1).optional(),
   /** Who dropped them (platform user id), for logs. */
   userId: z.string().optional(),
-  /** Part of a burst the bot acknowledges itself (a Telegram album): no summary line unless a photo was skipped. */
+  /** Part of a burst the bot answers itself (a Telegram album): no line unless a photo was skipped. */
   quiet: z.boolean().optional(),
 });
 

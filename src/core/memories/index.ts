@@ -1,6 +1,6 @@
 /** The memory use cases: what a user can do with photos and `/memory`, on any platform. */
 export type { ChatUser, MemoryDeps } from "./deps.ts";
-export { type DropPhotosInput, dropPhotos } from "./drop-photos.ts";
+export { type DropPhotosInput, type DroppedPhotos, dropPhotos } from "./drop-photos.ts";
 export {
   createFreeEntitlements,
   type EntitlementDecision,
@@ -19,5 +19,10 @@ export { isMemoryCommand, type MemoryCommand, parseMemoryCommand } from "./parse
 export { createProgressThrottle, formatProgress, type ProgressThrottle } from "./progress-throttle.ts";
 export { type IncomingPhoto, type PhotoSummary, photoSummaryText, receivePhotos } from "./receive-photos.ts";
 export { helpReply } from "./replies.ts";
-export { type RequestMemoryInput, type RequestMemoryResult, requestMemory } from "./request-memory.ts";
+export {
+  type RequestMemoryInput,
+  type RequestMemoryResult,
+  requestMemory,
+  upsertConversationOf,
+} from "./request-memory.ts";
 export { setLanguage } from "./set-language.ts";

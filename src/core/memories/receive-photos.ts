@@ -1,10 +1,11 @@
 /**
- * Receive photos whose bytes are already here (the playground uploads them; platforms send `photos/dropped` with
- * file references instead). Each photo is normalised (EXIF and GPS stripped), stored under a key derived from its
- * content, and recorded; one summary line answers the whole burst and names every skipped photo and why.
+ * Receive photos whose bytes are already here (the playground uploads them; platforms drop file references that the
+ * intake job downloads). They take the same path: recorded as pending photos first, then settled by the intake's
+ * normalise-store-complete step. One summary line answers the whole burst and names every skipped photo and why.
  */
+import { randomUUID } from "node:crypto";
 import type { ChatTarget } from "../chat/chat-adapter.ts";
-import { storePhoto } from "../photos/ingest.ts";
+import { settlePendingPhoto } from "../photos/ingest.ts";
 import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
 import { plural } from "./replies.ts";
 
@@ -68,16 +69,30 @@ export async function receivePhotos(
     collected: 0,
     text: "",
   };
+  const recorded = await store.recordPendingPhotos({
+    conversationId: conversation.id,
+    contributorAccountId: account.id,
+    files: input.photos.map((photo) => {
+      const fileId = `upload-${randomUUID()}`;
+      return {
+        fileId,
+        name: photo.name,
+        source: { platform: input.target.platform, fileId, name: photo.name },
+      };
+    }),
+  });
   // One at a time: a burst of 12 MP photos decoded in parallel would multiply peak memory for no gain on 2 cores.
-  for (const photo of input.photos) {
-    const stored = await storePhoto(
+  for (const [i, photo] of input.photos.entries()) {
+    const pending = recorded[i]?.photo;
+    if (!pending) continue;
+    const stored = await settlePendingPhoto(
       { store, blobs, logger: log },
-      { conversationId: conversation.id, accountId: account.id, name: photo.name, bytes: photo.bytes },
+      { photoId: pending.id, conversationId: conversation.id, name: photo.name, bytes: photo.bytes },
     );
     if (stored.status === "skipped")
       summary.skipped.push({ name: photo.name, reason: stored.reason, code: stored.code });
     else if (stored.status === "duplicate") summary.duplicates.push(photo.name);
-    else summary.added.push({ id: stored.photoId, name: photo.name });
+    else if (stored.status === "added") summary.added.push({ id: stored.photoId, name: photo.name });
   }
   summary.collected = (await store.listPhotosSinceLastMemory(conversation.id)).length;
   summary.text = photoSummaryText(summary);

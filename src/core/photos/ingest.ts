@@ -1,33 +1,46 @@
 /**
- * Ingest one photo a chat platform holds: download it (the platform adapter's downloadFile, with its host
- * allow-list, size cap and timeout), normalise it (EXIF and GPS stripped), store it under a key derived from its
- * content (so a re-run overwrites the same object) and record it (the same photo again is a duplicate, not an
- * error). A photo that cannot be used is reported as skipped with a sentence the user can act on.
+ * Turns a pending photo into a stored one, the one intake path for every platform and the playground: download it
+ * (the platform adapter's downloadFile, with its host allow-list, size cap and timeout), normalise it (EXIF and GPS
+ * stripped), store it under a key derived from its content (so a re-run overwrites the same object) and complete it
+ * (the same content again is a duplicate, not an error). A photo that cannot be used is rejected with a sentence the
+ * user can act on; a download that fails for a passing reason is retried, and named to the user if it never works.
  */
 import type { Logger } from "pino";
 import type { BlobStore } from "../blobs/blob-store.ts";
-import type { ChatAdapter, FileRef } from "../chat/chat-adapter.ts";
+import type { ChatAdapter } from "../chat/chat-adapter.ts";
+import type { Platform } from "../domain.ts";
 import { isPhotoMemoryError } from "../errors.ts";
+import { fileRefSchema } from "../jobs/events.ts";
+import { RetryAfterError } from "../jobs/job-errors.ts";
 import type { Store } from "../store/store.ts";
 import { normalisePhoto, PHOTO_DEFAULTS } from "./normalise-photo.ts";
 
+/**
+ * What became of a pending photo in this run. `settled` means an earlier run (or another event for the same file)
+ * already handled it: nothing to report or acknowledge again.
+ */
 export type IngestedPhoto =
   | { status: "added" | "duplicate"; photoId: string; name: string }
-  | { status: "skipped"; name: string; code: string; reason: string };
+  | { status: "skipped"; photoId: string; name: string; code: string; reason: string }
+  | { status: "settled"; photoId: string; name: string };
+
+/** Waits before the retries of a failed download: short, so a memory waiting for the photo is not held up long. */
+export const DOWNLOAD_RETRY_DELAYS_MS = [2_000, 8_000, 30_000] as const;
 
 export interface IngestPhotoDeps {
   store: Store;
   blobs: BlobStore;
-  chat: ChatAdapter;
+  chats: Partial<Record<Platform, ChatAdapter>>;
   logger: Logger;
+  /** Waits before each retry of a failed download; DOWNLOAD_RETRY_DELAYS_MS by default (tests shorten them). */
+  downloadRetryDelaysMs?: readonly number[] | undefined;
 }
 
 export interface IngestPhotoInput {
-  conversationId: string;
-  accountId?: string | null;
-  file: FileRef;
-  /** On the last attempt a download that keeps failing is reported as skipped instead of retried. */
-  finalAttempt?: boolean;
+  photoId: string;
+  /** Zero-based attempt; from the last one on a download that keeps failing is rejected instead of retried. */
+  attempt: number;
+  retries: number;
   signal?: AbortSignal;
 }
 
@@ -35,55 +48,66 @@ export function photoKeyOf(conversationId: string, sha256: string): string {
   return `${conversationId}/photos/${sha256}.jpg`;
 }
 
-export async function ingestPhoto(deps: IngestPhotoDeps, input: IngestPhotoInput): Promise<IngestedPhoto> {
-  const { file } = input;
-  const name = file.name?.trim() || "A photo";
-  const log = deps.logger.child({ conversationId: input.conversationId, fileId: file.fileId });
+const nameOf = (name: string | null | undefined) => name?.trim() || "A photo";
+
+export async function ingestPendingPhoto(
+  deps: IngestPhotoDeps,
+  input: IngestPhotoInput,
+): Promise<IngestedPhoto> {
+  const photo = await deps.store.getPhoto(input.photoId);
+  const name = nameOf(photo?.originalName);
+  if (photo?.status !== "pending") return { status: "settled", photoId: input.photoId, name };
+  const log = deps.logger.child({ conversationId: photo.conversationId, photoId: photo.id });
+  const reject = async (code: string, reason: string): Promise<IngestedPhoto> => {
+    await deps.store.rejectPendingPhoto(photo.id, code, reason);
+    log.info({ code }, "photo skipped");
+    return { status: "skipped", photoId: photo.id, name, code, reason };
+  };
+
+  const file = fileRefSchema.safeParse(photo.source);
+  const chat = file.success ? deps.chats[file.data.platform] : undefined;
+  if (!file.success || !chat) {
+    return reject("platform.failed", `${name} could not be fetched: that chat is not connected any more.`);
+  }
   let bytes: Uint8Array;
   try {
-    bytes = await deps.chat.downloadFile(file, {
+    bytes = await chat.downloadFile(file.data, {
       maxBytes: PHOTO_DEFAULTS.maxBytes,
       ...(input.signal ? { signal: input.signal } : {}),
     });
   } catch (error) {
-    const permanent = isPhotoMemoryError(error) && error.code !== "download.failed";
-    if (!permanent && !input.finalAttempt) throw error;
-    log.warn({ err: error }, "photo download failed; skipped");
-    const reason = isPhotoMemoryError(error)
-      ? `${name}: ${error.message}`
-      : `${name} could not be downloaded from the chat; send it again.`;
-    return {
-      status: "skipped",
-      name,
-      code: isPhotoMemoryError(error) ? error.code : "download.failed",
-      reason,
-    };
+    const passing = !isPhotoMemoryError(error) || error.code === "download.failed";
+    if (passing && input.attempt < input.retries) {
+      log.warn({ err: error, attempt: input.attempt }, "photo download failed; will retry");
+      const delays = deps.downloadRetryDelaysMs ?? DOWNLOAD_RETRY_DELAYS_MS;
+      const delay = delays[Math.min(input.attempt, delays.length - 1)] ?? 30_000;
+      throw new RetryAfterError(`Downloading ${photo.id} failed`, delay, { cause: error });
+    }
+    log.warn({ err: error }, "photo download failed for good");
+    return isPhotoMemoryError(error) && !passing
+      ? reject(error.code, `${name}: ${error.message}`)
+      : reject("download.failed", `${name} could not be downloaded from the chat; please send it again.`);
   }
-
-  return storePhoto(deps, {
-    conversationId: input.conversationId,
-    accountId: input.accountId ?? null,
-    name,
-    bytes,
-  });
+  return settlePendingPhoto(deps, { photoId: photo.id, conversationId: photo.conversationId, name, bytes });
 }
 
 /**
- * Normalise, store and record photo bytes that are already here (after a platform download, or a playground upload).
- * A photo that cannot be used comes back as skipped with its sentence; other errors are thrown (retryable).
+ * Normalises, stores and completes a pending photo whose bytes are here (after a platform download, or a playground
+ * upload). A photo that cannot be used is rejected with its sentence; other errors are thrown (retryable).
  */
-export async function storePhoto(
+export async function settlePendingPhoto(
   deps: Pick<IngestPhotoDeps, "store" | "blobs" | "logger">,
-  input: { conversationId: string; accountId: string | null; name: string; bytes: Uint8Array },
+  input: { photoId: string; conversationId: string; name: string; bytes: Uint8Array },
 ): Promise<IngestedPhoto> {
-  const { name } = input;
+  const { name, photoId } = input;
   let normalised: Awaited<ReturnType<typeof normalisePhoto>>;
   try {
     normalised = await normalisePhoto(input.bytes, { name });
   } catch (error) {
     if (!isPhotoMemoryError(error) || !error.code.startsWith("photo.")) throw error;
-    deps.logger.info({ conversationId: input.conversationId, code: error.code }, "photo skipped");
-    return { status: "skipped", name, code: error.code, reason: error.message };
+    await deps.store.rejectPendingPhoto(photoId, error.code, error.message);
+    deps.logger.info({ conversationId: input.conversationId, photoId, code: error.code }, "photo skipped");
+    return { status: "skipped", photoId, name, code: error.code, reason: error.message };
   }
   if (normalised.faces === null)
     deps.logger.warn(
@@ -92,9 +116,7 @@ export async function storePhoto(
     );
   const blobKey = photoKeyOf(input.conversationId, normalised.sha256);
   await deps.blobs.put(blobKey, normalised.jpeg, "image/jpeg");
-  const { photo, duplicate } = await deps.store.addPhoto({
-    conversationId: input.conversationId,
-    contributorAccountId: input.accountId,
+  const { photo, duplicate } = await deps.store.completePendingPhoto(photoId, {
     blobKey,
     sha256: normalised.sha256,
     width: normalised.width,
@@ -103,7 +125,6 @@ export async function storePhoto(
     focus: normalised.focus,
     faces: normalised.faces,
     quality: normalised.quality,
-    originalName: name,
     mimeType: "image/jpeg",
     bytes: normalised.jpeg.byteLength,
   });

@@ -10,7 +10,8 @@ export const SUBSCRIPTION_STATUSES = ["active", "past_due", "cancelled", "unpaid
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 export type Plan = "free" | "premium";
 export type SubscriptionProvider = "stripe" | "telegram_stars";
-export type PhotoStatus = "ready" | "rejected";
+/** pending: recorded when its message arrived, bytes not fetched yet; ready: stored; rejected: unusable (see rejectCode). */
+export type PhotoStatus = "pending" | "ready" | "rejected";
 export type DeliveryStatus = "processing" | "done" | "failed";
 export const USAGE_FIELDS = ["memoriesRequested", "videosRendered", "photosAdded", "renderSeconds"] as const;
 export type UsageField = (typeof USAGE_FIELDS)[number];
@@ -66,10 +67,11 @@ export interface Photo {
   seq: number;
   conversationId: string;
   contributorAccountId: string | null;
-  blobKey: string;
-  sha256: string;
-  width: number;
-  height: number;
+  /** Null while pending (and for a photo rejected before it was stored). */
+  blobKey: string | null;
+  sha256: string | null;
+  width: number | null;
+  height: number | null;
   takenAt: Date | null;
   focus: { x: number; y: number } | null;
   /** Faces found at intake (fractions of width/height); null when not known (older photos, detector down). */
@@ -80,7 +82,16 @@ export interface Photo {
   mimeType: string | null;
   bytes: number | null;
   status: PhotoStatus;
+  /** Why a photo was rejected, for the user ("IMG_3.heic is a HEIC photo …"), and its code (`photo.duplicate`, …). */
   rejectReason: string | null;
+  rejectCode: string | null;
+  /** A pending photo whose content the conversation already had: that photo's id. */
+  duplicateOf: string | null;
+  /** The platform's file id and file reference (what the intake job downloads); null for uploaded bytes. */
+  sourceFileId: string | null;
+  source: Record<string, unknown> | null;
+  /** The burst it came with (a Telegram album's media_group_id). */
+  albumKey: string | null;
   deletedAt: Date | null;
   createdAt: Date;
 }

@@ -1,6 +1,7 @@
 /**
- * Store part: photos. A photo is unique per conversation and content hash; the collection of a conversation is
- * every ready photo whose arrival seq is above the conversation's collection marker.
+ * Store part: photos. A photo is unique per conversation and content hash, and per conversation and platform file id;
+ * it is recorded pending when its message arrives and completed (or rejected) by the intake job. The collection of a
+ * conversation is every pending or ready photo whose arrival seq is above the conversation's collection marker.
  */
 import { PhotoMemoryError } from "../errors.ts";
 import type { Db } from "./db.ts";
@@ -13,6 +14,10 @@ type PhotoStore = Pick<
   | "addPhoto"
   | "getPhoto"
   | "getPhotos"
+  | "recordPendingPhotos"
+  | "completePendingPhoto"
+  | "rejectPendingPhoto"
+  | "getAlbum"
   | "listPhotosSinceLastMemory"
   | "listPhotosOfLastMemory"
   | "resetCollection"
@@ -21,16 +26,25 @@ type PhotoStore = Pick<
 
 const SHA256 = /^[0-9a-f]{64}$/;
 
+function checkSha256(sha256: string): void {
+  if (!SHA256.test(sha256)) {
+    throw new PhotoMemoryError(
+      "store.invalid_input",
+      "A photo's sha256 must be 64 lowercase hex characters.",
+    );
+  }
+}
+
+/** Rejections that sending the same file again may cure (its download failed); a HEIC stays a HEIC. */
+const RETRYABLE_REJECTIONS = ["download.failed", "intake.failed", "platform.failed"];
+
+const isUniqueViolation = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === "23505";
+
 export function createPhotoStore(db: Db): PhotoStore {
   return {
     addPhoto: (input) =>
       guarded("Saving the photo", async () => {
-        if (!SHA256.test(input.sha256)) {
-          throw new PhotoMemoryError(
-            "store.invalid_input",
-            "A photo's sha256 must be 64 lowercase hex characters.",
-          );
-        }
+        checkSha256(input.sha256);
         const inserted = await db.query<Row>(
           `insert into public.photos (conversation_id, contributor_account_id, blob_key, sha256, width, height,
              taken_at, focus_x, focus_y, original_name, mime_type, bytes, faces, dhash, sharpness, brightness, clipped)
@@ -96,13 +110,155 @@ export function createPhotoStore(db: Db): PhotoStore {
       return valid.flatMap((id) => byId.get(id.toLowerCase()) ?? []);
     },
 
+    recordPendingPhotos: (input) =>
+      guarded("Recording the photos", () =>
+        db.transaction(async (tx) => {
+          const out: { photo: ReturnType<typeof toPhoto>; fresh: boolean }[] = [];
+          // One insert per file, in order, so arrival order (seq) follows the message.
+          for (const file of input.files) {
+            const [inserted] = await tx.query<Row>(
+              `insert into public.photos (conversation_id, contributor_account_id, status, source_file_id, source,
+                 original_name, album_key)
+               values ($1, $2, 'pending', $3, $4::text::jsonb, $5, $6)
+               on conflict (conversation_id, source_file_id) do nothing
+               returning *`,
+              [
+                input.conversationId,
+                input.contributorAccountId ?? null,
+                file.fileId,
+                jsonParam(file.source),
+                file.name ?? null,
+                input.albumKey ?? null,
+              ],
+            );
+            if (inserted) {
+              out.push({ photo: toPhoto(inserted), fresh: true });
+              continue;
+            }
+            // Sent again after its download failed for good: it gets another chance, as a new arrival.
+            const [revived] = await tx.query<Row>(
+              `update public.photos set status = 'pending', reject_code = null, reject_reason = null,
+                 source = $3::text::jsonb, seq = nextval(pg_get_serial_sequence('public.photos', 'seq'))
+               where conversation_id = $1 and source_file_id = $2 and status = 'rejected'
+                 and reject_code = any(string_to_array($4, ','))
+               returning *`,
+              [input.conversationId, file.fileId, jsonParam(file.source), textList(RETRYABLE_REJECTIONS)],
+            );
+            if (revived) {
+              out.push({ photo: toPhoto(revived), fresh: true });
+              continue;
+            }
+            const [existing] = await tx.query<Row>(
+              "select * from public.photos where conversation_id = $1 and source_file_id = $2",
+              [input.conversationId, file.fileId],
+            );
+            if (existing) out.push({ photo: toPhoto(existing), fresh: false });
+          }
+          return out;
+        }),
+      ),
+
+    completePendingPhoto: (id, input) =>
+      guarded("Saving the photo", async () => {
+        checkSha256(input.sha256);
+        // Two pending photos with the same content completing at once: the loser's update breaks the unique
+        // (conversation, sha256) key; its second try sees the winner and becomes the duplicate.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return await db.transaction(async (tx) => {
+              const [row] = await tx.query<Row>("select * from public.photos where id = $1 for update", [id]);
+              if (!row) throw new PhotoMemoryError("store.not_found", "The photo was not found.");
+              if (row.status !== "pending")
+                return { photo: toPhoto(row), duplicate: row.reject_code === "photo.duplicate" };
+              const [same] = await tx.query<Row>(
+                `select p.*, (p.seq <= c.collection_start_seq or p.deleted_at is not null) as taken,
+                        ($4::bigint > c.collection_start_seq) as pending_in_collection
+                   from public.photos p join public.conversations c on c.id = p.conversation_id
+                  where p.conversation_id = $1 and p.sha256 = $2 and p.id <> $3`,
+                [row.conversation_id, input.sha256, id, row.seq],
+              );
+              if (same) {
+                const name = String(row.original_name ?? same.original_name ?? "That photo");
+                // The pending row points at the photo it repeats, so a memory that took it gets that photo.
+                await tx.query(
+                  `update public.photos set status = 'rejected', reject_code = 'photo.duplicate',
+                     reject_reason = $2, duplicate_of = $3 where id = $1`,
+                  [id, `${name} was already here.`, same.id],
+                );
+                if (same.taken === true && same.pending_in_collection === true) {
+                  // Taken by an earlier memory (or deleted): it arrives again, into the current collection.
+                  const [back] = await tx.query<Row>(
+                    `update public.photos set seq = nextval('public.photos_seq_seq'), deleted_at = null
+                      where id = $1 returning *`,
+                    [same.id],
+                  );
+                  if (back) return { photo: toPhoto(back), duplicate: false };
+                }
+                return { photo: toPhoto(same), duplicate: true };
+              }
+              const [ready] = await tx.query<Row>(
+                `update public.photos set status = 'ready', blob_key = $2, sha256 = $3, width = $4, height = $5,
+                   taken_at = $6, focus_x = $7, focus_y = $8, mime_type = $9, bytes = $10, faces = $11::text::jsonb,
+                   dhash = $12, sharpness = $13, brightness = $14, clipped = $15
+                 where id = $1 returning *`,
+                [
+                  id,
+                  input.blobKey,
+                  input.sha256,
+                  input.width,
+                  input.height,
+                  input.takenAt ?? null,
+                  input.focus?.x ?? null,
+                  input.focus?.y ?? null,
+                  input.mimeType ?? null,
+                  input.bytes ?? null,
+                  jsonParam(input.faces ?? null),
+                  input.quality?.dhash ?? null,
+                  input.quality?.sharpness ?? null,
+                  input.quality?.brightness ?? null,
+                  input.quality?.clipped ?? null,
+                ],
+              );
+              if (!ready) throw new PhotoMemoryError("store.not_found", "The photo was not found.");
+              return { photo: toPhoto(ready), duplicate: false };
+            });
+          } catch (error) {
+            if (attempt === 0 && isUniqueViolation(error)) continue;
+            throw error;
+          }
+        }
+      }),
+
+    async rejectPendingPhoto(id, code, reason) {
+      if (!isUuid(id)) return null;
+      await db.query(
+        `update public.photos set status = 'rejected', reject_code = $2, reject_reason = $3
+         where id = $1 and status = 'pending'`,
+        [id, code, reason],
+      );
+      const [row] = await db.query<Row>("select * from public.photos where id = $1", [id]);
+      return row ? toPhoto(row) : null;
+    },
+
+    async getAlbum(conversationId, albumKey) {
+      if (!isUuid(conversationId)) return { photos: [], inMemory: false };
+      const rows = await db.query<Row>(
+        `select p.*, p.seq <= c.collection_start_seq as in_memory from public.photos p
+         join public.conversations c on c.id = p.conversation_id
+         where p.conversation_id = $1 and p.album_key = $2 and p.deleted_at is null
+         order by p.seq`,
+        [conversationId, albumKey],
+      );
+      return { photos: rows.map(toPhoto), inMemory: rows.some((r) => r.in_memory === true) };
+    },
+
     async listPhotosSinceLastMemory(conversationId) {
       if (!isUuid(conversationId)) return [];
       const rows = await db.query<Row>(
         `select p.* from public.photos p
          join public.conversations c on c.id = p.conversation_id
          where p.conversation_id = $1 and p.seq > c.collection_start_seq
-           and p.status = 'ready' and p.deleted_at is null
+           and p.status in ('pending', 'ready') and p.deleted_at is null
          order by p.seq`,
         [conversationId],
       );
@@ -142,7 +298,7 @@ export function createPhotoStore(db: Db): PhotoStore {
           );
           if (!conversation) throw new PhotoMemoryError("store.not_found", "The conversation was not found.");
           const [counts] = await tx.query<{ n: number; newest: unknown }>(
-            `select count(*) filter (where status = 'ready' and deleted_at is null)::int as n,
+            `select count(*) filter (where status in ('pending', 'ready') and deleted_at is null)::int as n,
                     coalesce(max(seq), 0) as newest
              from public.photos where conversation_id = $1 and seq > $2`,
             [conversationId, conversation.collection_start_seq],

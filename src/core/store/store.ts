@@ -70,6 +70,21 @@ export interface PhotoInput {
   bytes?: number | null;
 }
 
+/** A file a chat message brought, recorded as a pending photo before its bytes are fetched. */
+export interface PendingPhotoInput {
+  /** The platform's file id (Slack file id, Telegram file_id, Discord attachment id, playground upload id). */
+  fileId: string;
+  name?: string | null;
+  /** The platform file reference the intake job will download (JSON; never a tokenised URL). */
+  source: Record<string, unknown>;
+}
+
+/** What a pending photo became once its bytes were normalised (PhotoInput without the conversation). */
+export type CompletedPhotoInput = Omit<
+  PhotoInput,
+  "conversationId" | "contributorAccountId" | "originalName"
+>;
+
 export interface ProjectInput {
   conversationId: string;
   requesterAccountId?: string | null;
@@ -148,7 +163,31 @@ export interface Store {
   getPhoto(id: string): Promise<Photo | null>;
   /** Photos by id in the order asked (missing ids are left out). */
   getPhotos(ids: readonly string[]): Promise<Photo[]>;
-  /** Ready, not deleted photos added since the conversation's last memory (or reset), in arrival order. */
+  /**
+   * Records the files of one chat message as pending photos, in order, the moment the message arrives. A file already
+   * recorded in this conversation (a platform retry, a second event for the same upload) is returned with fresh: false.
+   */
+  recordPendingPhotos(input: {
+    conversationId: string;
+    contributorAccountId?: string | null;
+    /** The burst they came with (a Telegram album's media_group_id). */
+    albumKey?: string | null;
+    files: readonly PendingPhotoInput[];
+  }): Promise<{ photo: Photo; fresh: boolean }[]>;
+  /**
+   * Fills in a pending photo's content and marks it ready. When the conversation already holds the same content, the
+   * pending row is rejected as `photo.duplicate` and the existing photo comes back with duplicate: true. A photo that is
+   * no longer pending is returned as it is (a re-run).
+   */
+  completePendingPhoto(id: string, input: CompletedPhotoInput): Promise<{ photo: Photo; duplicate: boolean }>;
+  /** Marks a pending photo unusable, with a code and a sentence for the user. No-op when it is no longer pending. */
+  rejectPendingPhoto(id: string, code: string, reason: string): Promise<Photo | null>;
+  /** Photos of one burst (album) of a conversation, in arrival order, and whether a memory already took any of them. */
+  getAlbum(conversationId: string, albumKey: string): Promise<{ photos: Photo[]; inMemory: boolean }>;
+  /**
+   * Pending and ready, not deleted photos added since the conversation's last memory (or reset), in arrival order:
+   * what the next memory takes (it waits for the pending ones).
+   */
   listPhotosSinceLastMemory(conversationId: string): Promise<Photo[]>;
   /**
    * The photos of the conversation's last memory that took a collection (ready, not deleted, arrival order), for

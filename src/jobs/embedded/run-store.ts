@@ -73,12 +73,13 @@ export function createRunStore(db: Queryable) {
       return rows.length > 0;
     },
 
-    /** Due queued runs in arrival order. */
-    due(now: Date, limit: number): Promise<RunRow[]> {
+    /** Due queued runs in arrival order, of one function when given. */
+    due(now: Date, limit: number, functionId?: string): Promise<RunRow[]> {
       return db.query<RunRow>(
         `select id, function_id, event, status, attempt, concurrency_key from public.job_runs
-         where status = 'queued' and run_after <= $1 order by seq limit $2`,
-        [now.toISOString(), limit],
+         where status = 'queued' and run_after <= $1 and ($3::text is null or function_id = $3)
+         order by seq limit $2`,
+        [now.toISOString(), limit, functionId ?? null],
       );
     },
 

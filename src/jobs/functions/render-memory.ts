@@ -34,7 +34,15 @@ export function renderMemoryFunction(deps: PipelineDeps) {
         conversationId: data.conversationId,
       });
       const loaded = await step.run("load-photos", () =>
-        finalOnKnownErrors(() => loadPhotos(deps, { projectId: data.projectId, videoId: data.videoId })),
+        finalOnKnownErrors(() =>
+          loadPhotos(deps, {
+            projectId: data.projectId,
+            videoId: data.videoId,
+            target: data.target,
+            statusMessage: data.statusMessage,
+            signal,
+          }),
+        ),
       );
       if (loaded.kind === "stopped") {
         log.info({ status: loaded.status }, "memory not made: the video had already ended");
@@ -85,6 +93,7 @@ export function renderMemoryFunction(deps: PipelineDeps) {
             title: script.title,
             shareUrl: published.shareUrl,
             statusMessage: data.statusMessage,
+            leftOut: loaded.leftOut,
           }),
         ),
       );

@@ -138,9 +138,10 @@ describe("Discord interactions", () => {
       command: { kind: "request", style: "modern", title: "Porto weekend" },
       locale: "pt-BR",
     });
-    // Ingested before the command runs (not through the job), so the memory includes them.
-    expect(deps.receivedNow).toEqual(["IMG_0101.jpg", "beach.png"]);
-    expect(deps.dropped).toHaveLength(0);
+    // Recorded (pending) before the command runs, so the memory includes them and waits for their downloads; the
+    // command's own reply answers for them (quiet), and the PDF and the bot's own video are not photos.
+    expect(deps.dropped.flatMap((d) => d.files.map((f) => f.name))).toEqual(["IMG_0101.jpg", "beach.png"]);
+    expect(deps.dropped.every((d) => d.quiet)).toBe(true);
     expect(JSON.stringify(deps.commands)).not.toContain(INTERACTION_TOKEN);
     // The interaction's own upload limit (25 MiB here) replaces the 10 MiB default for this channel.
     expect(bot.adapter.limits({ platform: "discord", channelId: "1400000000000000001" }).maxUploadBytes).toBe(
@@ -271,7 +272,7 @@ describe("Discord delivery and downloads", () => {
     expect(isPhotoMemoryError(evil, "download.forbidden_host")).toBe(true);
   });
 
-  it("gateway: collects a dropped photo once and reacts; ignores bots", async () => {
+  it("gateway: records a dropped photo once per conversation, for the intake job to acknowledge; ignores bots", async () => {
     setup(true);
     const message = {
       id: "1900000000000000010",
@@ -288,15 +289,17 @@ describe("Discord delivery and downloads", () => {
         },
       ],
     };
-    await onDroppedMessage(deps, bot.adapter, message);
-    await onDroppedMessage(deps, bot.adapter, message);
-    await onDroppedMessage(deps, bot.adapter, {
+    await onDroppedMessage(deps, message);
+    await onDroppedMessage(deps, message);
+    await onDroppedMessage(deps, {
       ...message,
       id: "2",
       author: { id: "9", bot: true },
       attachments: message.attachments.map((a) => ({ ...a, id: "7" })),
     });
-    expect(deps.dropped).toHaveLength(1);
-    expect(discord.find("PUT", /reactions/).length).toBe(1);
+    expect(deps.recorded.size).toBe(1);
+    expect(deps.dropped.map((d) => d.messageId)).toEqual(["1900000000000000010", "1900000000000000010"]);
+    // The 📸 waits until the intake job accepted the photo (test/bots/e2e/discord-e2e.test.ts).
+    expect(discord.find("PUT", /reactions/)).toHaveLength(0);
   });
 });

@@ -120,7 +120,7 @@ describe("Discord: photos in the channel's history", () => {
     await post(memoryIn("1400000000000000003", "1200000000000000301"));
     await Promise.all(pending);
     // Oldest first: Caio's photo (no content_type, .JPG), then the photo Dora forwarded; never the PDF.
-    expect(deps.receivedNow).toEqual(["IMG_2211.JPG", "sunset.jpg"]);
+    expect(deps.dropped.flatMap((d) => d.files.map((f) => f.name))).toEqual(["IMG_2211.JPG", "sunset.jpg"]);
     expect(deps.commands).toHaveLength(1);
     // Photos were visible: no hint about the intent.
     expect(shownSince(from, "1400000000000000003").join("\n")).not.toContain("Message Content");
@@ -159,10 +159,10 @@ describe("Discord: photos in the channel's history", () => {
 });
 
 describe("Discord gateway: forwarded messages", () => {
-  it("collects the photos a forwarded message carries in its snapshot, and the bot reacts to the forward", async () => {
+  it("collects the photos a forwarded message carries in its snapshot, to be acknowledged on the forward", async () => {
     setup();
     const [forward] = JSON.parse(fixture("channel-history.json"));
-    await onDroppedMessage(deps, bot.adapter, {
+    await onDroppedMessage(deps, {
       ...forward,
       channelId: forward.channel_id,
       guildId: "1300000000000000001",

@@ -114,6 +114,11 @@ it("Slack: photos in a thread (and a sign-in page instead of one), then a mentio
   expect(String(summary.params.text)).toMatch(
     /1 skipped: IMG_0044\.jpg: Slack sent a sign-in page .*files:read.*reinstall/,
   );
+  // One reaction for the message, put on once its photos were accepted.
+  const reactions = slack.callsTo("reactions.add");
+  expect(reactions.map((c) => [c.params.timestamp, c.params.name])).toEqual([
+    [event.event.ts, "frame_with_picture"],
+  ]);
 
   const mention = JSON.stringify({
     token: "XXYYZZ",
@@ -170,13 +175,15 @@ it("Slack: /memory without a style offers a picker; pressing a style brings the 
   delete event.event.parent_user_id;
   event.event.files = [{ ...event.event.files[0], id: "F0010", name: "IMG_0100.jpg" }];
   expect((await deliverEvent(JSON.stringify(event))).status).toBe(200);
+  // Acknowledged by a reaction once accepted; no line for a burst that went in whole.
   await eventually(
     () =>
       slack
-        .callsTo("chat.postMessage")
-        .find((c) => c.params.channel === "C0002" && /Got 1 photo/.test(String(c.params.text))),
-    "the photo summary",
+        .callsTo("reactions.add")
+        .find((c) => c.params.channel === "C0002" && c.params.timestamp === "1700000300.000100"),
+    "the photo reaction",
   );
+  expect(slack.callsTo("chat.postMessage").filter((c) => c.params.channel === "C0002")).toHaveLength(0);
 
   const command = readFileSync(
     new URL("../../fixtures/slack/slash-command-memory.txt", import.meta.url),

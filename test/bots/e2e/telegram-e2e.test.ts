@@ -61,15 +61,10 @@ it("Telegram: a photo and an image document, then /memory, bring one video back 
   expect((await post(fixture("photo.json"), "forged")).status).toBe(401);
   expect((await post(fixture("photo.json"))).status).toBe(200);
   expect((await post(fixture("document-image.json"))).status).toBe(200);
-  await eventually(
-    () =>
-      tg
-        .callsTo("sendMessage")
-        .filter((c) => /Got 1 photo/.test(String(c.params.text)))
-        .at(1),
-    "two photo summaries",
-    20_000,
-  );
+  // Each message gets its 👍 once its photo was accepted, and no line.
+  await eventually(() => tg.callsTo("setMessageReaction").at(1), "two photo reactions", 20_000);
+  expect(tg.callsTo("setMessageReaction").map((c) => c.params.message_id)).toEqual([41, 42]);
+  expect(tg.callsTo("sendMessage").filter((c) => /Got 1 photo/.test(String(c.params.text)))).toHaveLength(0);
 
   // Vintage is a premium style (locked on the free plan); modern is free.
   expect(

@@ -127,11 +127,12 @@ describe("Slack: photos the listener used to miss", () => {
       command: { kind: "request", style: "vintage", title: "Team offsite" },
       userId: "U0002",
     });
-    // Asking again in the same thread does not take the root's photos twice.
+    // Asking again in the same thread does not take the root's photos twice: the Store records a file once per
+    // conversation (the channel's and the thread's).
     const again = JSON.parse(fixture("app-mention-thread-reply.json"));
     again.event_id = "Ev0THREAD2";
     expect((await post(JSON.stringify(again))).status).toBe(200);
-    expect(deps.dropped).toHaveLength(2);
+    expect(deps.recorded.size).toBe(2);
     expect(deps.commands).toHaveLength(2);
   });
 });
@@ -182,6 +183,7 @@ describe("Slack: an event still processing at the deadline", () => {
           throw new Error("database unavailable");
         }
         deps.dropped.push(input);
+        return { fresh: input.files.length };
       },
     });
     const started = Date.now();

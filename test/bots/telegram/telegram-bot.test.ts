@@ -54,18 +54,16 @@ describe("Telegram webhook", () => {
     expect(deps.dropped).toHaveLength(0);
   });
 
-  it("stores the largest size of a photo once, even when Telegram re-sends the update, and reacts", async () => {
+  it("records the largest size of a photo once, even when Telegram re-sends the update; no 👍 before intake accepts it", async () => {
     setup();
     expect((await post(fixture("photo.json"))).status).toBe(200);
     expect((await post(fixture("photo.json"))).status).toBe(200);
     expect(deps.dropped).toHaveLength(1);
     expect(deps.dropped[0]?.target).toEqual({ platform: "telegram", channelId: "5550001" });
     expect(deps.dropped[0]?.files[0]).toMatchObject({ fileId: "AgACAgQAAxkBAAMpZ-large", size: 98532 });
+    expect(deps.dropped[0]?.messageId).toBe("41");
     expect(JSON.stringify(deps.dropped)).not.toContain(TOKEN);
-    expect(tg.callsTo("setMessageReaction").at(-1)?.params).toMatchObject({
-      chat_id: 5550001,
-      message_id: 41,
-    });
+    expect(tg.callsTo("setMessageReaction")).toHaveLength(0);
   });
 
   it("processes the re-send of an update whose handling failed", async () => {
@@ -96,6 +94,38 @@ describe("Telegram webhook", () => {
     const summaries = tg.callsTo("sendMessage").slice(before);
     expect(summaries).toHaveLength(1);
     expect(String(summaries[0]?.params.text)).toContain("Got 2 photos");
+    expect(deps.dropped.map((d) => [d.albumKey, d.quiet])).toEqual([
+      ["13603457850436181", true],
+      ["13603457850436181", true],
+    ]);
+  });
+
+  it("waits for an album still downloading, and never answers it once a memory took its photos", async () => {
+    setup();
+    deps.album = { arriving: 1, inMemory: false };
+    const before = tg.callsTo("sendMessage").length;
+    await post(fixture("album-1.json"));
+    await post(fixture("album-2.json"));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(tg.callsTo("sendMessage").length).toBe(before);
+    deps.album = { arriving: 0, inMemory: false };
+    await waitFor(() => tg.callsTo("sendMessage").length > before, "the album line once stored");
+    expect(String(tg.callsTo("sendMessage").at(-1)?.params.text)).toContain("Got 2 photos from your album");
+
+    // Another album, which `/memory` took before its last photo was stored: no line after the memory started.
+    const other = (n: number) =>
+      fixture(`album-${n}.json`)
+        .replaceAll("13603457850436181", "13603457850436999")
+        .replace(/"update_id": (\d+)/, '"update_id": 9$1');
+    deps.album = { arriving: 1, inMemory: false };
+    const after = tg.callsTo("sendMessage").length;
+    await post(other(1));
+    await post(other(2));
+    await new Promise((r) => setTimeout(r, 200));
+    deps.album = { arriving: 0, inMemory: true };
+    await new Promise((r) => setTimeout(r, 300));
+    expect(deps.dropped.filter((d) => d.albumKey === "13603457850436999")).toHaveLength(2);
+    expect(tg.callsTo("sendMessage").length).toBe(after);
   });
 
   it("runs /memory with style, title and the user's language; a style button edits the picker", async () => {

@@ -50,6 +50,8 @@ export async function deliverVideo(
     title: string;
     shareUrl: string | null;
     statusMessage?: MessageRef | undefined;
+    /** Photos of the memory that are not in it, named with why in the final status. */
+    leftOut?: readonly { reason: string }[] | undefined;
   },
 ): Promise<DeliveredVideo> {
   const { store } = deps;
@@ -93,7 +95,9 @@ export async function deliverVideo(
   // The status message ends saying the memory is ready; best effort, the video is already there.
   if (canEdit(chat, input.statusMessage, deps.now?.() ?? Date.now()) && chat.editMessage) {
     await chat
-      .editMessage(input.statusMessage, { text: `✅ Your memory “${input.title}” is ready.` })
+      .editMessage(input.statusMessage, {
+        text: `✅ Your memory “${input.title}” is ready.${leftOutNote(input.leftOut)}`,
+      })
       .catch((error: unknown) => log.warn({ err: error }, "could not update the status message"));
   }
   return { messageId: ref.messageId, via, alreadyDelivered: false };
@@ -150,6 +154,11 @@ async function upload(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function leftOutNote(leftOut: readonly { reason: string }[] | undefined): string {
+  if (!leftOut || leftOut.length === 0) return "";
+  return ` Left out: ${leftOut.map((l) => l.reason).join(" ")}`;
 }
 
 /** A MessageRef as stored: without `handle` (interaction tokens, response_url), which are secrets with a short life. */

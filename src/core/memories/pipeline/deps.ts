@@ -59,6 +59,8 @@ export interface PipelineDeps {
   logger: Logger;
   /** A public link to a finished video, offered with it (or instead of it when too large for the chat). */
   shareUrl?: (shareToken: string) => string;
+  /** Waits before the retries of a failed photo download (default DOWNLOAD_RETRY_DELAYS_MS). */
+  downloadRetryDelaysMs?: readonly number[];
   /** Where temp dirs go; default the OS temp dir. */
   tmpDir?: string;
   now?: () => number;

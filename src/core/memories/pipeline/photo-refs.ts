@@ -1,5 +1,6 @@
 /** The step-sized view of a memory's photos: ids and blob keys (what `load-photos` returns and later steps use). */
 import type { FaceBox, PreparedPhoto } from "../../domain.ts";
+import { PhotoMemoryError } from "../../errors.ts";
 import type { Photo } from "../../store/records.ts";
 
 export interface PhotoRef {
@@ -16,12 +17,17 @@ export interface PhotoRef {
   name: string | null;
 }
 
+/** Only a ready photo has content to render. */
 export function toPhotoRef(photo: Photo, arrivalIndex: number): PhotoRef {
+  const { blobKey, width, height } = photo;
+  if (photo.status !== "ready" || blobKey === null || width === null || height === null) {
+    throw new PhotoMemoryError("render.no_photos", "A photo of this memory is not ready.");
+  }
   return {
     id: photo.id,
-    blobKey: photo.blobKey,
-    width: photo.width,
-    height: photo.height,
+    blobKey,
+    width,
+    height,
     takenAt: photo.takenAt ? new Date(photo.takenAt).toISOString() : null,
     arrivalIndex,
     focus: photo.focus,
