@@ -95,7 +95,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   // Outbound adapters first, on their own: the jobs deliver through them whether or not this process serves webhooks.
   const chats: Partial<Record<Platform, ChatAdapter>> = {
     playground: playgroundChat.adapter,
-    ...createPlatformChats(config.platforms, { logger, store }),
+    ...(await createPlatformChats(config.platforms, { logger, store })),
     ...options.chats,
   };
 
@@ -139,7 +139,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
     logger,
   };
   const bot = createPlaygroundBot(playgroundChat, memory, logger);
-  const platforms = createPlatformBots(config.platforms, chats, memory, { publicUrl: config.publicUrl });
+  const platforms = await createPlatformBots(config.platforms, chats, memory, {
+    publicUrl: config.publicUrl,
+  });
 
   let ready = false;
   const app = createApp({

@@ -79,32 +79,32 @@ function configOf<C, A extends ChatAdapter>(
 }
 
 /** The outbound adapters of the configured platforms: all a worker needs to deliver. */
-export function createPlatformChats(
+export async function createPlatformChats(
   configs: PlatformConfigs,
   context: ChatContext,
-): Partial<Record<Platform, ChatAdapter>> {
+): Promise<Partial<Record<Platform, ChatAdapter>>> {
   const chats: Partial<Record<Platform, ChatAdapter>> = {};
   for (const platform of PLATFORMS as readonly ChatPlatform[]) {
     const config = configOf(platform, configs);
-    if (config) chats[platform.name] = platform.createChat(config, context);
+    if (config) chats[platform.name] = await platform.createChat(config, context);
   }
   return chats;
 }
 
 /** The inbound side of the configured platforms, on the chat adapters built by `createPlatformChats`. */
-export function createPlatformBots(
+export async function createPlatformBots(
   configs: PlatformConfigs,
   chats: Partial<Record<Platform, ChatAdapter>>,
   memory: MemoryDeps,
   options: { publicUrl: string },
-): PlatformBots {
+): Promise<PlatformBots> {
   const context = { bot: botDepsFrom(memory), store: memory.store, logger: memory.logger, ...options };
   const inbound: PlatformBots["inbound"] = [];
   for (const platform of PLATFORMS as readonly ChatPlatform[]) {
     const config = configOf(platform, configs);
     const chat = chats[platform.name];
     if (config && chat)
-      inbound.push({ name: platform.name, ...platform.createInbound(config, context, chat) });
+      inbound.push({ name: platform.name, ...(await platform.createInbound(config, context, chat)) });
   }
   const log = memory.logger.child({ module: "bots" });
   return {

@@ -43,11 +43,16 @@ export interface PlatformInbound {
   stop(): Promise<void>;
 }
 
+/**
+ * `parseConfig` stays light (zod only); `createChat` and `createInbound` load the platform's SDK when they are called,
+ * so a service that does not use a platform never loads its SDK (discord.js, Bolt and grammY together cost ~50 MB of
+ * memory and seconds of start-up).
+ */
 export interface ChatPlatform<Config = unknown, Chat extends ChatAdapter = ChatAdapter> {
   name: Exclude<Platform, "playground">;
   parseConfig(env: PlatformEnv): Config | null;
-  createChat(config: Config, context: ChatContext): Chat;
-  createInbound(config: Config, context: InboundContext, chat: Chat): PlatformInbound;
+  createChat(config: Config, context: ChatContext): Promise<Chat>;
+  createInbound(config: Config, context: InboundContext, chat: Chat): Promise<PlatformInbound>;
 }
 
 /** Serves a platform's hono router (its paths relative to `/<name>`) as `handle(Request)`. */

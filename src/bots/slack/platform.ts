@@ -4,17 +4,19 @@ import { inboundFromRouter } from "../common/platform.ts";
 import { parseSlackConfig, type SlackConfig } from "./config.ts";
 import { slackInstallationsFrom } from "./installations.ts";
 import type { SlackAdapter } from "./slack-adapter.ts";
-import { createSlackBot, createSlackChat } from "./slack-bot.ts";
 
 export const slackPlatform: ChatPlatform<SlackConfig, SlackAdapter> = {
   name: "slack",
   parseConfig: parseSlackConfig,
-  createChat: (config, context) =>
-    createSlackChat(config, { logger: context.logger, installations: slackInstallationsFrom(context.store) }),
-  createInbound: (config, context, chat) =>
+  createChat: async (config, context) =>
+    (await import("./slack-bot.ts")).createSlackChat(config, {
+      logger: context.logger,
+      installations: slackInstallationsFrom(context.store),
+    }),
+  createInbound: async (config, context, chat) =>
     inboundFromRouter(
       "slack",
-      createSlackBot(
+      (await import("./slack-bot.ts")).createSlackBot(
         {
           ...context.bot,
           publicUrl: context.publicUrl,

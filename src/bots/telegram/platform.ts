@@ -2,12 +2,15 @@
 import type { ChatPlatform } from "../common/platform.ts";
 import { inboundFromRouter } from "../common/platform.ts";
 import { parseTelegramConfig, type TelegramConfig } from "./config.ts";
-import { createTelegramBot, createTelegramChat } from "./telegram-bot.ts";
 
 export const telegramPlatform: ChatPlatform<TelegramConfig> = {
   name: "telegram",
   parseConfig: parseTelegramConfig,
-  createChat: (config, context) => createTelegramChat(config, { logger: context.logger }),
-  createInbound: (config, context, chat) =>
-    inboundFromRouter("telegram", createTelegramBot(context.bot, config, { adapter: chat })),
+  createChat: async (config, context) =>
+    (await import("./telegram-bot.ts")).createTelegramChat(config, { logger: context.logger }),
+  createInbound: async (config, context, chat) =>
+    inboundFromRouter(
+      "telegram",
+      (await import("./telegram-bot.ts")).createTelegramBot(context.bot, config, { adapter: chat }),
+    ),
 };

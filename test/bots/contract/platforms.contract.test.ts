@@ -33,12 +33,12 @@ describe.each((PLATFORMS as readonly ChatPlatform[]).map((p) => [p.name, p] as c
     });
     afterAll(() => kit?.close());
 
-    function build() {
+    async function build() {
       const config = platform.parseConfig(kit.env);
       if (!config) throw new Error(`${name} did not turn on with its kit's variables`);
       const deps = createFakeDeps();
-      const chat = platform.createChat(config, { logger: deps.logger, store });
-      const inbound = platform.createInbound(
+      const chat = await platform.createChat(config, { logger: deps.logger, store });
+      const inbound = await platform.createInbound(
         config,
         { bot: deps, store, logger: deps.logger, publicUrl: "https://photomemory.example" },
         chat,
@@ -50,16 +50,16 @@ describe.each((PLATFORMS as readonly ChatPlatform[]).map((p) => [p.name, p] as c
       expect(platform.parseConfig({})).toBeNull();
     });
 
-    it("builds its chat adapter alone, for a worker that serves no webhooks", () => {
+    it("builds its chat adapter alone, for a worker that serves no webhooks", async () => {
       const config = platform.parseConfig(kit.env);
       if (!config) throw new Error("no config");
-      const chat = platform.createChat(config, { logger: createLogger({ level: "silent" }), store });
+      const chat = await platform.createChat(config, { logger: createLogger({ level: "silent" }), store });
       expect(chat.platform).toBe(name);
       expect(chat.limits({ platform: name, channelId: "1" }).maxUploadBytes).toBeGreaterThan(1024 * 1024);
     });
 
     it("refuses a forged delivery with 401 and takes nothing in", async () => {
-      const { deps, inbound } = build();
+      const { deps, inbound } = await build();
       const res = await inbound.handle(kit.forgedDelivery());
       expect(res.status).toBe(401);
       await new Promise((r) => setTimeout(r, 200));
@@ -68,7 +68,7 @@ describe.each((PLATFORMS as readonly ChatPlatform[]).map((p) => [p.name, p] as c
     });
 
     it("takes the photo of a signed delivery in once, even when the delivery comes twice", async () => {
-      const { deps, inbound } = build();
+      const { deps, inbound } = await build();
       expect((await inbound.handle(kit.photoDelivery())).status).toBe(200);
       await waitFor(() => photosIn(deps) === 1, "the photo");
       expect((await inbound.handle(kit.photoDelivery())).status).toBe(200);
@@ -77,7 +77,7 @@ describe.each((PLATFORMS as readonly ChatPlatform[]).map((p) => [p.name, p] as c
     });
 
     it("answers 404 for a path it does not serve", async () => {
-      const { inbound } = build();
+      const { inbound } = await build();
       const res = await inbound.handle(new Request(`http://localhost/${name}/nope`, { method: "POST" }));
       expect(res.status).toBe(404);
     });
