@@ -53,4 +53,5 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
 # Kubernetes `terminationGracePeriodSeconds: 45`).
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/main.js"]
+# --import loads Sentry before anything else when SENTRY_DSN is set (a no-op otherwise).
+CMD ["node", "--import", "./dist/instrument.js", "dist/main.js"]

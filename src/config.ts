@@ -73,6 +73,24 @@ const envSchema = z.object({
   /** Read by the render engine itself (resolveFfmpeg); listed so .env.example and the checks know it. */
   FFMPEG_CPUFLAGS: optionalString,
   SHUTDOWN_TIMEOUT_MS: int(30_000, 0, 600_000),
+  /** Unset: on only in the embedded default (no DATABASE_URL, no chat platform). */
+  PLAYGROUND: z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(["1", "0", "true", "false", "yes", "no", "on", "off"])
+      .optional()
+      .transform((v) =>
+        v === undefined ? undefined : v === "1" || v === "true" || v === "yes" || v === "on",
+      ),
+  ),
+  METRICS_TOKEN: optionalString,
+  SENTRY_DSN: optionalUrl,
+  SENTRY_ENVIRONMENT: optionalString,
+  SENTRY_TRACES_SAMPLE_RATE: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0)),
+  PLAYGROUND_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().min(16, "must be at least 16 characters").optional(),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -105,10 +123,31 @@ export interface Config {
   videoCredit: boolean;
   ffmpeg: { ffmpegPath?: string; ffprobePath?: string };
   shutdownTimeoutMs: number;
+  /** The local chat page and its API; `token` guards it (required when PUBLIC_URL is not this machine). */
+  playground: { enabled: boolean; token?: string };
+  /** Bearer token for `/metrics`; unset = open (keep the port internal). */
+  metricsToken?: string;
   /** The validated raw variables, for platform blocks that read their own. */
   raw: Env;
   /** Slack, Discord and Telegram, each null unless its variables are set (see src/bots/common/platform-bots.ts). */
   platforms: PlatformConfigs;
+}
+
+export interface SentryConfig {
+  dsn: string;
+  environment: string;
+  tracesSampleRate: number;
+}
+
+/** Sentry's settings, or null when SENTRY_DSN is unset; read by src/instrument.ts before anything else loads. */
+export function loadSentryConfig(env: NodeJS.ProcessEnv = process.env): SentryConfig | null {
+  const e = loadConfig(env).raw;
+  if (!e.SENTRY_DSN) return null;
+  return {
+    dsn: e.SENTRY_DSN,
+    environment: e.SENTRY_ENVIRONMENT ?? e.NODE_ENV,
+    tracesSampleRate: e.SENTRY_TRACES_SAMPLE_RATE,
+  };
 }
 
 /** Parses the environment into a Config; throws `config.invalid` naming every bad variable. */
@@ -133,12 +172,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       "The configuration is invalid: INNGEST_DEV must not be used in production without INNGEST_SIGNING_KEY.",
     );
   }
+  const platforms = parsePlatformConfigs(env);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  const playground = e.PLAYGROUND ?? (!e.DATABASE_URL && !Object.values(platforms).some(Boolean));
+  const localOnly = ["localhost", "127.0.0.1", "[::1]"].includes(new URL(publicUrl).hostname);
+  if (playground && !localOnly && !e.PLAYGROUND_TOKEN) {
+    throw new PhotoMemoryError(
+      "config.invalid",
+      "The configuration is invalid: the playground is on and PUBLIC_URL is public, so anyone could use it: set PLAYGROUND_TOKEN (e.g. openssl rand -hex 16) or PLAYGROUND=0.",
+    );
+  }
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
     host: e.HOST,
     port: e.PORT,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    publicUrl,
     dataDir,
     database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "pglite", dataDir },
     ...(e.TOKEN_ENCRYPTION_KEY ? { tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY } : {}),
@@ -176,8 +225,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.FFPROBE_PATH ? { ffprobePath: e.FFPROBE_PATH } : {}),
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
+    playground: { enabled: playground, ...(e.PLAYGROUND_TOKEN ? { token: e.PLAYGROUND_TOKEN } : {}) },
     raw: e,
     // ── Platform bots (Slack, Discord, Telegram): each platform folder owns and validates its own variables. ──
-    platforms: parsePlatformConfigs(env),
+    platforms,
   };
 }

@@ -21,10 +21,12 @@ import type { Platform, ScriptWriter } from "./core/domain.ts";
 import { createSemaphore } from "./core/jobs/semaphore.ts";
 import { createLogger, type Logger } from "./core/log.ts";
 import { createFreeEntitlements, createSqlMemoryLookup, type MemoryDeps } from "./core/memories/index.ts";
+import { createMemoryRenderer } from "./core/memories/pipeline/index.ts";
 import { createOfflineScriptWriter } from "./core/script/offline-script-writer.ts";
 import { createOpenAIScriptWriter } from "./core/script/openai-script-writer.ts";
 import { createSqlStore, migrate, openDatabase, sweepRetention } from "./core/store/index.ts";
 import { createApp, type MountedRouter } from "./http/app.ts";
+import { createMetrics } from "./http/metrics.ts";
 import { createPlaygroundRoutes } from "./http/playground/routes.ts";
 import { createShareRoutes, sharePath } from "./http/share-routes.ts";
 import { createEmbeddedRunner, type EmbeddedRunner } from "./jobs/embedded-runner.ts";
@@ -99,7 +101,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
     ...options.chats,
   };
 
+  const metrics = createMetrics({
+    countVideos: () =>
+      db.query<{ status: string; count: number }>(
+        "select status::text as status, count(*)::int as count from public.generated_videos where status in ('queued', 'processing') group by status",
+      ),
+  });
   const functions = createJobFunctions({
+    renderer: metrics.instrumentRenderer(createMemoryRenderer({ credit: config.videoCredit })),
     store,
     blobs,
     scriptWriter,
@@ -150,7 +159,11 @@ export async function startService(config: Config, options: StartOptions = {}): 
       await db.query("select 1");
     },
     isReady: () => ready,
-    playground: createPlaygroundRoutes({ bot, blobs }),
+    metrics,
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    ...(config.playground.enabled
+      ? { playground: createPlaygroundRoutes({ bot, blobs, token: config.playground.token }) }
+      : {}),
     routers: [
       { path: "/", app: createShareRoutes({ store, blobs, publicUrl: config.publicUrl }) },
       ...(options.routers ?? []),
@@ -187,7 +200,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   sweeper.unref();
   log.info(
     { url, jobs: jobs.kind, blobs: blobs.kind, script: scriptWriter.name },
-    `PhotoMemory is up: ${url}/playground`,
+    `PhotoMemory is up: ${config.playground.enabled ? `${url}/playground` : url}`,
   );
 
   let stopping: Promise<void> | undefined;
@@ -220,7 +233,8 @@ async function main(): Promise<void> {
     console.error(error instanceof Error ? error.message : error);
     process.exit(2);
   }
-  const logger = createLogger({ level: config.logLevel });
+  // A person at a terminal reads pino-pretty's lines; pipes and log collectors get JSON.
+  const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
   let service: Service;
   try {
     service = await startService(config, { logger });

@@ -68,6 +68,8 @@ export interface LoggerOptions {
   name?: string;
   /** Where lines go; defaults to stdout. Tests pass a stream to read the output. */
   destination?: DestinationStream;
+  /** Human-readable lines through pino-pretty (for a terminal); JSON lines otherwise. */
+  pretty?: boolean;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -90,7 +92,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         },
       },
     },
-    options.destination,
+    options.destination ??
+      (options.pretty
+        ? pino.transport({
+            target: "pino-pretty",
+            options: { colorize: true, translateTime: "SYS:HH:MM:ss" },
+          })
+        : undefined),
   );
 }
 

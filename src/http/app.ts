@@ -8,6 +8,9 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Logger } from "pino";
 import { isPhotoMemoryError } from "../core/errors.ts";
+import { createBodyLimits } from "./body-limits.ts";
+import type { Metrics } from "./metrics.ts";
+import { createSecurityHeaders } from "./security-headers.ts";
 
 /** A sub-app mounted at `path` (e.g. `{ path: "/", app: shareRoutes }`). */
 export interface MountedRouter {
@@ -28,6 +31,9 @@ export interface AppDeps {
   routers?: MountedRouter[];
   /** Chat platforms: every request under `/<name>/` goes to `handle`. */
   platforms?: { name: string; handle(request: Request): Promise<Response> }[];
+  /** Prometheus metrics: served at `/metrics` (behind `metricsToken` when set) and fed by the webhook timer. */
+  metrics?: Metrics;
+  metricsToken?: string;
   /** The Inngest serve handler (inngest/hono), mounted at `/api/inngest` when Inngest is configured. */
   inngestHandler?: (c: Context) => Response | Promise<Response>;
 }
@@ -50,6 +56,14 @@ async function answersWithin(check: () => Promise<void>, ms: number): Promise<bo
   }
 }
 
+/** ENOSPC anywhere in the cause chain: the server's disk, not the request, is at fault. */
+function isDiskFull(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === "ENOSPC") return true;
+  }
+  return false;
+}
+
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const log = deps.logger.child({ module: "http" });
@@ -69,6 +83,20 @@ export function createApp(deps: AppDeps): Hono {
     else if (status >= 400 && status !== 404) log.warn(line, "request refused");
     else log.debug(line, "request");
   });
+
+  app.use(createSecurityHeaders());
+  if (deps.metrics) {
+    const { registry } = deps.metrics;
+    app.use(deps.metrics.webhookTimer());
+    app.get("/metrics", async (c) => {
+      if (deps.metricsToken && c.req.header("authorization") !== `Bearer ${deps.metricsToken}`) {
+        return c.json({ error: "unauthorized", message: "Send Authorization: Bearer <METRICS_TOKEN>." }, 401);
+      }
+      return c.body(await registry.metrics(), 200, { "content-type": registry.contentType });
+    });
+  }
+  // Playground uploads carry photos and apply their own, larger cap.
+  app.use(createBodyLimits({ ownLimit: [/^\/playground\/api\/conversations\/[^/]+\/photos$/] }));
 
   app.get("/healthz", async (c) => {
     try {
@@ -105,6 +133,13 @@ export function createApp(deps: AppDeps): Hono {
 
   app.notFound((c) => c.json({ error: "not_found", message: "There is nothing at this address." }, 404));
   app.onError((error, c) => {
+    if (isDiskFull(error)) {
+      log.error({ err: error, path: c.req.path }, "disk full: free space on the data volume");
+      return c.json(
+        { error: "storage_full", message: "The server is out of storage space; please try again later." },
+        507,
+      );
+    }
     if (isPhotoMemoryError(error)) {
       const status = error.code.endsWith("not_found") ? 404 : 400;
       return c.json({ error: error.code, message: error.message }, status);

@@ -172,6 +172,8 @@ describe("the image's install step, booted with plain node", () => {
     const probe = JSON.parse(stdout) as { streams: { codec_name: string }[]; format: { duration: string } };
     expect(probe.streams.map((s) => s.codec_name).sort()).toEqual(["aac", "h264"]);
     expect(Number(probe.format.duration)).toBeGreaterThan(5);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/^photomemory_render_duration_seconds_count\{style="classic"\} 1$/m);
   });
 
   it("stops gracefully on SIGTERM", { timeout: 60_000 }, async () => {

@@ -27,7 +27,7 @@ function crashAndResume(name: string, makeDatabase: () => Promise<TestDatabase |
       PORT: String(port),
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
-      ...(database ? { DATABASE_URL: database.url } : {}),
+      ...(database ? { DATABASE_URL: database.url, PLAYGROUND: "1" } : {}),
     });
     children.push(service.child);
     await waitUntilReady(`http://127.0.0.1:${port}`, service.child);

@@ -34,6 +34,7 @@ describePostgres("database outage", () => {
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
       DATABASE_URL: url.toString(),
+      PLAYGROUND: "1",
     });
     await waitUntilReady(baseUrl, service.child);
   });

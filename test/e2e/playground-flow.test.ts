@@ -28,7 +28,7 @@ function flow(name: string, databaseUrl: () => Promise<TestDatabase | null>) {
       PORT: "0",
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
-      ...(database ? { DATABASE_URL: database.url } : {}),
+      ...(database ? { DATABASE_URL: database.url, PLAYGROUND: "1" } : {}),
     });
     service = await startService(config, { logger: createSilentLogger() });
   });

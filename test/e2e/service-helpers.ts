@@ -12,14 +12,28 @@ export interface ApiMessage {
   video?: { url: string; bytes: number; durationSeconds: number };
 }
 
-export function playgroundClient(baseUrl: string, conversationId: string) {
-  const api = `${baseUrl}/playground/api/conversations/${conversationId}`;
+/**
+ * A client for one playground conversation. Its id is issued by the server (`POST /playground/api/conversations`)
+ * on first use and kept, so the same client finds its conversation again after a restart; `label` only names it.
+ */
+export function playgroundClient(baseUrl: string, label: string, headers: Record<string, string> = {}) {
+  let id: Promise<string> | undefined;
+  const conversation = () => {
+    id ??= fetch(`${baseUrl}/playground/api/conversations`, { method: "POST", headers }).then(async (res) => {
+      if (!res.ok)
+        throw new Error(`could not start conversation ${label}: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { id: string }).id;
+    });
+    return id;
+  };
+  const apiFor = async () => `${baseUrl}/playground/api/conversations/${await conversation()}`;
   return {
+    conversation,
     async upload(files: { name: string; bytes: Uint8Array }[]) {
       const form = new FormData();
       for (const f of files)
         form.append("photos", new File([f.bytes as BlobPart], f.name, { type: "image/jpeg" }));
-      const res = await fetch(`${api}/photos`, { method: "POST", body: form });
+      const res = await fetch(`${await apiFor()}/photos`, { method: "POST", body: form, headers });
       if (!res.ok) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
       return (await res.json()) as {
         added: string[];
@@ -28,15 +42,15 @@ export function playgroundClient(baseUrl: string, conversationId: string) {
       };
     },
     async say(text: string) {
-      const res = await fetch(`${api}/messages`, {
+      const res = await fetch(`${await apiFor()}/messages`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { ...headers, "content-type": "application/json" },
         body: JSON.stringify({ text, user: "ada" }),
       });
       if (!res.ok) throw new Error(`message failed: ${res.status} ${await res.text()}`);
     },
     async messages(): Promise<ApiMessage[]> {
-      const res = await fetch(`${api}/messages`);
+      const res = await fetch(`${await apiFor()}/messages`, { headers });
       return ((await res.json()) as { messages: ApiMessage[] }).messages;
     },
     /** Polls the messages until `predicate` holds; fails with the last messages after `timeoutMs`. */

@@ -143,7 +143,7 @@ describe("playground API", () => {
     expect(bad.status).toBe(416);
     expect(bad.headers.get("content-range")).toBe("bytes */1000");
 
-    const elsewhere = url.replace(h.target.channelId, "someone-else");
+    const elsewhere = url.replace(h.target.channelId, "someone-else-0123456789abcdef");
     expect((await app.request(elsewhere)).status).toBe(404);
   });
 

@@ -1,4 +1,5 @@
 /** A real Store on a fresh PGlite database, the real playground chat, in-memory blobs and a recording Jobs port. */
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -92,7 +93,7 @@ export async function createHarness(options: { blobs?: BlobStore } = {}): Promis
     chat,
     target: { platform: "playground", channelId: "test-conversation" },
     newConversation() {
-      harness.target = { platform: "playground", channelId: `c-${Math.random().toString(36).slice(2, 10)}` };
+      harness.target = { platform: "playground", channelId: `c-${randomBytes(16).toString("base64url")}` };
       events.length = 0;
     },
     async botTexts() {

@@ -2,6 +2,7 @@
  * The playground's page and JSON API: upload photos, type `/memory …`, list messages, follow them over SSE, and
  * stream delivered videos with Range support.
  */
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -11,8 +12,11 @@ import type { PlaygroundMessage } from "../../bots/playground/message-log.ts";
 import { PLAYGROUND_CONVERSATION_ID, type PlaygroundBot } from "../../bots/playground/playground-bot.ts";
 import type { BlobStore } from "../../core/blobs/blob-store.ts";
 import { serveBytes, serveFile } from "../range.ts";
+import { pageCsp } from "../security-headers.ts";
+import { createPlaygroundAccess } from "./access.ts";
 
 const PAGE = readFileSync(new URL("./page.html", import.meta.url), "utf8");
+const PAGE_CSP = pageCsp(PAGE);
 const MAX_FILES = 50;
 const MAX_UPLOAD_BYTES = 300 * 1024 * 1024;
 
@@ -52,17 +56,41 @@ export function toApiMessage(m: PlaygroundMessage): ApiMessage {
   };
 }
 
-export function createPlaygroundRoutes(deps: { bot: PlaygroundBot; blobs: BlobStore }): Hono {
+export interface PlaygroundRoutesDeps {
+  bot: PlaygroundBot;
+  blobs: BlobStore;
+  /** PLAYGROUND_TOKEN: when set, every playground route needs it (see access.ts). */
+  token?: string;
+}
+
+/**
+ * Conversation ids are capabilities: whoever knows one reads that conversation. The server issues them (128 random
+ * bits, `POST /playground/api/conversations`) and refuses short ones, which could be guessed.
+ */
+const ISSUED_CONVERSATION_ID = /^[A-Za-z0-9_-]{22,64}$/;
+
+export function createPlaygroundRoutes(deps: PlaygroundRoutesDeps): Hono {
   const { bot, blobs } = deps;
   const app = new Hono();
+  if (deps.token) {
+    const access = createPlaygroundAccess(deps.token);
+    app.use("/playground", access);
+    app.use("/playground/*", access);
+  }
 
-  app.get("/playground", (c) => c.html(PAGE));
+  app.get("/playground", (c) => c.html(PAGE, 200, { "content-security-policy": PAGE_CSP }));
 
   const api = new Hono();
+  api.post("/conversations", (c) => c.json({ id: randomBytes(16).toString("base64url") }, 201));
   api.use("/conversations/:id/*", async (c, next) => {
-    if (!PLAYGROUND_CONVERSATION_ID.test(c.req.param("id") ?? "")) {
+    const id = c.req.param("id") ?? "";
+    if (!PLAYGROUND_CONVERSATION_ID.test(id) || !ISSUED_CONVERSATION_ID.test(id)) {
       return c.json(
-        { error: "bad_conversation", message: "Conversation ids use letters, digits, - and _." },
+        {
+          error: "bad_conversation",
+          message:
+            "Use a conversation id from POST /playground/api/conversations (22-64 letters, digits, - or _).",
+        },
         400,
       );
     }
@@ -78,7 +106,16 @@ export function createPlaygroundRoutes(deps: { bot: PlaygroundBot; blobs: BlobSt
     }),
     async (c) => {
       const id = c.req.param("id");
-      const body = await c.req.parseBody({ all: true });
+      const body = await c.req.parseBody({ all: true }).catch(() => null);
+      if (!body) {
+        return c.json(
+          {
+            error: "bad_upload",
+            message: "That upload could not be read; send the photos again as multipart/form-data.",
+          },
+          400,
+        );
+      }
       const field = body.photos;
       const files = (Array.isArray(field) ? field : field === undefined ? [] : [field]).filter(
         (f): f is File => typeof f !== "string",
