@@ -16,7 +16,8 @@ export interface TelegramStandIn {
   apiRoot: string;
   calls: TelegramCall[];
   callsTo(method: string): TelegramCall[];
-  files: Map<string, { path: string; size: number; html?: boolean; bytes?: Buffer }>;
+  /** `delayMs`: the file download takes that long (a slow Telegram file server). */
+  files: Map<string, { path: string; size: number; html?: boolean; bytes?: Buffer; delayMs?: number }>;
   /** Updates handed out by getUpdates (long polling), oldest first. */
   updates: unknown[];
   /** Makes sendVideo answer 413 like Telegram does for a file over its limit. */
@@ -40,6 +41,7 @@ export async function startTelegramStandIn(token: string): Promise<TelegramStand
     if (req.method === "GET" && req.path.startsWith(filePrefix)) {
       const file = [...files.values()].find((f) => f.path === req.path.slice(filePrefix.length));
       if (!file) return sendJson(res, { ok: false, error_code: 404, description: "Not Found" }, 404);
+      if (file.delayMs) await new Promise((r) => setTimeout(r, file.delayMs));
       res.writeHead(200, { "content-type": file.html ? "text/html" : "application/octet-stream" });
       return void res.end(file.html ? SIGN_IN_PAGE : (file.bytes ?? TINY_JPEG));
     }
