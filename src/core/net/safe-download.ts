@@ -4,7 +4,7 @@
  * (Content-Length can lie or be absent), an overall timeout, and a content sniff so a 200 HTML page is an error.
  */
 import { PhotoMemoryError } from "../errors.ts";
-import { looksLikeHtml, sniffImage } from "./content-sniff.ts";
+import { sniffPhoto } from "../photos/sniff.ts";
 import { checkUrl, type HostPolicy } from "./host-policy.ts";
 
 export interface DownloadOptions {
@@ -76,20 +76,23 @@ export async function safeDownload(rawUrl: string | URL, options: DownloadOption
   }
 }
 
-/** safeDownload, then insists the bytes are an image; an HTML page becomes `download.html_page`. */
+/**
+ * safeDownload, then refuses a web page in place of the file (`download.html_page`: Slack's sign-in page when a scope
+ * is missing). What else the bytes are is for the one sniffer (photos/sniff.ts) to say when the photo is normalised,
+ * with a sentence naming the kind of file.
+ */
 export async function safeDownloadImage(rawUrl: string | URL, options: DownloadOptions): Promise<Uint8Array> {
   const { bytes, contentType } = await safeDownload(rawUrl, options);
-  if (sniffImage(bytes)) return bytes;
-  if (looksLikeHtml(bytes, contentType)) {
+  const sniffed = sniffPhoto(bytes);
+  if (sniffed.kind === "photo") return bytes;
+  const htmlType = /^\s*(text\/html|application\/xhtml)/i.test(contentType ?? "");
+  if (htmlType || sniffed.looksLike === "an HTML page" || sniffed.looksLike === "an XML or HTML document") {
     throw new PhotoMemoryError(
       "download.html_page",
       "The platform sent a web page instead of the photo, which usually means the bot lacks permission to read files.",
     );
   }
-  throw new PhotoMemoryError(
-    "photo.not_image",
-    "That file is not a photo I can read (JPEG, PNG, WebP, GIF or HEIC).",
-  );
+  return bytes;
 }
 
 async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
