@@ -131,8 +131,13 @@ describe("the playground page in Chromium", () => {
     });
     const page = await phone.newPage();
     await page.goto(`${service.url}/playground?conversation=${conversationWithVideo}`);
-    await page.waitForFunction(() => document.getElementById("status")?.textContent === "live");
-    await page.waitForFunction(() => (document.querySelector("video")?.readyState ?? 0) >= 1);
+    // Generous waits: on a busy CI machine Chromium takes its time to connect and to load the video's metadata.
+    await page.waitForFunction(() => document.getElementById("status")?.textContent === "live", undefined, {
+      timeout: 90_000,
+    });
+    await page.waitForFunction(() => (document.querySelector("video")?.readyState ?? 0) >= 1, undefined, {
+      timeout: 90_000,
+    });
     await page.waitForTimeout(1000); // the smooth scroll to the video
     const layout = await page.evaluate(() => {
       const video = document.querySelector("video")?.getBoundingClientRect();
