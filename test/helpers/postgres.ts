@@ -6,6 +6,9 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { describe } from "vitest";
+import type { Db } from "../../src/core/store/db.ts";
+import { migrate } from "../../src/core/store/migrate.ts";
+import { createPostgresDb } from "../../src/core/store/postgres-db.ts";
 
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -65,6 +68,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       } finally {
         await sql.end({ timeout: 1 });
       }
+    },
+  };
+}
+
+/** A fresh migrated Postgres database for a suite, with close() that disconnects and drops it. */
+export async function migratedTestPostgres(): Promise<{ db: Db; close(): Promise<void> }> {
+  const database = await createTestDatabase();
+  const db = await createPostgresDb(database.url);
+  await migrate(db);
+  return {
+    db,
+    async close() {
+      await db.close();
+      await database.drop();
     },
   };
 }

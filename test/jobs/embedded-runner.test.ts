@@ -3,11 +3,9 @@ import { hostname } from "node:os";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RetryAfterError } from "../../src/core/jobs/job-errors.ts";
 import type { Db } from "../../src/core/store/db.ts";
-import { migrate } from "../../src/core/store/migrate.ts";
-import { createPostgresDb } from "../../src/core/store/postgres-db.ts";
 import { defineFunction } from "../../src/jobs/define-function.ts";
 import { createEmbeddedRunner, type EmbeddedRunner, RUNNER_BUSY } from "../../src/jobs/embedded-runner.ts";
-import { createTestDatabase, describePostgres, type TestDatabase } from "../helpers/postgres.ts";
+import { describePostgres, migratedTestPostgres } from "../helpers/postgres.ts";
 import { gate, memoryRequestedData, migratedDb, silentLogger } from "./helpers.ts";
 
 /** The runner's behaviour, run on PGlite and on real Postgres (one database per suite, emptied between tests). */
@@ -370,16 +368,5 @@ describe("on PGlite", () => {
 });
 
 describePostgres("on Postgres", () => {
-  runnerSuite(async () => {
-    const database: TestDatabase = await createTestDatabase();
-    const db = await createPostgresDb(database.url);
-    await migrate(db);
-    return {
-      db,
-      async close() {
-        await db.close();
-        await database.drop();
-      },
-    };
-  });
+  runnerSuite(migratedTestPostgres);
 });

@@ -9,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/core/store/db.ts";
 import { migrate } from "../../src/core/store/migrate.ts";
 import { createPgliteDb } from "../../src/core/store/pglite-db.ts";
-import { createPostgresDb } from "../../src/core/store/postgres-db.ts";
 import { sweepRetention } from "../../src/core/store/retention.ts";
-import { createTestDatabase, describePostgres, type TestDatabase } from "../helpers/postgres.ts";
+import { describePostgres, migratedTestPostgres } from "../helpers/postgres.ts";
 
 const DAY = 86_400_000;
 
@@ -92,16 +91,5 @@ describe("retention on PGlite", () => {
 });
 
 describePostgres("retention on Postgres", () => {
-  retentionSuite(async () => {
-    const database: TestDatabase = await createTestDatabase();
-    const db = await createPostgresDb(database.url);
-    await migrate(db);
-    return {
-      db,
-      async close() {
-        await db.close();
-        await database.drop();
-      },
-    };
-  });
+  retentionSuite(migratedTestPostgres);
 });

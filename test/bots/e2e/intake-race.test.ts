@@ -81,7 +81,10 @@ it("Telegram: /memory right after a 10-photo album whose downloads are slow make
   expect(sent.params.chat_id).toBe(CHAT);
   // Every photo was fetched, and the render waited for them, saying so.
   expect(new Set(tg.callsTo("getFile").map((c) => c.params.file_id)).size).toBe(ALBUM);
-  const edits = tg.callsTo("editMessageText").map((c) => String(c.params.text));
+  const editTexts = () => tg.callsTo("editMessageText").map((c) => String(c.params.text));
+  // The status is edited into its final state just after the video goes out.
+  await eventually(() => /is ready\./.test(editTexts().at(-1) ?? ""), "the ready status", 30_000);
+  const edits = editTexts();
   expect(edits.some((t) => /⏳ \d+ photos? still arriving…/.test(t))).toBe(true);
   expect(edits.at(-1)).toMatch(/is ready\./);
   expect(edits.at(-1)).not.toMatch(/Left out/);
