@@ -7,7 +7,7 @@ import { PhotoMemoryError } from "../errors.ts";
 import type { Db } from "./db.ts";
 import { type Row, toPhoto } from "./row-mappers.ts";
 import { guarded, isUuid, jsonParam, textList } from "./sql-helpers.ts";
-import type { Store } from "./store.ts";
+import type { CompletedPhotoInput, Store } from "./store.ts";
 
 type PhotoStore = Pick<
   Store,
@@ -38,6 +38,30 @@ function checkSha256(sha256: string): void {
 /** Rejections that sending the same file again may cure (its download failed); a HEIC stays a HEIC. */
 const RETRYABLE_REJECTIONS = ["download.failed", "intake.failed", "platform.failed"];
 
+/**
+ * A stored photo's content columns, in the order both the insert and the completion of a pending photo list them:
+ * blob_key, sha256, width, height, taken_at, focus_x, focus_y, mime_type, bytes, faces, dhash, sharpness,
+ * brightness, clipped.
+ */
+function contentParams(input: CompletedPhotoInput): unknown[] {
+  return [
+    input.blobKey,
+    input.sha256,
+    input.width,
+    input.height,
+    input.takenAt ?? null,
+    input.focus?.x ?? null,
+    input.focus?.y ?? null,
+    input.mimeType ?? null,
+    input.bytes ?? null,
+    jsonParam(input.faces ?? null),
+    input.quality?.dhash ?? null,
+    input.quality?.sharpness ?? null,
+    input.quality?.brightness ?? null,
+    input.quality?.clipped ?? null,
+  ];
+}
+
 const isUniqueViolation = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === "23505";
 
 export function createPhotoStore(db: Db): PhotoStore {
@@ -46,29 +70,16 @@ export function createPhotoStore(db: Db): PhotoStore {
       guarded("Saving the photo", async () => {
         checkSha256(input.sha256);
         const inserted = await db.query<Row>(
-          `insert into public.photos (conversation_id, contributor_account_id, blob_key, sha256, width, height,
-             taken_at, focus_x, focus_y, original_name, mime_type, bytes, faces, dhash, sharpness, brightness, clipped)
+          `insert into public.photos (conversation_id, contributor_account_id, original_name, blob_key, sha256, width,
+             height, taken_at, focus_x, focus_y, mime_type, bytes, faces, dhash, sharpness, brightness, clipped)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text::jsonb, $14, $15, $16, $17)
            on conflict (conversation_id, sha256) do nothing
            returning *`,
           [
             input.conversationId,
             input.contributorAccountId ?? null,
-            input.blobKey,
-            input.sha256,
-            input.width,
-            input.height,
-            input.takenAt ?? null,
-            input.focus?.x ?? null,
-            input.focus?.y ?? null,
             input.originalName ?? null,
-            input.mimeType ?? null,
-            input.bytes ?? null,
-            jsonParam(input.faces ?? null),
-            input.quality?.dhash ?? null,
-            input.quality?.sharpness ?? null,
-            input.quality?.brightness ?? null,
-            input.quality?.clipped ?? null,
+            ...contentParams(input),
           ],
         );
         if (inserted[0]) return { photo: toPhoto(inserted[0]), duplicate: false };
@@ -201,23 +212,7 @@ export function createPhotoStore(db: Db): PhotoStore {
                    taken_at = $6, focus_x = $7, focus_y = $8, mime_type = $9, bytes = $10, faces = $11::text::jsonb,
                    dhash = $12, sharpness = $13, brightness = $14, clipped = $15
                  where id = $1 returning *`,
-                [
-                  id,
-                  input.blobKey,
-                  input.sha256,
-                  input.width,
-                  input.height,
-                  input.takenAt ?? null,
-                  input.focus?.x ?? null,
-                  input.focus?.y ?? null,
-                  input.mimeType ?? null,
-                  input.bytes ?? null,
-                  jsonParam(input.faces ?? null),
-                  input.quality?.dhash ?? null,
-                  input.quality?.sharpness ?? null,
-                  input.quality?.brightness ?? null,
-                  input.quality?.clipped ?? null,
-                ],
+                [id, ...contentParams(input)],
               );
               if (!ready) throw new PhotoMemoryError("store.not_found", "The photo was not found.");
               return { photo: toPhoto(ready), duplicate: false };
