@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { audioArgs } from "../../src/core/render/audio-args.ts";
 import { budgetFor, MIN_VIDEO_KBPS } from "../../src/core/render/encoder.ts";
 import { filterValue } from "../../src/core/render/filter-escape.ts";
 import {
@@ -11,7 +12,7 @@ import {
 } from "../../src/core/render/filter-graph.ts";
 import { gradeFilters } from "../../src/core/render/grade.ts";
 import { planRender, STYLES } from "../../src/core/render/index.ts";
-import { audioArgs, muxArgs, posterSegment } from "../../src/core/render/mux.ts";
+import { muxArgs, posterSegment } from "../../src/core/render/mux.ts";
 import { planSegments, SLIDES_PER_SEGMENT, TIMELINE_BASE_SECONDS } from "../../src/core/render/segments.ts";
 import { fakePhoto, scriptFor } from "./fixtures.ts";
 

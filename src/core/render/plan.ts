@@ -30,6 +30,10 @@ export interface PlanOptions {
   resolution: Resolution;
   /** The soundtrack: this file; none when `silent`; the style's own soundtrack when neither is given. */
   musicPath?: string;
+  /** The style's own soundtrack plays when `musicPath` cannot be played (a chat's song), instead of failing. */
+  musicFallback?: boolean;
+  /** A voice note (path, length in seconds) spoken over the style's soundtrack, which dips under it. */
+  voiceOver?: { path: string; seconds: number };
   silent?: boolean;
   /** A small "Made with PhotoMemory" line on the closing card. */
   credit?: boolean;
@@ -54,10 +58,24 @@ export function planRender(
   const audio: PlannedAudio = options.silent
     ? { kind: "silence" }
     : options.musicPath
-      ? { kind: "music", path: options.musicPath, fadeOutSeconds: 0 }
-      : { kind: "soundtrack", style, fadeOutSeconds: 0 };
-  // With the style's own soundtrack every slide and transition lasts whole beats, so every cut lands on a beat.
-  const beat = audio.kind === "soundtrack" ? SCORES[style].beatFrames : 1;
+      ? {
+          kind: "music",
+          path: options.musicPath,
+          fadeOutSeconds: 0,
+          ...(options.musicFallback ? { fallback: style } : {}),
+        }
+      : options.voiceOver
+        ? {
+            kind: "voice",
+            path: options.voiceOver.path,
+            voiceSeconds: options.voiceOver.seconds,
+            style,
+            fadeOutSeconds: 0,
+          }
+        : { kind: "soundtrack", style, fadeOutSeconds: 0 };
+  // With the style's own soundtrack (under a voice note too) every slide and transition lasts whole beats, so every
+  // cut lands on a beat.
+  const beat = audio.kind === "soundtrack" || audio.kind === "voice" ? SCORES[style].beatFrames : 1;
   const onBeats = (s: number, minBeats: number) => Math.max(minBeats, Math.round((s * FPS) / beat)) * beat;
 
   type Draft = Omit<PlannedSlide, "startFrame" | "transitionOut">;

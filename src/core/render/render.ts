@@ -7,18 +7,19 @@
 import { copyFile, mkdir, mkdtemp, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { PhotoMemoryError } from "../errors.ts";
+import { isPhotoMemoryError, PhotoMemoryError } from "../errors.ts";
+import { audioArgs, type Loudness, loudnessArgs, parseLoudness } from "./audio-args.ts";
 import { AUDIO_BITRATE_KBPS, budgetFor, type VideoRate } from "./encoder.ts";
 import { type ResolvedFfmpeg, resolveFfmpeg } from "./ffmpeg-resolve.ts";
 import { runFfmpeg } from "./ffmpeg-run.ts";
 import { segmentArgs } from "./filter-graph.ts";
 import { loadFontCatalog, resolvePlanFonts } from "./fonts.ts";
-import { audioArgs, muxArgs, posterSegment } from "./mux.ts";
+import { muxArgs, posterSegment } from "./mux.ts";
 import { probe } from "./probe.ts";
 import { planSegments, type Segment } from "./segments.ts";
 import { styleSoundtrack } from "./soundtrack/soundtrack.ts";
 import { renderTextImage } from "./text-image.ts";
-import type { RenderPlan } from "./types.ts";
+import type { PlannedAudio, RenderPlan } from "./types.ts";
 
 export interface RenderOutput {
   videoPath: string;
@@ -40,6 +41,10 @@ export interface RenderResult {
   bytes: number;
   width: number;
   height: number;
+  /** What the video's soundtrack is: the plan's, or the style's own when the user's file could not be played. */
+  audio: PlannedAudio["kind"];
+  /** Why the user's file was replaced by the style's soundtrack (then `audio` is "soundtrack"). */
+  audioFallback?: string;
 }
 
 /** A size budget at or above this video bitrate is no constraint for CRF output; the file size is still checked. */
@@ -75,9 +80,7 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
       audioKbps = budget.audioKbps;
     }
 
-    // The style's loop is synthesised (first use) while the first segments render; the audio job waits for it.
-    const music = soundtrackSource(plan, workDir);
-    music.catch(() => {}); // (awaited by the audio job; a failure surfaces there, not as an unhandled rejection)
+    const soundtrack = createSoundtrackJob(plan, tools, workDir);
     const finalPath = join(workDir, "memory.mp4");
     const posterPath = join(workDir, "poster.jpg");
     const poster = { path: posterPath, segment: posterSegment(plan, segments)?.index ?? 0 };
@@ -86,12 +89,13 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
       // Most renders take one pass: it gets 90 % of the bar; a rare re-encode for size moves through the rest.
       const share = attempt === 1 ? 0 : 1 - 0.1 / (attempt - 1);
       const span = attempt === 1 ? 0.9 : 0.05 / (attempt - 1);
-      const soundtrack = join(workDir, `audio-${audioKbps}.m4a`);
+      const audioPath = join(workDir, `audio-${audioKbps}.m4a`);
+      const kbps = audioKbps;
       // The soundtrack is encoded in a process slot among the segments, so nothing is left to encode after them.
       const sideJobs =
         encodedAudioKbps === audioKbps
           ? []
-          : [music.then((source) => audioArgs(plan, source, soundtrack, audioKbps))];
+          : [(stop: AbortSignal) => soundtrack.encode(audioPath, kbps, stop)];
       await encodeSegments(plan, segments, { tools, workDir, rate, signal, poster }, sideJobs, (f) =>
         progress(Math.min(0.98, share + span * f * 0.97)),
       );
@@ -103,7 +107,7 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
       );
       await runFfmpeg({
         ffmpeg: tools,
-        args: muxArgs(plan, joined, soundtrack, finalPath),
+        args: muxArgs(plan, joined, audioPath, finalPath),
         ...(signal ? { signal } : {}),
       });
       const bytes = (await stat(finalPath)).size;
@@ -128,6 +132,8 @@ export async function renderMemory(plan: RenderPlan, output: RenderOutput): Prom
       bytes,
       width: plan.width,
       height: plan.height,
+      audio: soundtrack.used.audio,
+      ...(soundtrack.used.fallback ? { audioFallback: soundtrack.used.fallback } : {}),
     };
   } finally {
     if (ownsWorkDir) await rm(workDir, { recursive: true, force: true });
@@ -150,8 +156,8 @@ async function encodeSegments(
   plan: RenderPlan,
   segments: Segment[],
   ctx: EncodeContext,
-  /** Short ffmpeg jobs (argument lists, once ready) that share the process slots, at the tail of the queue. */
-  sideJobs: Promise<string[]>[],
+  /** Short ffmpeg jobs that share the process slots, at the tail of the queue (stopped with the render). */
+  sideJobs: ((stop: AbortSignal) => Promise<void>)[],
   onFraction: (f: number) => void,
 ): Promise<void> {
   // A failing job stops the others at once (Promise.all reports the first failure); the caller's signal stops all.
@@ -160,7 +166,7 @@ async function encodeSegments(
   ctx.signal?.addEventListener("abort", onAbort, { once: true });
   // Longest first, short jobs last (LPT): the two slots then run out of work at nearly the same moment instead of
   // one idling through the other's last full segment (~1 s of one core on a 20-photo 1080p render).
-  const queue: (Promise<string[]> | Segment)[] = [
+  const queue: (((stop: AbortSignal) => Promise<void>) | Segment)[] = [
     ...[...segments].sort((a, b) => b.frames - a.frames),
     ...sideJobs,
   ];
@@ -169,10 +175,10 @@ async function encodeSegments(
   let next = 0;
   const worker = async () => {
     for (let j = next++; j < queue.length; j = next++) {
-      const task = queue[j] as Promise<string[]> | Segment;
+      const task = queue[j] as ((stop: AbortSignal) => Promise<void>) | Segment;
       throwIfCancelled(ctx.signal);
-      if (task instanceof Promise) {
-        await runFfmpeg({ ffmpeg: ctx.tools, args: await task, signal: stop.signal });
+      if (typeof task === "function") {
+        await task(stop.signal);
         continue;
       }
       const segment = task;
@@ -209,7 +215,63 @@ async function encodeSegments(
   }
 }
 
-/** The file the soundtrack is made from: the style's loop written into the work folder, the user's music, or none. */
+/**
+ * The soundtrack's encoding, run in a process slot among the segments: a user's file is measured first (once per
+ * render, kept for a re-encode at another bitrate). When a chat's song or voice note cannot be played (ffmpeg cannot
+ * decode it, or it is silent), the style's own soundtrack takes its place and `used` says why.
+ */
+function createSoundtrackJob(plan: RenderPlan, tools: ResolvedFfmpeg, workDir: string) {
+  const used: { audio: PlannedAudio["kind"]; fallback?: string } = { audio: plan.audio.kind };
+  let current = plan;
+  let measured: Promise<Loudness | null> | null = null;
+  const encodeWith = async (p: RenderPlan, output: string, kbps: number, stop: AbortSignal) => {
+    const source = await soundtrackSource(p, workDir);
+    const analysis = loudnessArgs(p, source);
+    if (analysis && !measured) {
+      measured = runFfmpeg({ ffmpeg: tools, args: analysis, signal: stop }).then((r) => {
+        const found = parseLoudness(r.stderrTail);
+        if (!found)
+          throw new PhotoMemoryError("render.audio_unreadable", "It has no sound that could be measured.");
+        return found;
+      });
+    }
+    const loudness = analysis && measured ? await measured : null;
+    await runFfmpeg({ ffmpeg: tools, args: audioArgs(p, source, output, kbps, loudness), signal: stop });
+  };
+  return {
+    used,
+    async encode(output: string, kbps: number, stop: AbortSignal): Promise<void> {
+      try {
+        await encodeWith(current, output, kbps, stop);
+      } catch (error) {
+        const style = fallbackStyle(current);
+        if (
+          !style ||
+          stop.aborted ||
+          isPhotoMemoryError(error, "render.cancelled") ||
+          isPhotoMemoryError(error, "disk.full")
+        )
+          throw error;
+        used.audio = "soundtrack";
+        used.fallback = isPhotoMemoryError(error, "render.audio_unreadable")
+          ? "it has no sound"
+          : "it could not be played";
+        const fadeOutSeconds = current.audio.kind === "silence" ? 0 : current.audio.fadeOutSeconds;
+        current = { ...current, audio: { kind: "soundtrack", style, fadeOutSeconds } };
+        await encodeWith(current, output, kbps, stop);
+      }
+    },
+  };
+}
+
+/** The style whose soundtrack replaces a user's file that cannot be played; null when that must fail the render. */
+function fallbackStyle(plan: RenderPlan) {
+  if (plan.audio.kind === "music") return plan.audio.fallback ?? null;
+  if (plan.audio.kind === "voice") return plan.audio.style;
+  return null;
+}
+
+/** The file the soundtrack is made from: the style's loop written into the work folder (under a voice note too), the user's music, or none. */
 async function soundtrackSource(plan: RenderPlan, workDir: string): Promise<string | null> {
   if (plan.audio.kind === "music") return plan.audio.path;
   if (plan.audio.kind === "silence") return null;

@@ -171,10 +171,15 @@ export interface PlannedSlide {
   texts: PlannedText[];
 }
 
-/** The style's generated soundtrack (see soundtrack/), a music file, or silence; music fades out with the picture. */
+/**
+ * The style's generated soundtrack (see soundtrack/), a music file, a voice note over the style's soundtrack, or
+ * silence; music fades out with the picture. `fallback`: the style whose soundtrack plays instead when the user's file
+ * cannot be played (a chat's song); absent, such a file fails the render (the CLI's `--music`).
+ */
 export type PlannedAudio =
   | { kind: "soundtrack"; style: StyleName; fadeOutSeconds: number }
-  | { kind: "music"; path: string; fadeOutSeconds: number }
+  | { kind: "music"; path: string; fadeOutSeconds: number; fallback?: StyleName }
+  | { kind: "voice"; path: string; voiceSeconds: number; style: StyleName; fadeOutSeconds: number }
   | { kind: "silence" };
 
 export interface RenderPlan {

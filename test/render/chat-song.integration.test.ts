@@ -1,0 +1,157 @@
+/**
+ * A song or a voice note from the chat as a memory's soundtrack, rendered by the real ffmpeg and listened to: the
+ * loudness by ffmpeg's EBU R128 meter, the song by its pitch (a narrow band around the tone holds nearly all of the
+ * sound), the voice over the style's music by the music's level while the voice speaks and after it.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PreparedPhoto } from "../../src/core/domain.ts";
+import { planRender, probe, renderMemory, resolveFfmpeg } from "../../src/core/render/index.ts";
+import { makePhotos, scriptFor } from "./fixtures.ts";
+
+let dir: string;
+let photos: PreparedPhoto[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "pm-chat-song-"));
+  photos = await makePhotos(join(dir, "photos"), 2);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function ffmpegRun(args: string[]): Promise<string> {
+  const { ffmpeg } = await resolveFfmpeg();
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffmpeg, ["-hide_banner", "-nostats", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      err += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(err) : reject(new Error(err.slice(-800)))));
+  });
+}
+
+/** A tone as a chat would send it: `codec` in its usual container, quiet (as a phone recording often is). */
+async function tone(name: string, frequency: number, seconds: number, codec: string[]): Promise<string> {
+  const path = join(dir, name);
+  await ffmpegRun([
+    "-v",
+    "error",
+    "-f",
+    "lavfi",
+    "-i",
+    `sine=frequency=${frequency}:duration=${seconds}:sample_rate=44100`,
+    "-af",
+    "volume=0.1",
+    ...codec,
+    "-y",
+    path,
+  ]);
+  return path;
+}
+
+async function integratedLufs(file: string): Promise<number> {
+  const out = await ffmpegRun(["-i", file, "-vn", "-af", "ebur128", "-f", "null", "-"]);
+  const match = /Integrated loudness:\s+I:\s+(-?[\d.]+) LUFS/.exec(out);
+  if (!match?.[1]) throw new Error(`no loudness in ${out.slice(-500)}`);
+  return Number(match[1]);
+}
+
+/** Mean level (dB) of the audio between `from` and `from + seconds`, after `filters`. */
+async function meanVolume(file: string, from: number, seconds: number, filters = ""): Promise<number> {
+  const out = await ffmpegRun([
+    "-ss",
+    String(from),
+    "-t",
+    String(seconds),
+    "-i",
+    file,
+    "-vn",
+    "-af",
+    `${filters}volumedetect`,
+    "-f",
+    "null",
+    "-",
+  ]);
+  const match = /mean_volume: (-?[\d.]+|-inf) dB/.exec(out);
+  return match?.[1] === undefined || match[1] === "-inf" ? -Infinity : Number(match[1]);
+}
+
+const around = (hz: number) => `bandpass=f=${hz}:width_type=q:w=8,bandpass=f=${hz}:width_type=q:w=8,`;
+const without = (hz: number) => `bandreject=f=${hz}:width_type=q:w=2,bandreject=f=${hz}:width_type=q:w=2,`;
+
+describe("a chat's song or voice note as the soundtrack (real ffmpeg)", { timeout: 300_000 }, () => {
+  it("plays the song (looped to the video), at −16 LUFS ±2 whatever its own level, faded out at the end", async () => {
+    const song = await tone("song.mp3", 660, 4, ["-c:a", "libmp3lame", "-b:a", "128k"]);
+    expect(await integratedLufs(song)).toBeLessThan(-26); // far below the target: the render must lift it
+    const plan = planRender(photos, scriptFor(photos), "classic", {
+      aspect: "16:9",
+      resolution: 720,
+      musicPath: song,
+      musicFallback: true,
+    });
+    const video = join(dir, "song.mp4");
+    const result = await renderMemory(plan, { videoPath: video, posterPath: join(dir, "song.jpg") });
+    expect(result.audio).toBe("music");
+    expect(result.audioFallback).toBeUndefined();
+    const audio = (await probe(video)).streams.find((s) => s.codecType === "audio");
+    expect(audio?.durationSeconds).toBeCloseTo(plan.durationSeconds, 0);
+    expect(Math.abs((await integratedLufs(video)) - -16)).toBeLessThanOrEqual(2);
+    // Long after the 4-second song's first play it is still the song (looped): the 660 Hz band holds its sound.
+    const from = plan.durationSeconds - 6;
+    const whole = await meanVolume(video, from, 2);
+    expect(whole).toBeGreaterThan(-30);
+    expect(await meanVolume(video, from, 2, around(660))).toBeGreaterThan(whole - 3);
+    expect(await meanVolume(video, plan.durationSeconds - 0.1, 0.1)).toBeLessThan(whole - 20);
+  });
+
+  it("a corrupt song: the style's music plays instead, at −16 LUFS, and the result says why", async () => {
+    const broken = join(dir, "broken.mp3");
+    // An ID3 header and then noise: looks like an MP3 by its first bytes, decodes to nothing.
+    const junk = Buffer.alloc(64 * 1024);
+    for (let i = 0; i < junk.length; i++) junk[i] = (i * 7919) % 251;
+    await writeFile(broken, Buffer.concat([Buffer.from("ID3\x04\x00\x00\x00\x00\x00\x00", "latin1"), junk]));
+    const plan = planRender(photos, scriptFor(photos), "classic", {
+      aspect: "16:9",
+      resolution: 720,
+      musicPath: broken,
+      musicFallback: true,
+    });
+    const video = join(dir, "fallback.mp4");
+    const result = await renderMemory(plan, { videoPath: video, posterPath: join(dir, "fallback.jpg") });
+    expect(result.audio).toBe("soundtrack");
+    expect(result.audioFallback).toMatch(/could not be played|no sound/);
+    expect(Math.abs((await integratedLufs(video)) - -16)).toBeLessThanOrEqual(2);
+    expect(await meanVolume(video, 3, 3)).toBeGreaterThan(-30);
+  });
+
+  it("a voice note speaks over the style's music, which dips under it and comes back after it", async () => {
+    const voice = await tone("voice.ogg", 1000, 4, ["-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", "32k"]);
+    const plan = planRender(photos, scriptFor(photos), "classic", {
+      aspect: "16:9",
+      resolution: 720,
+      voiceOver: { path: voice, seconds: 4 },
+    });
+    expect(plan.durationSeconds).toBeGreaterThan(10);
+    const video = join(dir, "voice.mp4");
+    const result = await renderMemory(plan, { videoPath: video, posterPath: join(dir, "voice.jpg") });
+    expect(result.audio).toBe("voice");
+    expect(Math.abs((await integratedLufs(video)) - -16)).toBeLessThanOrEqual(2);
+    // The voice (1 kHz) is there while it speaks (1 s to 5 s) and is the loudest thing in the mix.
+    const whileSpeaking = await meanVolume(video, 1.5, 3);
+    const voiceLevel = await meanVolume(video, 1.5, 3, around(1000));
+    expect(voiceLevel).toBeGreaterThan(whileSpeaking - 3);
+    // The music without the voice: well under it while it speaks, back up afterwards.
+    const musicUnder = await meanVolume(video, 1.5, 3, without(1000));
+    const musicAfter = await meanVolume(video, 6.5, 3, without(1000));
+    expect(musicAfter).toBeGreaterThan(-35);
+    expect(musicUnder).toBeLessThan(musicAfter - 9);
+    expect(voiceLevel).toBeGreaterThan(musicUnder + 10);
+    expect(await meanVolume(video, 6.5, 3, around(1000))).toBeLessThan(voiceLevel - 15);
+  });
+});
