@@ -26,7 +26,9 @@ afterAll(async () => {
 async function ffmpegRun(args: string[]): Promise<string> {
   const { ffmpeg } = await resolveFfmpeg();
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, ["-hide_banner", "-nostats", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(ffmpeg, ["-hide_banner", "-nostats", ...args], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let err = "";
     child.stderr.setEncoding("utf8").on("data", (d: string) => {
       err += d;
@@ -131,7 +133,16 @@ describe("a chat's song or voice note as the soundtrack (real ffmpeg)", { timeou
   });
 
   it("a voice note speaks over the style's music, which dips under it and comes back after it", async () => {
-    const voice = await tone("voice.ogg", 1000, 4, ["-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", "32k"]);
+    const voice = await tone("voice.ogg", 1000, 4, [
+      "-ac",
+      "1",
+      "-ar",
+      "48000",
+      "-c:a",
+      "libopus",
+      "-b:a",
+      "32k",
+    ]);
     const plan = planRender(photos, scriptFor(photos), "classic", {
       aspect: "16:9",
       resolution: 720,
