@@ -5,9 +5,18 @@
 import { isPhotoMemoryError, PhotoMemoryError } from "./core/errors.ts";
 import { redactText } from "./core/log.ts";
 
-/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`, even when the URL does not parse. */
+/**
+ * `postgres://user:secret@host/db` → `postgres://user:***@host/db`, even when the URL does not parse: the password
+ * runs to the last `@` before the host (an unencoded `@` in it is part of it), and a `password=` parameter in the
+ * query string is masked too.
+ */
 export function redactDatabaseUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@]*@/, "//$1:***@");
+  return url
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i, (_match, scheme: string, userinfo: string) => {
+      const colon = userinfo.indexOf(":");
+      return `${scheme}${colon === -1 ? userinfo : `${userinfo.slice(0, colon)}:***`}@`;
+    })
+    .replace(/([?&](?:ssl)?password=)[^&#]*/gi, "$1***");
 }
 
 function firstLine(text: string): string {

@@ -19,9 +19,11 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   // OpenAI-style keys.
   [/sk-[A-Za-z0-9_-]{16,}/g, "sk-[redacted]"],
   [/Bearer\s+[A-Za-z0-9._~+/=-]+/gi, "Bearer [redacted]"],
+  // Credentials in a URL's authority (a database URL's password, which may itself hold an unencoded `@`).
+  [/\b([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^/?#\s]*@/gi, "$1:[redacted]@"],
   // Signed URLs and tokens in query strings.
   [
-    /([?&](?:token|access_token|sig|signature|X-Amz-Signature|X-Amz-Credential|key|apikey|secret)=)[^&\s"']+/gi,
+    /([?&](?:token|access_token|sig|signature|X-Amz-Signature|X-Amz-Credential|key|apikey|secret|password|sslpassword)=)[^&\s"']+/gi,
     "$1[redacted]",
   ],
 ];

@@ -32,6 +32,17 @@ describe("logger", () => {
     expect(out).not.toContain("xoxb-1234");
     expect(out).not.toContain("abc.def");
   });
+  it("masks a database URL's password wherever it appears, even one holding an unencoded @", () => {
+    const { lines, logger } = capture();
+    logger.error(
+      { err: new Error("connect to postgres://ada:s3c@ret@db.example:5432/app failed") },
+      "cannot reach postgresql://ada:s3cret@db.example/app?sslpassword=k3y",
+    );
+    const out = lines.join("");
+    expect(out).toContain("postgres://ada:[redacted]@db.example:5432/app");
+    expect(out).toContain("postgresql://ada:[redacted]@db.example/app");
+    expect(out).not.toMatch(/s3c|ret@|k3y/);
+  });
   it("masks secrets inside error messages", () => {
     const { lines, logger } = capture();
     logger.error({ err: new Error("GET https://x.test/a?token=s3cr3t failed") }, "download failed");
