@@ -22,6 +22,7 @@ import { createSemaphore } from "./core/jobs/semaphore.ts";
 import { createLogger, type Logger } from "./core/log.ts";
 import { createFreeEntitlements, createSqlMemoryLookup, type MemoryDeps } from "./core/memories/index.ts";
 import { createMemoryRenderer } from "./core/memories/pipeline/index.ts";
+import { createFfmpegReadiness } from "./core/render/ffmpeg-readiness.ts";
 import { createOfflineScriptWriter } from "./core/script/offline-script-writer.ts";
 import { createOpenAIScriptWriter } from "./core/script/openai-script-writer.ts";
 import { createSqlStore, migrate, openDatabase, sweepRetention } from "./core/store/index.ts";
@@ -79,6 +80,13 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const log = logger.child({ module: "main" });
   await mkdir(config.dataDir, { recursive: true });
 
+  // Checked now, beside the database's start, so a missing ffmpeg shows in the log and /readyz before anyone asks.
+  const ffmpeg = createFfmpegReadiness({
+    onResult: (result) =>
+      result.status === "missing"
+        ? log.error({ problem: result.message }, `ffmpeg is missing: ${result.message}`)
+        : log.info({ source: result.source }, "ffmpeg found"),
+  });
   const db = await openDatabase({
     databaseUrl: config.database.kind === "postgres" ? config.database.url : undefined,
     dataDir: config.dataDir,
@@ -159,6 +167,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       await db.query("select 1");
     },
     isReady: () => ready,
+    ffmpeg: () => ffmpeg.current(),
     metrics,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     ...(config.playground.enabled

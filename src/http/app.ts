@@ -8,6 +8,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Logger } from "pino";
 import { isPhotoMemoryError } from "../core/errors.ts";
+import type { FfmpegStatus } from "../core/render/ffmpeg-readiness.ts";
 import { createBodyLimits } from "./body-limits.ts";
 import type { Metrics } from "./metrics.ts";
 import { createSecurityHeaders } from "./security-headers.ts";
@@ -34,6 +35,11 @@ export interface AppDeps {
   /** Prometheus metrics: served at `/metrics` (behind `metricsToken` when set) and fed by the webhook timer. */
   metrics?: Metrics;
   metricsToken?: string;
+  /**
+   * Whether this process can render: ffmpeg as checked at start (see createFfmpegReadiness). Not ready until it is
+   * found; `/readyz` says what is missing and how to fix it. Absent in a process that does not render.
+   */
+  ffmpeg?: () => FfmpegStatus;
   /** The Inngest serve handler (inngest/hono), mounted at `/api/inngest` when Inngest is configured. */
   inngestHandler?: (c: Context) => Response | Promise<Response>;
 }
@@ -108,14 +114,21 @@ export function createApp(deps: AppDeps): Hono {
     }
   });
 
-  // Ready: started, not stopping, and the database answers (within 2 s: a partitioned network hangs, it does not
-  // refuse), so a load balancer stops sending webhooks here during an outage instead of collecting failures.
+  // Ready: started, not stopping, the database answers (within 2 s: a partitioned network hangs, it does not
+  // refuse), so a load balancer stops sending webhooks here during an outage instead of collecting failures, and
+  // ffmpeg was found (a service that cannot render would take photos and fail every memory).
   app.get("/readyz", async (c) => {
     const started = deps.isReady ? deps.isReady() : true;
     const database = started && (await answersWithin(deps.checkDatabase, 2000));
-    const ready = started && database;
+    const ffmpeg = deps.ffmpeg?.();
+    const ready = started && database && (ffmpeg === undefined || ffmpeg.status === "ok");
     return c.json(
-      { ready, ...(started ? { database: database ? "ok" : "unavailable" } : {}) },
+      {
+        ready,
+        ...(started ? { database: database ? "ok" : "unavailable" } : {}),
+        ...(ffmpeg ? { ffmpeg: ffmpeg.status } : {}),
+        ...(ffmpeg?.status === "missing" ? { problem: ffmpeg.message } : {}),
+      },
       ready ? 200 : 503,
     );
   });

@@ -79,3 +79,36 @@ describe("start-up errors", () => {
     });
   }
 });
+
+describe("ffmpeg missing at start", () => {
+  it("is found at start: logged with its fix and reported by /readyz, before anyone asks for a memory", {
+    timeout: 120_000,
+  }, async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "pm-no-ffmpeg-"));
+    dirs.push(dataDir);
+    const port = await freePort();
+    const service = spawnService({
+      DATA_DIR: dataDir,
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      FFMPEG_PATH: path.join(dataDir, "no-ffmpeg-here"),
+    });
+    children.push(service.child);
+    const deadline = Date.now() + 90_000;
+    let body: Record<string, unknown> | undefined;
+    while (Date.now() < deadline && body?.ffmpeg !== "missing") {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+      if (res) {
+        expect(res.status).toBe(503);
+        body = (await res.json()) as Record<string, unknown>;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(body).toMatchObject({ ready: false, database: "ok", ffmpeg: "missing" });
+    expect(String(body?.problem)).toMatch(
+      /^FFMPEG_PATH points to .*no-ffmpeg-here, which is not an executable file/,
+    );
+    expect(service.output()).toContain("ffmpeg is missing: FFMPEG_PATH points to");
+    service.child.kill("SIGTERM");
+  });
+});

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { createSilentLogger } from "../../src/core/log.ts";
+import type { FfmpegStatus } from "../../src/core/render/ffmpeg-readiness.ts";
 import { createApp } from "../../src/http/app.ts";
 
 describe("createApp", () => {
@@ -52,6 +53,29 @@ describe("createApp", () => {
     expect(performance.now() - started).toBeLessThan(5000);
     database = "up";
     expect((await app.request("/readyz")).status).toBe(200);
+  });
+  it("is not ready without ffmpeg, and says what is missing and how to fix it", async () => {
+    let ffmpeg: FfmpegStatus = { status: "checking" };
+    const app = createApp({
+      logger: createSilentLogger(),
+      checkDatabase: async () => {},
+      isReady: () => true,
+      ffmpeg: () => ffmpeg,
+    });
+    expect((await app.request("/readyz")).status).toBe(503);
+    ffmpeg = { status: "missing", message: "ffmpeg was not found: install it (apt-get install ffmpeg)." };
+    const missing = await app.request("/readyz");
+    expect(missing.status).toBe(503);
+    expect(await missing.json()).toEqual({
+      ready: false,
+      database: "ok",
+      ffmpeg: "missing",
+      problem: "ffmpeg was not found: install it (apt-get install ffmpeg).",
+    });
+    ffmpeg = { status: "ok", source: "PATH" };
+    const ok = await app.request("/readyz");
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ ready: true, database: "ok", ffmpeg: "ok" });
   });
   it("mounts platform routers at their path", async () => {
     const slack = new Hono().post("/events", (c) => c.text("slack ok"));
