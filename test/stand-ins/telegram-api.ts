@@ -1,6 +1,7 @@
 /**
  * A stand-in for the Telegram Bot API on 127.0.0.1: `POST /bot<token>/<method>` (JSON or multipart) and
- * `GET /file/bot<token>/<file_path>`. Files known to getFile can be served as a JPEG or as an HTML page.
+ * `GET /file/bot<token>/<file_path>`. Files known to getFile can be served as a JPEG or as an HTML page; invoice
+ * links (createInvoiceLink) and pre-checkout answers are checked the way the Bot API checks them.
  */
 import { type LocalServer, SIGN_IN_PAGE, sendJson, startLocalServer, TINY_JPEG } from "./local-server.ts";
 
@@ -9,6 +10,8 @@ export interface TelegramCall {
   params: Record<string, unknown>;
   /** Size of a multipart upload (sendVideo). */
   uploadBytes?: number;
+  /** When the call arrived (Date.now()). */
+  at: number;
 }
 
 export interface TelegramStandIn {
@@ -28,6 +31,8 @@ export interface TelegramStandIn {
   messages: Map<number, string>;
   /** How many videos sendVideo accepted. */
   videosSent: number;
+  /** Invoice links made by createInvoiceLink, by link: the invoice as the bot asked for it. */
+  invoices: Map<string, Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -51,7 +56,7 @@ export async function startTelegramStandIn(token: string): Promise<TelegramStand
     const method = req.path.slice(prefix.length);
     const type = String(req.headers["content-type"] ?? "");
     let params: Record<string, unknown> = {};
-    const call: TelegramCall = { method, params };
+    const call: TelegramCall = { method, params, at: Date.now() };
     if (type.includes("multipart/form-data")) {
       for (const part of parseMultipart(req.body, type)) {
         if (part.filename === undefined) params[part.name] = part.data.toString();
@@ -114,6 +119,38 @@ export async function startTelegramStandIn(token: string): Promise<TelegramStand
         if (standIn.updates.length === 0) await new Promise((r) => setTimeout(r, 100));
         return sendJson(res, { ok: true, result: standIn.updates.splice(0) });
       }
+      case "createInvoiceLink": {
+        // Telegram checks these and answers 400 otherwise; a Stars subscription is XTR, one price, 30 days.
+        const prices = params.prices as { label: string; amount: number }[] | undefined;
+        const payload = String(params.payload ?? "");
+        const bad =
+          !params.title ||
+          String(params.title).length > 32 ||
+          !params.description ||
+          String(params.description).length > 255 ||
+          Buffer.byteLength(payload) < 1 ||
+          Buffer.byteLength(payload) > 128 ||
+          (params.currency === "XTR" && (prices?.length !== 1 || (params.provider_token ?? "") !== "")) ||
+          (params.subscription_period !== undefined &&
+            (params.subscription_period !== 2592000 || params.currency !== "XTR"));
+        if (bad)
+          return sendJson(
+            res,
+            { ok: false, error_code: 400, description: "Bad Request: invalid invoice" },
+            400,
+          );
+        const link = `https://t.me/$${Buffer.from(`invoice-${standIn.invoices.size + 1}`).toString("base64url")}`;
+        standIn.invoices.set(link, params);
+        return sendJson(res, { ok: true, result: link });
+      }
+      case "answerPreCheckoutQuery":
+        if (params.ok === false && !params.error_message)
+          return sendJson(
+            res,
+            { ok: false, error_code: 400, description: "Bad Request: error_message is required" },
+            400,
+          );
+        return sendJson(res, { ok: true, result: true });
       case "setMessageReaction":
       case "answerCallbackQuery":
       case "setWebhook":
@@ -125,6 +162,7 @@ export async function startTelegramStandIn(token: string): Promise<TelegramStand
   });
   Object.assign(standIn, {
     messages: new Map(),
+    invoices: new Map(),
     videosSent: 0,
     updates: [],
     server,
