@@ -53,8 +53,69 @@ export interface MemoryCommandInput {
   deliveryKey: string;
 }
 
+/** A Telegram Stars payment as it arrived (`message.successful_payment`): a subscription's first payment or a renewal. */
+export interface StarsPayment {
+  /** `telegram_payment_charge_id`: one per payment (a renewal has its own), so it dedupes redeliveries. */
+  chargeId: string;
+  /** The invoice payload: the upgrade token the invoice was made for (renewals carry the same one). */
+  token: string;
+  /** The paying Telegram user. */
+  userId: string;
+  /** Stars paid. */
+  amount: number;
+  /** Premium lasts until then (`subscription_expiration_date`; 30 days after the payment when it is missing). */
+  paidUntil: Date;
+  /** A renewal, not the subscription's first payment. */
+  renewal: boolean;
+  /** When Telegram sent it (the message date). */
+  at: Date;
+}
+
+/** A Telegram Stars refund (`message.refunded_payment`): the payment it names no longer pays for premium. */
+export interface StarsRefund {
+  chargeId: string;
+  token: string;
+  userId: string;
+  amount: number;
+  at: Date;
+}
+
+/**
+ * A Discord entitlement to the premium SKU as Discord reported it: from a Webhook Events delivery
+ * (ENTITLEMENT_CREATE/UPDATE/DELETE) or seen on an interaction (`interaction.entitlements`).
+ */
+export interface DiscordEntitlement {
+  /** Where Discord reported it; `interaction` means it was on an interaction payload at `at`. */
+  source: "create" | "update" | "delete" | "interaction";
+  entitlementId: string;
+  skuId: string;
+  /** The guild it is for (a server subscription); absent for a user subscription. */
+  guildId?: string;
+  /** The user it is for, or who bought it for the guild. */
+  userId?: string;
+  /** Null or absent: no end (a running subscription, a test entitlement). */
+  endsAt?: Date | null;
+  /** Deleted (refunded, removed) or ended: no premium from it. */
+  active: boolean;
+  /** The event's own time (webhook `timestamp`), or when the interaction arrived. */
+  at: Date;
+  /** Stable id of this report, for the dedupe of a repeated delivery. */
+  eventId: string;
+}
+
+/** Payments that reach a bot (Telegram Stars, Discord entitlements), handed to billing. */
+export interface BotBilling {
+  /** Whether a Stars invoice payload is a live upgrade token. Must be quick: Telegram waits 10 s for the answer. */
+  isUpgradeToken(token: string): Promise<boolean>;
+  starsPaid(payment: StarsPayment): Promise<void>;
+  starsRefunded(refund: StarsRefund): Promise<void>;
+  discordEntitlement(entitlement: DiscordEntitlement): Promise<void>;
+}
+
 export interface BotDeps {
   logger: Logger;
+  /** Billing for the payments that reach a bot; absent when no payment is configured. */
+  billing?: BotBilling;
   deliveries: InboundDeliveries;
   /**
    * Records the dropped photos as pending photos of their conversation (durably, before the webhook is answered) and

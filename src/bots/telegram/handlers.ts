@@ -1,7 +1,7 @@
 /**
  * What the Telegram bot does with an update: photos (largest size) and images sent as documents are collected for
- * the chat, albums get one summary line, `/start`, `/help` and `/memory` run the memory commands, and inline
- * buttons (style picker, retry) come back as callback queries.
+ * the chat, albums get one summary line, `/start`, `/help` and `/memory` run the memory commands, inline
+ * buttons (style picker, retry) come back as callback queries, and Stars payments are handled (stars.ts).
  */
 import type { Bot, Context } from "grammy";
 import type { ChatAdapter, ChatTarget, FileRef } from "../../core/chat/chat-adapter.ts";
@@ -11,6 +11,7 @@ import type { BotDeps } from "../common/bot-deps.ts";
 import { processOnce } from "../common/deliveries.ts";
 import { friendlyError } from "../common/friendly-error.ts";
 import type { AlbumSummary } from "./album-summary.ts";
+import { registerStarsHandlers, type StarsOptions } from "./stars.ts";
 import { TELEGRAM_DOWNLOAD_LIMIT } from "./telegram-adapter.ts";
 
 export function registerTelegramHandlers(
@@ -18,7 +19,7 @@ export function registerTelegramHandlers(
   deps: BotDeps,
   adapter: ChatAdapter,
   albums: AlbumSummary,
-  options: { officialApi: boolean },
+  options: { officialApi: boolean; stars?: StarsOptions },
 ): void {
   const log = deps.logger.child({ module: "telegram" });
 
@@ -66,6 +67,11 @@ export function registerTelegramHandlers(
     }
   }
 
+  registerStarsHandlers(bot, {
+    ...(deps.billing ? { billing: deps.billing } : {}),
+    ...(options.stars ? { stars: options.stars } : {}),
+    logger: deps.logger,
+  });
   bot.command(["start", "help"], (ctx) => run(ctx, { kind: "help" }));
   bot.command("memory", (ctx) => run(ctx, parseMemoryCommand(ctx.message?.text ?? "")));
 

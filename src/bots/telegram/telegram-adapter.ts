@@ -1,6 +1,6 @@
 /**
  * ChatAdapter for Telegram on grammY's API client: sendMessage / editMessageText for the status message,
- * setMessageReaction for the light acknowledgement, getFile + the file URL (which contains the bot token, so it is
+ * setMessageReaction for the light acknowledgement, createInvoiceLink for the upgrade card (Stars), getFile + the file URL (which contains the bot token, so it is
  * built here, used once and never logged or stored) for photos, sendVideo for the result.
  */
 import { type Api, GrammyError, InputFile } from "grammy";
@@ -17,6 +17,7 @@ import { isPhotoMemoryError, PhotoMemoryError } from "../../core/errors.ts";
 import { safeDownloadImage } from "../../core/net/safe-download.ts";
 import { fitBytes, isLinkValue } from "../common/button-value.ts";
 import { textWithProgress } from "../common/progress-text.ts";
+import { createStarsInvoiceLink } from "./stars.ts";
 
 /** sendVideo accepts 50 MB on api.telegram.org; a self-hosted Bot API server takes up to 2000 MB. */
 export const TELEGRAM_UPLOAD_LIMIT = 50 * 1000 * 1000;
@@ -29,6 +30,8 @@ export interface TelegramAdapterOptions {
   token: string;
   apiRoot: string;
   logger: Logger;
+  /** Premium is sold as a Stars subscription at this price: the upgrade card gets the invoice link. */
+  starsPrice?: number;
 }
 
 export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdapter {
@@ -130,6 +133,20 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): ChatAdap
         throw new PhotoMemoryError("download.failed", "The photo could not be fetched from Telegram.");
       }
     },
+
+    ...(options.starsPrice
+      ? {
+          // Telegram's rule: digital goods in bots are paid in Stars, so the invoice is the only way to pay here.
+          async checkout({ token }: { token: string }) {
+            const price = options.starsPrice ?? 0;
+            const url = await call("createInvoiceLink", () => createStarsInvoiceLink(api, { token, price }));
+            return {
+              action: { id: "upgrade-stars", label: `⭐ Premium for ${price} Stars a month`, value: url },
+              exclusive: true,
+            };
+          },
+        }
+      : {}),
 
     async addReaction(target, messageId, emoji) {
       const { chatId } = where(target);

@@ -14,9 +14,11 @@ import type { BotDeps } from "../common/bot-deps.ts";
 import { createAlbumSummary } from "./album-summary.ts";
 import type { TelegramConfig } from "./config.ts";
 import { registerTelegramHandlers } from "./handlers.ts";
+import type { StarsOptions } from "./stars.ts";
 import { createTelegramAdapter } from "./telegram-adapter.ts";
 
-export const TELEGRAM_ALLOWED_UPDATES = ["message", "callback_query"] as const;
+/** A custom list without pre_checkout_query would make every Stars checkout time out. */
+export const TELEGRAM_ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"] as const;
 
 export interface TelegramBot {
   router: Hono;
@@ -30,6 +32,18 @@ export interface TelegramBotOptions {
   albumQuietMs?: number;
   /** The chat adapter built for the jobs (createTelegramChat); one of its own otherwise. */
   adapter?: ChatAdapter;
+  /** How long a pre-checkout may wait for the token check (tests shorten it). */
+  preCheckoutDeadlineMs?: number;
+}
+
+function starsOptions(config: TelegramConfig, deadlineMs: number | undefined): StarsOptions | undefined {
+  if (!config.starsPrice || !config.paymentSupport) return undefined;
+  return {
+    price: config.starsPrice,
+    support: config.paymentSupport,
+    ...(config.termsUrl ? { termsUrl: config.termsUrl } : {}),
+    ...(deadlineMs ? { deadlineMs } : {}),
+  };
 }
 
 /** The outbound side alone: what a worker needs to deliver (the Bot API with the token, no updates). */
@@ -39,6 +53,7 @@ export function createTelegramChat(config: TelegramConfig, options: { logger: Lo
     token: config.token,
     apiRoot: config.apiRoot,
     logger: options.logger,
+    ...(config.starsPrice ? { starsPrice: config.starsPrice } : {}),
   });
 }
 
@@ -56,10 +71,14 @@ export function createTelegramBot(
       token: config.token,
       apiRoot: config.apiRoot,
       logger: deps.logger,
+      ...(config.starsPrice ? { starsPrice: config.starsPrice } : {}),
     });
   const albums = createAlbumSummary(options.albumQuietMs ?? 4000);
   const officialApi = new URL(config.apiRoot).hostname === "api.telegram.org";
-  registerTelegramHandlers(bot, deps, adapter, albums, { officialApi });
+  registerTelegramHandlers(bot, deps, adapter, albums, {
+    officialApi,
+    stars: starsOptions(config, options.preCheckoutDeadlineMs),
+  });
 
   let initialised: Promise<void> | undefined;
   const init = () => {

@@ -24,12 +24,31 @@ export interface MessageRef {
   handle?: Record<string, string>;
 }
 
+/** A button. `value` goes back to the bot when pressed, or is a https link to open. */
+export interface MessageAction {
+  id: string;
+  label: string;
+  value: string;
+  style?: "primary" | "danger";
+}
+
 export interface OutgoingMessage {
   text: string;
   /** 0..1 when the message shows render progress. */
   progress?: number;
-  /** Buttons, e.g. the style picker or "Retry". `value` goes back to the bot when pressed. */
-  actions?: { id: string; label: string; value: string; style?: "primary" | "danger" }[];
+  /** Buttons, e.g. the style picker or "Retry". */
+  actions?: MessageAction[];
+}
+
+/**
+ * A platform's own way to buy premium (a Telegram Stars invoice, a Discord SKU), offered on the upgrade card for
+ * billing's upgrade token.
+ */
+export interface PlatformCheckout {
+  /** The button that buys premium for this token. */
+  action: MessageAction;
+  /** The platform forbids any other way to pay (Telegram: digital goods in bots are paid in Stars only). */
+  exclusive: boolean;
 }
 
 export interface OutgoingVideo {
@@ -97,4 +116,6 @@ export interface ChatAdapter {
   addReaction?(target: ChatTarget, messageId: string, emoji: string): Promise<void>;
   /** The reaction (with addReaction) that tells the sender their photos were taken in; without it, a line is posted. */
   readonly photoAckEmoji?: string;
+  /** Present when premium can be bought on the platform itself: the upgrade card's button for this upgrade token. */
+  checkout?(input: { token: string; target: ChatTarget }): Promise<PlatformCheckout>;
 }
