@@ -1,16 +1,23 @@
-/** Renders an OutgoingMessage as a Discord message body: content plus button rows (style picker, retry). */
+/**
+ * Renders an OutgoingMessage as a Discord message body: content plus button rows (style picker, retry, links, the
+ * premium button).
+ */
 import { ButtonStyle, ComponentType } from "discord.js";
 import type { OutgoingMessage } from "../../core/chat/chat-adapter.ts";
 import { isLinkValue } from "../common/button-value.ts";
 import { textWithProgress } from "../common/progress-text.ts";
+import { skuOfValue } from "./premium.ts";
 
 /** custom_id prefix of PhotoMemory's buttons; the value after it is what the button asks for. */
 export const BUTTON_PREFIX = "pm:";
 
 export function toDiscordMessage(message: OutgoingMessage): Record<string, unknown> {
   const content = textWithProgress(message);
-  const buttons = (message.actions ?? []).slice(0, 25).map((a) =>
-    isLinkValue(a.value)
+  const buttons = (message.actions ?? []).slice(0, 25).map((a) => {
+    const sku = skuOfValue(a.value);
+    // Discord's premium button: only the SKU; Discord draws its name, price and shop icon.
+    if (sku) return { type: ComponentType.Button, style: ButtonStyle.Premium, sku_id: sku };
+    return isLinkValue(a.value)
       ? {
           type: ComponentType.Button,
           style: ButtonStyle.Link,
@@ -27,8 +34,8 @@ export function toDiscordMessage(message: OutgoingMessage): Record<string, unkno
                 : ButtonStyle.Secondary,
           label: a.label.slice(0, 80),
           custom_id: `${BUTTON_PREFIX}${a.value}`.slice(0, 100),
-        },
-  );
+        };
+  });
   const rows = [];
   for (let i = 0; i < buttons.length; i += 5)
     rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + 5) });

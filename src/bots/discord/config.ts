@@ -28,6 +28,7 @@ export const discordEnvSchema = z.object({
   DISCORD_GUILD_ID: snowflake,
   DISCORD_API_URL: z.preprocess(blank, z.url().default("https://discord.com/api")),
   DISCORD_GATEWAY: z.preprocess(blank, z.enum(["0", "1", "true", "false"]).default("0")),
+  DISCORD_PREMIUM_SKU_ID: snowflake,
 });
 
 export interface DiscordConfig {
@@ -39,6 +40,8 @@ export interface DiscordConfig {
   /** REST base without the version (`https://discord.com/api`). */
   apiUrl: string;
   gateway: boolean;
+  /** The SKU whose entitlement is premium (Developer Portal → Monetization → SKUs); unset, Discord sells nothing. */
+  premiumSkuId?: string;
 }
 
 export function parseDiscordConfig(env: Record<string, string | undefined>): DiscordConfig | null {
@@ -58,5 +61,6 @@ export function parseDiscordConfig(env: Record<string, string | undefined>): Dis
     ...(e.DISCORD_GUILD_ID ? { guildId: e.DISCORD_GUILD_ID } : {}),
     apiUrl: e.DISCORD_API_URL.replace(/\/+$/, ""),
     gateway: e.DISCORD_GATEWAY === "1" || e.DISCORD_GATEWAY === "true",
+    ...(e.DISCORD_PREMIUM_SKU_ID ? { premiumSkuId: e.DISCORD_PREMIUM_SKU_ID } : {}),
   };
 }

@@ -12,6 +12,7 @@ import type { ChatAdapter, MessageRef } from "../../core/chat/chat-adapter.ts";
 import { isPhotoMemoryError, PhotoMemoryError } from "../../core/errors.ts";
 import { safeDownloadImage } from "../../core/net/safe-download.ts";
 import { toDiscordMessage } from "./components.ts";
+import { skuValue } from "./premium.ts";
 
 /** Discord's default upload limit for bots; an interaction's `attachment_size_limit` can raise it. */
 export const DISCORD_DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
@@ -43,6 +44,8 @@ export interface DiscordAdapterOptions {
   apiUrl: string;
   logger: Logger;
   now?: () => number;
+  /** The premium SKU (DISCORD_PREMIUM_SKU_ID): the upgrade card gets Discord's premium button for it. */
+  premiumSkuId?: string;
 }
 
 export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
@@ -74,6 +77,22 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const adapter: DiscordAdapter = {
     platform: "discord",
     photoAckEmoji: "📸",
+    ...(options.premiumSkuId
+      ? {
+          // Discord's rule: what is sold elsewhere must be buyable in Discord too, so its button comes first; other
+          // ways to pay may stay on the card.
+          async checkout() {
+            return {
+              action: {
+                id: "upgrade-discord",
+                label: "Premium",
+                value: skuValue(options.premiumSkuId ?? ""),
+              },
+              exclusive: false,
+            };
+          },
+        }
+      : {}),
     limits: (target) => ({
       maxUploadBytes: uploadLimits.get(target.channelId) ?? DISCORD_DEFAULT_UPLOAD_LIMIT,
     }),

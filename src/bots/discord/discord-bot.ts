@@ -1,5 +1,6 @@
 /**
- * The Discord bot: HTTP interactions at POST /discord/interactions, /memory registered through REST at start
+ * The Discord bot: HTTP interactions at POST /discord/interactions, entitlement events at POST
+ * /discord/webhook-events (premium.ts), /memory registered through REST at start
  * (on DISCORD_GUILD_ID when set, which takes effect at once), the optional gateway, and the REST adapter.
  */
 import { REST } from "discord.js";
@@ -12,6 +13,7 @@ import { createDiscordGateway } from "./gateway.ts";
 import { createInteractionHandler } from "./interactions.ts";
 import { registerMemoryCommand } from "./memory-command.ts";
 import { checkMessageContentIntent, type IntentState } from "./message-content-intent.ts";
+import { createWebhookEventsHandler } from "./premium.ts";
 import { discordPublicKey } from "./verify.ts";
 
 export interface DiscordBot {
@@ -32,6 +34,7 @@ export function createDiscordChat(config: DiscordConfig, options: { logger: Logg
     applicationId: config.applicationId,
     apiUrl: config.apiUrl,
     logger: options.logger,
+    ...(config.premiumSkuId ? { premiumSkuId: config.premiumSkuId } : {}),
   });
 }
 
@@ -45,16 +48,28 @@ export function createDiscordBot(
   const adapter = options.adapter ?? createDiscordChat(config, { logger: deps.logger });
   let intent: IntentState = "unknown";
   const router = new Hono();
+  const publicKey = discordPublicKey(config.publicKey);
   router.post(
     "/interactions",
     createInteractionHandler({
       deps,
       adapter,
       rest,
-      publicKey: discordPublicKey(config.publicKey),
+      publicKey,
+      ...(config.premiumSkuId ? { premiumSkuId: config.premiumSkuId } : {}),
       gateway: config.gateway,
       intent: () => intent,
       ...(options.onSettled ? { onSettled: options.onSettled } : {}),
+    }),
+  );
+  router.post(
+    "/webhook-events",
+    createWebhookEventsHandler({
+      publicKey,
+      applicationId: config.applicationId,
+      ...(config.premiumSkuId ? { skuId: config.premiumSkuId } : {}),
+      ...(deps.billing ? { billing: deps.billing } : {}),
+      logger: deps.logger,
     }),
   );
   const gateway = config.gateway

@@ -16,6 +16,7 @@ import { BUTTON_PREFIX } from "./components.ts";
 import type { DiscordAdapter } from "./discord-adapter.ts";
 import { type CommandOption, PHOTO_OPTIONS, toMemoryCommand } from "./memory-command.ts";
 import { type IntentState, NO_VISIBLE_PHOTOS_HINT } from "./message-content-intent.ts";
+import { interactionEntitlements } from "./premium.ts";
 import { isValidDiscordSignature } from "./verify.ts";
 
 /** How long the answer may wait for the delivery claim before deferring anyway. */
@@ -33,6 +34,7 @@ interface Interaction {
   user?: { id: string; username?: string };
   locale?: string;
   attachment_size_limit?: number;
+  entitlements?: unknown[];
   data?: {
     name?: string;
     custom_id?: string;
@@ -50,6 +52,8 @@ export interface InteractionHandlerOptions {
   gateway: boolean;
   /** Whether the Message Content intent is on, as read at start (history shows no attachments without it). */
   intent?: () => IntentState;
+  /** The premium SKU: its entitlements on an interaction are reported to billing before the command runs. */
+  premiumSkuId?: string;
   /** Lets tests wait for the work done after the response. */
   onSettled?: (work: Promise<void>) => void;
 }
@@ -151,6 +155,12 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
           }
         } else {
           command = parseMemoryCommand((interaction.data?.custom_id ?? "").slice(BUTTON_PREFIX.length));
+        }
+        // Entitlements are Discord's source of truth: what this interaction carries is recorded first, so the
+        // command (and the quota) sees premium bought a moment ago even before its webhook event arrives.
+        if (options.premiumSkuId && deps.billing) {
+          const seen = interactionEntitlements(interaction.entitlements, options.premiumSkuId, new Date());
+          for (const entitlement of seen) await deps.billing.discordEntitlement(entitlement);
         }
         await deps.runMemoryCommand({
           target,
