@@ -9,7 +9,7 @@ export type VideoStatus = (typeof VIDEO_STATUSES)[number];
 export const SUBSCRIPTION_STATUSES = ["active", "past_due", "cancelled", "unpaid"] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 export type Plan = "free" | "premium";
-export type SubscriptionProvider = "stripe" | "telegram_stars";
+export type SubscriptionProvider = "stripe" | "telegram_stars" | "discord";
 /** pending: recorded when its message arrived, bytes not fetched yet; ready: stored; rejected: unusable (see rejectCode). */
 export type PhotoStatus = "pending" | "ready" | "rejected";
 export type DeliveryStatus = "processing" | "done" | "failed";
