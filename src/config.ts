@@ -6,6 +6,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { type PlatformConfigs, parsePlatformConfigs } from "./bots/common/platform-bots.ts";
+import type { PlanNumbers } from "./core/billing/plans.ts";
 import { PhotoMemoryError } from "./core/errors.ts";
 
 const emptyToUndefined = (value: unknown) =>
@@ -87,6 +88,22 @@ const envSchema = z.object({
   SENTRY_DSN: optionalUrl,
   SENTRY_ENVIRONMENT: optionalString,
   SENTRY_TRACES_SAMPLE_RATE: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0)),
+  /** Plan numbers (see src/core/billing/plans.ts); they matter only once a payment provider is configured. */
+  BILLING_FREE_MEMORIES_PER_MONTH: int(10, 0, 1_000_000),
+  BILLING_FREE_PHOTOS_PER_MEMORY: int(30, 1, 300),
+  BILLING_PREMIUM_MEMORIES_PER_MONTH: int(200, 1, 1_000_000),
+  BILLING_PREMIUM_PHOTOS_PER_MEMORY: int(100, 1, 300),
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_PAYMENT_LINK_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url()
+      .refine((u) => u.startsWith("https://"), "must be an https:// Payment Link")
+      .optional(),
+  ),
+  /** Stripe's API origin; a local stand-in in tests. */
+  STRIPE_API_BASE: optionalUrl,
   PLAYGROUND_TOKEN: z.preprocess(
     emptyToUndefined,
     z.string().min(16, "must be at least 16 characters").optional(),
@@ -127,6 +144,14 @@ export interface Config {
   playground: { enabled: boolean; token?: string };
   /** Bearer token for `/metrics`; unset = open (keep the port internal). */
   metricsToken?: string;
+  /**
+   * Plans and payment providers. No provider configured: billing is off and every style and limit is open.
+   * Stripe is on when STRIPE_PAYMENT_LINK_URL is set (with its secret key and webhook secret).
+   */
+  billing: {
+    plans: PlanNumbers;
+    stripe: { secretKey: string; webhookSecret: string; paymentLinkUrl: string; apiBase?: string } | null;
+  };
   /** The validated raw variables, for platform blocks that read their own. */
   raw: Env;
   /** Slack, Discord and Telegram, each null unless its variables are set (see src/bots/common/platform-bots.ts). */
@@ -182,6 +207,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       "The configuration is invalid: the playground is on and PUBLIC_URL is public, so anyone could use it: set PLAYGROUND_TOKEN (e.g. openssl rand -hex 16) or PLAYGROUND=0.",
     );
   }
+  const stripeVariables = {
+    STRIPE_PAYMENT_LINK_URL: e.STRIPE_PAYMENT_LINK_URL,
+    STRIPE_SECRET_KEY: e.STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET: e.STRIPE_WEBHOOK_SECRET,
+  };
+  const stripeMissing = Object.entries(stripeVariables)
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
+  if (stripeMissing.length > 0 && stripeMissing.length < 3) {
+    throw new PhotoMemoryError(
+      "config.invalid",
+      `The configuration is invalid: Stripe needs STRIPE_PAYMENT_LINK_URL, STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET together; ${stripeMissing.join(" and ")} ${stripeMissing.length === 1 ? "is" : "are"} missing.`,
+    );
+  }
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -227,6 +266,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     playground: { enabled: playground, ...(e.PLAYGROUND_TOKEN ? { token: e.PLAYGROUND_TOKEN } : {}) },
+    billing: {
+      plans: {
+        free: {
+          memoriesPerMonth: e.BILLING_FREE_MEMORIES_PER_MONTH,
+          photosPerMemory: e.BILLING_FREE_PHOTOS_PER_MEMORY,
+        },
+        premium: {
+          memoriesPerMonth: e.BILLING_PREMIUM_MEMORIES_PER_MONTH,
+          photosPerMemory: e.BILLING_PREMIUM_PHOTOS_PER_MEMORY,
+        },
+      },
+      stripe:
+        e.STRIPE_PAYMENT_LINK_URL && e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
+          ? {
+              secretKey: e.STRIPE_SECRET_KEY,
+              webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+              paymentLinkUrl: e.STRIPE_PAYMENT_LINK_URL,
+              ...(e.STRIPE_API_BASE ? { apiBase: e.STRIPE_API_BASE } : {}),
+            }
+          : null,
+    },
     raw: e,
     // ── Platform bots (Slack, Discord, Telegram): each platform folder owns and validates its own variables. ──
     platforms,

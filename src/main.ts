@@ -13,6 +13,7 @@ import type { Hono } from "hono";
 import { createPlatformBots, createPlatformChats } from "./bots/common/platform-bots.ts";
 import { createPlaygroundBot, createPlaygroundChat } from "./bots/playground/playground-bot.ts";
 import { type Config, loadConfig } from "./config.ts";
+import { createBilling, createBillingEntitlements } from "./core/billing/index.ts";
 import type { BlobStore } from "./core/blobs/blob-store.ts";
 import { createLocalBlobStore } from "./core/blobs/local-blob-store.ts";
 import { createSupabaseBlobStore } from "./core/blobs/supabase-blob-store.ts";
@@ -20,7 +21,7 @@ import type { ChatAdapter } from "./core/chat/chat-adapter.ts";
 import type { Platform, ScriptWriter } from "./core/domain.ts";
 import { createSemaphore } from "./core/jobs/semaphore.ts";
 import { createLogger, type Logger } from "./core/log.ts";
-import { createFreeEntitlements, createSqlMemoryLookup, type MemoryDeps } from "./core/memories/index.ts";
+import { createSqlMemoryLookup, type MemoryDeps } from "./core/memories/index.ts";
 import { createMemoryRenderer } from "./core/memories/pipeline/index.ts";
 import { createFfmpegReadiness } from "./core/render/ffmpeg-readiness.ts";
 import { createOfflineScriptWriter } from "./core/script/offline-script-writer.ts";
@@ -146,11 +147,13 @@ export async function startService(config: Config, options: StartOptions = {}): 
     inngestHandler = createInngestHandler({ client, functions, logger });
   }
 
+  // Billing: off (everything open) until a payment provider is configured.
+  const billing = createBilling({ db, store, chats, logger, plans: config.billing.plans, providers: [] });
   const memory: MemoryDeps = {
     store,
     blobs,
     jobs,
-    entitlements: createFreeEntitlements(),
+    entitlements: createBillingEntitlements(billing),
     lookup: createSqlMemoryLookup(db),
     chats,
     logger,

@@ -179,7 +179,7 @@ describe("curation", { timeout: 120_000 }, () => {
     ];
     const curated = curatePhotos(photos, { style: "classic" });
     expect(curated.photos.map((p) => p.id)).toEqual(["p2", "p6", "p7"]);
-    expect(curated.leftOut).toEqual({ duplicates: 2, blurred: 1, exposure: 2, length: 0 });
+    expect(curated.leftOut).toEqual({ duplicates: 2, blurred: 1, exposure: 2, length: 0, plan: 0 });
     expect(curatePhotos(photos, { style: "classic", all: true }).photos).toHaveLength(8);
     // Quality alone never leaves fewer than three photos.
     expect(curatePhotos(photos.slice(2, 5), { style: "classic" }).photos).toHaveLength(3);

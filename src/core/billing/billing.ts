@@ -5,7 +5,7 @@
  * style and limit is open.
  */
 import type { Logger } from "pino";
-import type { ChatAdapter, ChatTarget, OutgoingMessage } from "../chat/chat-adapter.ts";
+import type { ChatAdapter, ChatTarget, MessageAction } from "../chat/chat-adapter.ts";
 import { chatFor } from "../chat/chat-for.ts";
 import type { Platform } from "../domain.ts";
 import type { Db } from "../store/db.ts";
@@ -17,7 +17,7 @@ import { DEFAULT_PLAN_NUMBERS, type Plan, type PlanLimits, type PlanNumbers, quo
 import { premiumEndedText, premiumPaymentIssueText, premiumStartedText } from "./texts.ts";
 
 /** A button of an upgrade card (a link button where the value is an https URL). */
-export type UpgradeAction = NonNullable<OutgoingMessage["actions"]>[number];
+export type UpgradeAction = MessageAction;
 
 export interface UpgradeRequest {
   /** Fresh opaque token tied to the holder and the thread (≥ 16 chars of [A-Za-z0-9_-]). */
@@ -152,8 +152,11 @@ export function createBilling(deps: BillingDeps) {
   }
 
   return {
-    /** False when no payment provider is configured: every style and limit is open. */
-    enabled: providers.length > 0,
+    /**
+     * False when no payment is configured (no provider, no platform checkout such as Telegram Stars or a Discord SKU):
+     * every style and limit is open.
+     */
+    enabled: providers.length > 0 || Object.values(deps.chats).some((chat) => Boolean(chat?.checkout)),
     plans,
     providers,
     rows,
@@ -220,13 +223,21 @@ export function createBilling(deps: BillingDeps) {
       email?: string;
     }): Promise<UpgradeAction[]> {
       const offering = providers.filter((p) => p.upgradeAction);
-      if (offering.length === 0) return [];
+      const platform = deps.chats[input.target.platform];
+      if (offering.length === 0 && !platform?.checkout) return [];
       const token = await rows.createUpgradeToken({
         holder: input.holder,
         target: input.target,
         requestedByAccountId: input.requestedByAccountId ?? null,
       });
       const actions: UpgradeAction[] = [];
+      // The platform's own checkout first (Discord wants premium buyable inside Discord); an exclusive one alone
+      // (Telegram: digital goods are paid in Stars only).
+      if (platform?.checkout) {
+        const checkout = await platform.checkout({ token, target: input.target });
+        if (checkout.exclusive) return [checkout.action];
+        actions.push(checkout.action);
+      }
       for (const provider of offering) {
         const action = await provider.upgradeAction?.({
           token,

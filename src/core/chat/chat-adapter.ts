@@ -38,6 +38,11 @@ export interface OutgoingMessage {
   progress?: number;
   /** Buttons, e.g. the style picker or "Retry". */
   actions?: MessageAction[];
+  /**
+   * Show it to this platform user only where the platform can (Slack ephemeral, Discord ephemeral follow-up); a
+   * private message cannot be edited. Adapters without private messages post it to the conversation.
+   */
+  privateTo?: string;
 }
 
 /**

@@ -34,7 +34,8 @@ const TOO_CLIPPED = 0.6;
 
 export interface Curation {
   photos: Photo[];
-  leftOut: { duplicates: number; blurred: number; exposure: number; length: number };
+  /** `plan`: left out for the plan's photos-per-memory limit (the best of the period are kept). */
+  leftOut: { duplicates: number; blurred: number; exposure: number; length: number; plan: number };
 }
 
 /** How many photos a memory of about `seconds` holds in a style (title and closing cards included). */
@@ -47,10 +48,17 @@ export function photosForLength(style: StyleName, seconds = TARGET_SECONDS): num
 
 export function curatePhotos(
   photos: readonly Photo[],
-  options: { style: StyleName; all?: boolean },
+  options: { style: StyleName; all?: boolean; maxPhotos?: number },
 ): Curation {
-  const leftOut = { duplicates: 0, blurred: 0, exposure: 0, length: 0 };
-  if (options.all) return { photos: [...photos], leftOut };
+  const leftOut = { duplicates: 0, blurred: 0, exposure: 0, length: 0, plan: 0 };
+  const max = options.maxPhotos ?? Number.POSITIVE_INFINITY;
+  if (options.all) {
+    if (photos.length <= max) return { photos: [...photos], leftOut };
+    // `/memory all` beyond the plan's limit: the best photo of each stretch of the period, as for length.
+    leftOut.plan = photos.length - max;
+    const chosen = new Set(bestPerStretch(chronological(photos), max).map((p) => p.id));
+    return { photos: photos.filter((p) => chosen.has(p.id)), leftOut };
+  }
 
   type Reason = "duplicates" | "blurred" | "exposure";
   const order = chronological(photos);
@@ -92,9 +100,12 @@ export function curatePhotos(
   for (const { reason } of rejected) leftOut[reason]++;
 
   const places = photosForLength(options.style);
-  if (kept.length > places) {
-    leftOut.length = kept.length - places;
-    kept = bestPerStretch(kept, places);
+  const room = Math.min(places, max);
+  if (kept.length > room) {
+    // Cut for length first; what the plan's limit cuts beyond that is counted apart, so the reply can name it.
+    leftOut.length = Math.max(0, kept.length - places);
+    leftOut.plan = kept.length - room - leftOut.length;
+    kept = bestPerStretch(kept, room);
   }
   const chosen = new Set(kept.map((p) => p.id));
   return { photos: photos.filter((p) => chosen.has(p.id)), leftOut };

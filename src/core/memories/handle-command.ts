@@ -61,6 +61,11 @@ export async function runMemoryCommand(deps: MemoryDeps, input: RunCommandInput)
         ...(command.invalid !== undefined ? { invalid: command.invalid } : {}),
       });
       break;
+    case "plan":
+    case "upgrade":
+    case "billing":
+      await planCommand(deps, { ...base, kind: command.kind });
+      break;
     case "retry":
       await retryMemory(deps, { ...base, ...(command.videoId ? { videoId: command.videoId } : {}) });
       break;
@@ -78,4 +83,26 @@ export async function runMemoryCommand(deps: MemoryDeps, input: RunCommandInput)
       });
       break;
   }
+}
+
+/** `/memory plan`, `upgrade` and `billing`: the entitlements' words, privately where the platform can. */
+async function planCommand(
+  deps: MemoryDeps,
+  input: { target: ChatTarget; user: ChatUser; kind: "plan" | "upgrade" | "billing" },
+): Promise<void> {
+  const account = await deps.store.upsertAccount({
+    platform: input.target.platform,
+    workspaceId: input.target.workspaceId ?? null,
+    userId: input.user.id,
+    ...(input.user.name ? { displayName: input.user.name } : {}),
+  });
+  const asker = { accountId: account.id, platform: input.target.platform, target: input.target };
+  const reply =
+    input.kind === "plan"
+      ? await deps.entitlements.describePlan(asker)
+      : input.kind === "upgrade"
+        ? await deps.entitlements.upgradeCard(asker)
+        : await deps.entitlements.manageBilling(asker);
+  const message = reply.private ? { ...reply.message, privateTo: input.user.id } : reply.message;
+  await chatFor(deps, input.target).postMessage(input.target, message);
 }

@@ -135,20 +135,39 @@ export async function retryMemory(
     userId: input.user.id,
     ...(input.user.name ? { displayName: input.user.name } : {}),
   });
+  // A retry is a new memory: it takes a slot of the month (the failed one gave its slot back).
+  const claim = await deps.entitlements.claimMemory({
+    accountId: account.id,
+    platform: input.target.platform,
+    target: input.target,
+  });
+  if (!claim.allowed) {
+    await chat.postMessage(input.target, {
+      text: claim.reply,
+      ...(claim.actions ? { actions: claim.actions } : {}),
+    });
+    return { retried: false };
+  }
   // Photos dropped after the failed memory stay in the collection: createProjectWithVideo restarts it only after the
   // newest photo of this project.
-  const { project, video } = await deps.store.createProjectWithVideo({
-    conversationId: conversation.id,
-    requesterAccountId: account.id,
-    style: old.style,
-    title: old.title,
-    photoIds: photos.map((p) => p.id),
-    locale: old.locale,
-    aspect: old.aspect,
-    resolution: old.resolution,
-    silent: old.silent,
-    platform: old.platform,
-  });
+  const { project, video } = await deps.store
+    .createProjectWithVideo({
+      conversationId: conversation.id,
+      requesterAccountId: account.id,
+      style: old.style,
+      title: old.title,
+      photoIds: photos.map((p) => p.id),
+      locale: old.locale,
+      aspect: old.aspect,
+      resolution: old.resolution,
+      silent: old.silent,
+      platform: old.platform,
+    })
+    .catch(async (error: unknown) => {
+      await claim.giveBack();
+      throw error;
+    });
+  await claim.attach(project.id);
   await announceAndSend(deps, {
     conversation,
     project,

@@ -10,12 +10,26 @@ export type MemoryCommand =
   | { kind: "reset" }
   | { kind: "cancel" }
   | { kind: "retry"; videoId?: string }
+  /** `/memory plan`, `upgrade`, `billing`: the plan and its use, the upgrade card, the billing page. */
+  | { kind: "plan" }
+  | { kind: "upgrade" }
+  | { kind: "billing" }
   /** `/memory lang fr`: write this conversation's memories in French; `auto` (null) goes back to the platform's. */
   | { kind: "language"; language?: string | null; invalid?: string }
   | { kind: "request"; style?: StyleName; aspect?: Aspect; title?: string; all?: true; silent?: true };
 
 // `new` starts a fresh collection; `reset` is its older name, kept as an alias.
-const SUBCOMMANDS = new Set(["help", "status", "new", "reset", "cancel", "retry"]);
+const SUBCOMMANDS = new Set([
+  "help",
+  "status",
+  "new",
+  "reset",
+  "cancel",
+  "retry",
+  "plan",
+  "upgrade",
+  "billing",
+]);
 const MAX_TITLE = 80;
 
 export function parseMemoryCommand(text: string): MemoryCommand {
@@ -33,7 +47,7 @@ export function parseMemoryCommand(text: string): MemoryCommand {
   if (first && SUBCOMMANDS.has(first) && (first === "retry" || words.length === 1)) {
     if (first === "retry") return words[1] ? { kind: "retry", videoId: words[1] } : { kind: "retry" };
     if (first === "new") return { kind: "reset" };
-    return { kind: first as "help" | "status" | "reset" | "cancel" };
+    return { kind: first as "help" | "status" | "reset" | "cancel" | "plan" | "upgrade" | "billing" };
   }
   const command: Extract<MemoryCommand, { kind: "request" }> = { kind: "request" };
   // Style, aspect, `all` (every photo, no curation) and `silent` (no music) may come first, in any order; the rest

@@ -15,6 +15,7 @@ export function helpReply(): string {
     "`/memory cancel`: stop the memory being made.",
     "`/memory retry`: try the last failed memory again.",
     "`/memory lang fr`: write this conversation's memories in French (any language code; `auto` follows each person's app language).",
+    "`/memory plan`: the plan here, this month's memories and the limits. `/memory upgrade`: get premium. `/memory billing`: manage what was bought.",
   ].join("\n");
 }
 
@@ -29,7 +30,12 @@ export interface StartedInput {
   /** `/memory … silent`: said in the reply, so the user sees it was understood. */
   silent?: boolean;
   /** Photos of the collection the memory was chosen from, and why the others were left out. */
-  curation?: { from: number; leftOut: Curation["leftOut"] };
+  curation?: {
+    from: number;
+    leftOut: Curation["leftOut"];
+    /** The plan's photos-per-memory limit, when it left photos out (and premium's number, when one can upgrade). */
+    planLimit?: { photos: number; premium: number | null };
+  };
 }
 
 export function startedReply(input: StartedInput): string {
@@ -57,13 +63,22 @@ function photosPart(input: StartedInput): string {
 function leftOutPart(input: StartedInput): string {
   const out = input.curation?.leftOut;
   if (!out) return "";
+  const limit = input.curation?.planLimit;
   const parts = [
     out.duplicates > 0 ? `${out.duplicates} near-duplicate${out.duplicates === 1 ? "" : "s"}` : "",
     out.blurred > 0 ? `${out.blurred} blurred` : "",
     out.exposure > 0 ? `${out.exposure} too dark or too bright` : "",
     out.length > 0 ? `${out.length} to keep it about ${TARGET_SECONDS} s` : "",
+    out.plan > 0 && limit ? `${out.plan} over this plan's ${limit.photos} photos per memory` : "",
   ].filter((p) => p.length > 0);
-  return parts.length > 0 ? ` Left out: ${parts.join(", ")}. \`/memory all\` keeps every photo.` : "";
+  if (parts.length === 0) return "";
+  const tail =
+    out.plan > 0 && limit
+      ? limit.premium
+        ? ` Premium makes memories of up to ${limit.premium} photos: type \`/memory upgrade\`.`
+        : ""
+      : " `/memory all` keeps every photo.";
+  return ` Left out: ${parts.join(", ")}.${tail}`;
 }
 
 export function tooManyForAllReply(count: number): string {

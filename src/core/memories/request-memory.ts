@@ -34,6 +34,7 @@ export type RequestMemoryResult =
   | { kind: "started"; project: MemoryProject; video: GeneratedVideo; statusMessage?: MessageRef }
   | { kind: "picker" }
   | { kind: "locked"; style: StyleName; reply: string }
+  | { kind: "quota"; reply: string }
   | { kind: "no_photos" }
   | { kind: "too_many"; photoCount: number }
   | { kind: "busy"; video: GeneratedVideo };
@@ -76,17 +77,11 @@ export async function requestMemory(
   }
   const style = input.style ?? "classic";
 
-  const decision = await deps.entitlements.checkStyle({
-    accountId: account.id,
-    platform: input.target.platform,
-    style,
-  });
+  const asker = { accountId: account.id, platform: input.target.platform, target: input.target };
+  const decision = await deps.entitlements.checkStyle({ ...asker, style });
   if (!decision.allowed) {
     log.info({ style, code: decision.code }, "memory refused: style locked");
-    const actions = decision.upgradeUrl
-      ? [{ id: "upgrade", label: "Unlock premium styles", value: decision.upgradeUrl }]
-      : undefined;
-    await say(decision.reply, actions);
+    await say(decision.reply, decision.actions);
     return { kind: "locked", style, reply: decision.reply };
   }
 
@@ -112,8 +107,19 @@ export async function requestMemory(
     await say(tooManyForAllReply(photos.length));
     return { kind: "too_many", photoCount: photos.length };
   }
+  // One memory of the month's quota, taken atomically now and given back if the memory is not made.
+  const claim = await deps.entitlements.claimMemory(asker);
+  if (!claim.allowed) {
+    log.info({ code: claim.code }, "memory refused: monthly quota reached");
+    await say(claim.reply, claim.actions);
+    return { kind: "quota", reply: claim.reply };
+  }
   const collection = photos;
-  const curation = curatePhotos(collection, { style, all: input.all ?? false });
+  const curation = curatePhotos(collection, {
+    style,
+    all: input.all ?? false,
+    ...(claim.photosPerMemory !== null ? { maxPhotos: claim.photosPerMemory } : {}),
+  });
   photos = curation.photos;
 
   const locale = memoryLanguage(conversation, input.user);
@@ -135,6 +141,7 @@ export async function requestMemory(
       ...(input.silent ? { silent: true } : {}),
     });
   } catch (error) {
+    await claim.giveBack();
     if (!isPhotoMemoryError(error, "store.conflict")) throw error;
     const winner = await deps.lookup.latestMemory(conversation.id);
     const running = winner ? await store.getVideo(winner.videoId) : null;
@@ -146,6 +153,7 @@ export async function requestMemory(
     return { kind: "no_photos" };
   }
   const { project, video } = created;
+  await claim.attach(project.id);
   const videoLog = log.child({ projectId: project.id, videoId: video.id });
   const statusMessage = await announceAndSend(deps, {
     conversation,
@@ -157,7 +165,13 @@ export async function requestMemory(
     text: (remake ? remakeReply : startedReply)({
       ...project,
       photoCount: photos.length,
-      curation: { from: collection.length, leftOut: curation.leftOut },
+      curation: {
+        from: collection.length,
+        leftOut: curation.leftOut,
+        ...(curation.leftOut.plan > 0 && claim.photosPerMemory !== null
+          ? { planLimit: { photos: claim.photosPerMemory, premium: claim.premiumPhotosPerMemory } }
+          : {}),
+      },
     }),
     standing: input.statusMessage,
   });
