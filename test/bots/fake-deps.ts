@@ -1,11 +1,17 @@
 /** In-memory stand-ins for the ports a bot uses, plus a log capture to grep for secrets. */
 import { Writable } from "node:stream";
-import type { BotDeps, DroppedPhotos, MemoryCommandInput } from "../../src/bots/common/bot-deps.ts";
+import type {
+  BotDeps,
+  DroppedPhotos,
+  MemoryCommandInput,
+  ReactionChange,
+} from "../../src/bots/common/bot-deps.ts";
 import { createLogger } from "../../src/core/log.ts";
 
 export interface FakeDeps extends BotDeps {
   dropped: DroppedPhotos[];
   commands: MemoryCommandInput[];
+  reactions: ReactionChange[];
   /** Files recorded per conversation (`channel/thread/fileId`), as the Store dedupes them. */
   recorded: Set<string>;
   /** What albumProgress answers (default: every dropped item of the album stored). */
@@ -29,6 +35,7 @@ export function createFakeDeps(overrides: Partial<BotDeps> = {}): FakeDeps {
     logger: createLogger({ level: "debug", destination }),
     dropped: [],
     commands: [],
+    reactions: [],
     recorded: new Set(),
     seen: new Set(),
     done: new Set(),
@@ -80,6 +87,9 @@ export function createFakeDeps(overrides: Partial<BotDeps> = {}): FakeDeps {
     },
     async runMemoryCommand(input) {
       deps.commands.push(input);
+    },
+    async recordReaction(change) {
+      deps.reactions.push(change);
     },
     ...overrides,
   };

@@ -2,11 +2,11 @@
  * Curation as a user meets it: `/memory` on a big collection makes a memory of about 75 s, says what it left out and
  * why; `/memory all` keeps every photo up to the cap; 10 000 photos are chosen from in bounded time.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import sharp from "sharp";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PreparedPhoto, StyleName } from "../../src/core/domain.ts";
-import { ALL_PHOTOS_CAP, curatePhotos } from "../../src/core/memories/curate.ts";
+import { ALL_PHOTOS_CAP, curatePhotos, photosForLength } from "../../src/core/memories/curate.ts";
 import { handleMemoryCommand, receivePhotos } from "../../src/core/memories/index.ts";
 import { planRender } from "../../src/core/render/index.ts";
 import { createOfflineScriptWriter } from "../../src/core/script/offline-script-writer.ts";
@@ -50,6 +50,36 @@ async function addRows(count: number, quality: (i: number) => Partial<Photo["qua
     });
   return conversation;
 }
+
+const base = Date.UTC(2025, 6, 14, 10);
+/** A photo row as intake leaves it, taken a minute after the one before. */
+const photo = (i: number, quality: Partial<NonNullable<Photo["quality"]>>, faces = 0): Photo => ({
+  id: `p${i}`,
+  seq: i,
+  conversationId: "c",
+  contributorAccountId: null,
+  blobKey: `c/photos/${i}.jpg`,
+  sha256: "0".repeat(64),
+  width: 1600,
+  height: 1200,
+  takenAt: new Date(base + i * 60_000),
+  focus: null,
+  faces: Array.from({ length: faces }, () => ({ x: 0.4, y: 0.3, w: 0.1, h: 0.1, score: 0.9 })),
+  quality: { dhash: "0f0f0f0f0f0f0f0f", ...GOOD, ...quality },
+  originalName: null,
+  mimeType: null,
+  bytes: null,
+  status: "ready",
+  rejectReason: null,
+  rejectCode: null,
+  duplicateOf: null,
+  sourceFileId: null,
+  source: null,
+  albumKey: null,
+  messageId: null,
+  deletedAt: null,
+  createdAt: new Date(base),
+});
 
 function lastRequested() {
   const event = h.events.at(-1);
@@ -140,33 +170,6 @@ describe("curation", { timeout: 120_000 }, () => {
   });
 
   it("leaves out near-duplicates, blurred and badly exposed photos first, and prefers faces", () => {
-    const base = Date.UTC(2025, 6, 14, 10);
-    const photo = (i: number, quality: Partial<NonNullable<Photo["quality"]>>, faces = 0): Photo => ({
-      id: `p${i}`,
-      seq: i,
-      conversationId: "c",
-      contributorAccountId: null,
-      blobKey: `c/photos/${i}.jpg`,
-      sha256: "0".repeat(64),
-      width: 1600,
-      height: 1200,
-      takenAt: new Date(base + i * 60_000),
-      focus: null,
-      faces: Array.from({ length: faces }, () => ({ x: 0.4, y: 0.3, w: 0.1, h: 0.1, score: 0.9 })),
-      quality: { dhash: "0f0f0f0f0f0f0f0f", ...GOOD, ...quality },
-      originalName: null,
-      mimeType: null,
-      bytes: null,
-      status: "ready",
-      rejectReason: null,
-      rejectCode: null,
-      duplicateOf: null,
-      sourceFileId: null,
-      source: null,
-      albumKey: null,
-      deletedAt: null,
-      createdAt: new Date(base),
-    });
     const photos = [
       photo(1, { dhash: "ffff0000ffff0000" }),
       photo(2, { dhash: "ffff0000ffff0001", sharpness: 900 }, 2), // a burst of 1: with faces, kept instead
@@ -228,5 +231,88 @@ describe("curation", { timeout: 120_000 }, () => {
     expect((await h.botTexts()).at(-1)).toContain(
       "from 4 of 7 photos in the classic style… Left out: 1 near-duplicate, 1 blurred, 1 too dark or too bright.",
     );
+  });
+
+  it("keeps a photo people reacted to over its unreacted near-duplicate and over its unreacted neighbours", () => {
+    const ids = (c: { photos: Photo[] }) => c.photos.map((p) => p.id);
+    const burst = [
+      photo(1, { dhash: "ffff0000ffff0000" }),
+      photo(2, { dhash: "ffff0000ffff0001" }), // the same shot again
+      photo(3, { dhash: "00ff00ff00ff00ff" }),
+      photo(4, { dhash: "a5a5a5a5a5a5a5a5" }),
+    ];
+    expect(ids(curatePhotos(burst, { style: "classic" }))).toEqual(["p1", "p3", "p4"]);
+    expect(ids(curatePhotos(burst, { style: "classic", reactors: new Map([["p2", 1]]) }))).toEqual([
+      "p2",
+      "p3",
+      "p4",
+    ]);
+
+    // Twice as many distinct photos as places: each stretch of two gives one, the first when nothing tells them apart.
+    const places = photosForLength("classic");
+    const many = Array.from({ length: places * 2 }, (_, i) =>
+      photo(i, { dhash: createHash("sha256").update(String(i)).digest("hex").slice(0, 16) }),
+    );
+    const plain = ids(curatePhotos(many, { style: "classic" }));
+    expect(plain).toHaveLength(places);
+    expect(plain).not.toContain("p5");
+    const reacted = ids(curatePhotos(many, { style: "classic", reactors: new Map([["p5", 1]]) }));
+    expect(reacted).toHaveLength(places);
+    expect(reacted).toContain("p5");
+    expect(reacted).not.toContain("p4");
+    // More people weigh more: between two reacted neighbours, the one three people reacted to stays.
+    const crowd = ids(
+      curatePhotos(many, {
+        style: "classic",
+        reactors: new Map([
+          ["p4", 1],
+          ["p5", 3],
+        ]),
+      }),
+    );
+    expect(crowd).toContain("p5");
+    expect(crowd).not.toContain("p4");
+  });
+
+  it("/memory keeps the photo whose chat message people reacted to, counting each person once", async () => {
+    const conversation = await h.deps.store.upsertConversation({
+      platform: h.target.platform,
+      channelId: h.target.channelId,
+    });
+    const hashes = ["ffff0000ffff0000", "ffff0000ffff0001", "00ff00ff00ff00ff", "a5a5a5a5a5a5a5a5"];
+    const photoIds: string[] = [];
+    for (const [i, dhash] of hashes.entries()) {
+      const [recorded] = await h.deps.store.recordPendingPhotos({
+        conversationId: conversation.id,
+        messageId: `m${i + 1}`,
+        files: [{ fileId: `upload-${i}`, name: `IMG_${i + 1}.jpg`, source: { platform: "playground" } }],
+      });
+      const id = recorded?.photo.id ?? "";
+      await h.deps.store.completePendingPhoto(id, {
+        blobKey: `${conversation.id}/photos/${i}.jpg`,
+        sha256: randomBytes(32).toString("hex"),
+        width: 1600,
+        height: 1200,
+        takenAt: new Date(Date.UTC(2025, 6, 14, 10, i)),
+        quality: { dhash, ...GOOD },
+      });
+      photoIds.push(id);
+    }
+    // Two people react to the second shot of the burst, one of them twice.
+    const message = { platform: h.target.platform, channelId: h.target.channelId, messageId: "m2" };
+    for (const [reactorId, emoji] of [
+      ["ada", "heart"],
+      ["ada", "fire"],
+      ["bob", "heart"],
+    ] as const)
+      await h.deps.store.applyReaction({ kind: "added", message, reactorId, emoji });
+    expect(Object.fromEntries(await h.deps.store.countReactors(conversation.id))).toEqual({
+      [photoIds[1] as string]: 2,
+    });
+
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory" });
+    const project = await h.deps.store.getProject(lastRequested().projectId);
+    expect(project?.photoIds).toEqual([photoIds[1], photoIds[2], photoIds[3]]);
+    expect((await h.botTexts()).at(-1)).toContain("Left out: 1 near-duplicate");
   });
 });

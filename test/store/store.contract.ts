@@ -346,6 +346,143 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       expect(await store.getAlbum(c.id, "other")).toEqual({ photos: [], inMemory: false });
     });
 
+    it("counts the distinct people who reacted to a photo's message, in every conversation the message brought it to", async () => {
+      const channelId = `C${randomUUID()}`;
+      const place = { platform: "slack" as const, workspaceId: "T1", channelId };
+      const channel = await store.upsertConversation({ ...place, threadId: null });
+      // The thread's root message brings its photos into the thread's conversation too.
+      const thread = await store.upsertConversation({ ...place, threadId: "1700000000.000100" });
+      const both = [pendingFile("R1"), pendingFile("R2")];
+      const inChannel = await store.recordPendingPhotos({
+        conversationId: channel.id,
+        messageId: "1700000000.000100",
+        files: both,
+      });
+      const other = await store.recordPendingPhotos({
+        conversationId: channel.id,
+        messageId: "1700000009.000900",
+        files: [pendingFile("R3")],
+      });
+      const inThread = await store.recordPendingPhotos({
+        conversationId: thread.id,
+        messageId: "1700000000.000100",
+        files: both,
+      });
+      expect(inChannel[0]?.photo.messageId).toBe("1700000000.000100");
+      const message = { ...place, messageId: "1700000000.000100" };
+      const react = (kind: "added" | "removed", reactorId: string, emoji: string) =>
+        store.applyReaction({ kind, message, reactorId, emoji });
+
+      expect(await react("added", "U1", "heart")).toBe(true);
+      expect(await react("added", "U1", "+1")).toBe(true);
+      expect(await react("added", "U2", "heart")).toBe(true);
+      expect(await react("added", "U2", "heart")).toBe(false); // a repeat
+      // Messages that brought no photo keep nothing: another message, the same channel id in another workspace.
+      expect(
+        await store.applyReaction({
+          kind: "added",
+          message: { ...message, messageId: "1700000005.000500" },
+          reactorId: "U1",
+          emoji: "heart",
+        }),
+      ).toBe(false);
+      expect(
+        await store.applyReaction({
+          kind: "added",
+          message: { ...message, workspaceId: "T2" },
+          reactorId: "U1",
+          emoji: "heart",
+        }),
+      ).toBe(false);
+
+      const ids = (rows: typeof inChannel) => rows.map((r) => r.photo.id);
+      const expectCounts = async (conversationId: string, photoIds: string[], n: number) => {
+        const counts = await store.countReactors(conversationId);
+        expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(photoIds.map((id) => [id, n])));
+      };
+      await expectCounts(channel.id, ids(inChannel), 2);
+      await expectCounts(thread.id, ids(inThread), 2);
+      expect((await store.countReactors(channel.id)).has(other[0]?.photo.id ?? "")).toBe(false);
+      // U1 still has 👍 after taking back ❤️; then neither.
+      await react("removed", "U1", "heart");
+      await expectCounts(channel.id, ids(inChannel), 2);
+      await react("removed", "U1", "+1");
+      await expectCounts(channel.id, ids(inChannel), 1);
+      await store.applyReaction({ kind: "cleared", message });
+      await expectCounts(channel.id, [], 0);
+    });
+
+    it("counts a reaction on any message of an album for the whole album, and anonymous reaction counts", async () => {
+      const chatId = `-100${Date.now()}`;
+      const c = await store.upsertConversation({ platform: "telegram", channelId: chatId });
+      const album = [];
+      for (const [i, fileId] of ["T1", "T2", "T3"].entries())
+        album.push(
+          ...(await store.recordPendingPhotos({
+            conversationId: c.id,
+            albumKey: "13603457850436181",
+            messageId: String(43 + i),
+            files: [pendingFile(fileId)],
+          })),
+        );
+      const single = await store.recordPendingPhotos({
+        conversationId: c.id,
+        messageId: "50",
+        files: [pendingFile("T4")],
+      });
+      const message = (messageId: string) => ({
+        platform: "telegram" as const,
+        channelId: chatId,
+        messageId,
+      });
+      const albumIds = album.map((r) => r.photo.id);
+      const counts = async () => Object.fromEntries(await store.countReactors(c.id));
+
+      await store.applyReaction({
+        kind: "replaced",
+        message: message("44"),
+        reactorId: "5550001",
+        emojis: ["❤"],
+      });
+      await store.applyReaction({
+        kind: "replaced",
+        message: message("45"),
+        reactorId: "5550001",
+        emojis: ["🔥"],
+      });
+      await store.applyReaction({
+        kind: "replaced",
+        message: message("45"),
+        reactorId: "5550002",
+        emojis: ["👍"],
+      });
+      expect(await counts()).toEqual(Object.fromEntries(albumIds.map((id) => [id, 2])));
+      // A person's new set replaces the old one; an empty set takes them back.
+      await store.applyReaction({
+        kind: "replaced",
+        message: message("45"),
+        reactorId: "5550002",
+        emojis: [],
+      });
+      await store.applyReaction({
+        kind: "replaced",
+        message: message("44"),
+        reactorId: "5550001",
+        emojis: [],
+      });
+      expect(await counts()).toEqual(Object.fromEntries(albumIds.map((id) => [id, 1])));
+      await store.applyReaction({
+        kind: "replaced",
+        message: message("45"),
+        reactorId: "5550001",
+        emojis: [],
+      });
+      // Anonymous reactions: the count replaces the last one.
+      await store.applyReaction({ kind: "anonymous", message: message("50"), reactors: 7 });
+      await store.applyReaction({ kind: "anonymous", message: message("50"), reactors: 4 });
+      expect(await counts()).toEqual({ [single[0]?.photo.id ?? ""]: 4 });
+    });
+
     it("creates a memory with its queued video and starts a new collection", async () => {
       const c = await newConversation();
       const requester = await store.upsertAccount({ platform: "slack", workspaceId: "T1", userId: "U-req" });

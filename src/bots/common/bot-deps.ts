@@ -5,6 +5,9 @@
 import type { Logger } from "pino";
 import type { ChatTarget, FileRef, MessageRef } from "../../core/chat/chat-adapter.ts";
 import type { MemoryCommand } from "../../core/memories/parse-command.ts";
+import type { ReactionChange } from "../../core/store/index.ts";
+
+export type { ReactionChange };
 
 /** Durable dedupe of platform deliveries (Slack event_id, Discord interaction id, Telegram update_id). */
 export interface InboundDeliveries {
@@ -122,6 +125,11 @@ export interface BotDeps {
    * hands their download to the intake job. Returns how many files were new to the conversation.
    */
   dropPhotos(input: DroppedPhotos): Promise<{ fresh: number }>;
+  /**
+   * Records a change of people's reactions on a chat message, a curation signal. Kept only for messages that brought
+   * photos; the bot's own reactions never reach it (each platform's handler leaves them out).
+   */
+  recordReaction(change: ReactionChange): Promise<void>;
   /** How an album stands, for its one line. */
   albumProgress(target: ChatTarget, albumKey: string): Promise<AlbumProgress>;
   /** Runs a `/memory` command: posts replies and the status message through the adapter, sends jobs. */

@@ -39,6 +39,14 @@ export function botDepsFrom(memory: MemoryDeps): BotDeps {
       });
       return { fresh: dropped.fresh };
     },
+    async recordReaction(change) {
+      const kept = await memory.store.applyReaction(change);
+      if (kept)
+        memory.logger.debug(
+          { platform: change.message.platform, channel: change.message.channelId, kind: change.kind },
+          "reaction recorded",
+        );
+    },
     async albumProgress(target, albumKey) {
       const conversation = await upsertConversationOf(memory, target);
       const album = await memory.store.getAlbum(conversation.id, albumKey);

@@ -73,7 +73,11 @@ export function createDiscordBot(
     }),
   );
   const gateway = config.gateway
-    ? createDiscordGateway(deps, { token: config.token, apiUrl: config.apiUrl })
+    ? createDiscordGateway(deps, {
+        token: config.token,
+        apiUrl: config.apiUrl,
+        applicationId: config.applicationId,
+      })
     : null;
 
   return {

@@ -1,6 +1,7 @@
 /**
  * What the Slack bot does with what Bolt routes to it: photos dropped (`message`/`file_share` and `file_shared`;
- * recorded once per file id and conversation by the Store, acknowledged by the intake job once accepted), `/memory`, `@PhotoMemory memory …` in a thread (whose root message's photos
+ * recorded once per file id and conversation by the Store, acknowledged by the intake job once accepted), people's
+ * reactions on them (`reaction_added`/`reaction_removed`, a curation signal), `/memory`, `@PhotoMemory memory …` in a thread (whose root message's photos
  * count for it), and button presses. Slash commands and button presses run once per `trigger_id`, so a replayed
  * signed request does nothing. The same listeners serve the hono receiver and Socket Mode.
  */
@@ -135,6 +136,33 @@ export function registerSlackListeners(
       share?.ts,
     );
   });
+
+  // Reactions on a photo's message make curation prefer that photo. The bot's own (its acknowledgement on accepted
+  // photos) is not a vote; reactions on files or file comments (item.type "file") name no message.
+  for (const name of ["reaction_added", "reaction_removed"] as const) {
+    app.event(name, async ({ event, body, context }) => {
+      const e = event as {
+        user?: string;
+        reaction?: string;
+        item?: { type?: string; channel?: string; ts?: string };
+      };
+      const item = e.item;
+      if (item?.type !== "message" || !item.channel || !item.ts || !e.user || !e.reaction) return;
+      if (e.user === context.botUserId) return;
+      const teamId = (body as { team_id?: string }).team_id;
+      await deps.recordReaction({
+        kind: name === "reaction_added" ? "added" : "removed",
+        message: {
+          platform: "slack",
+          workspaceId: teamId ?? null,
+          channelId: item.channel,
+          messageId: item.ts,
+        },
+        reactorId: e.user,
+        emoji: e.reaction,
+      });
+    });
+  }
 
   // Uninstalled or revoked: forget the workspace's token so nothing keeps calling Slack with it.
   for (const name of ["app_uninstalled", "tokens_revoked"] as const) {

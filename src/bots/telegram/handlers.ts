@@ -1,9 +1,11 @@
 /**
  * What the Telegram bot does with an update: photos (largest size) and images sent as documents are collected for
- * the chat, albums get one summary line, `/start`, `/help` and `/memory` run the memory commands, inline
- * buttons (style picker, retry) come back as callback queries, and Stars payments are handled (stars.ts).
+ * the chat, albums get one summary line, `/start`, `/help` and `/memory` run the memory commands, inline buttons
+ * (style picker, retry) come back as callback queries, Stars payments are handled (stars.ts), and reactions on
+ * photos are recorded for curation.
  */
 import type { Bot, Context } from "grammy";
+import type { ReactionType } from "grammy/types";
 import type { ChatAdapter, ChatTarget, FileRef } from "../../core/chat/chat-adapter.ts";
 import type { MemoryCommand } from "../../core/memories/parse-command.ts";
 import { parseMemoryCommand } from "../../core/memories/parse-command.ts";
@@ -80,6 +82,30 @@ export function registerTelegramHandlers(
     await run(ctx, parseMemoryCommand(ctx.callbackQuery.data), ctx.callbackQuery.message?.message_id);
   });
 
+  // A person's reactions come as their whole new set (Telegram never sends a bot's own reactions, and the middleware
+  // above drops any from a bot); an anonymous admin reacts as the group (`actor_chat`).
+  bot.on("message_reaction", async (ctx) => {
+    const r = ctx.messageReaction;
+    const reactor = r.user ? String(r.user.id) : r.actor_chat ? String(r.actor_chat.id) : null;
+    if (!reactor) return;
+    await deps.recordReaction({
+      kind: "replaced",
+      message: { platform: "telegram", channelId: String(r.chat.id), messageId: String(r.message_id) },
+      reactorId: reactor,
+      emojis: r.new_reaction.map(reactionKey),
+    });
+  });
+
+  // Anonymous reactions (a channel's) come as counts per emoji: at least as many people as the largest count.
+  bot.on("message_reaction_count", async (ctx) => {
+    const r = ctx.messageReactionCount;
+    await deps.recordReaction({
+      kind: "anonymous",
+      message: { platform: "telegram", channelId: String(r.chat.id), messageId: String(r.message_id) },
+      reactors: Math.max(0, ...r.reactions.map((c) => c.total_count)),
+    });
+  });
+
   bot.on(["message:photo", "message:document"], async (ctx) => {
     const target = targetOf(ctx);
     const message = ctx.message;
@@ -135,6 +161,13 @@ export function senderOf(ctx: Context): { id: string; name?: string } {
   }
   const from = ctx.from;
   return { id: String(from?.id ?? ""), ...(from?.first_name ? { name: from.first_name } : {}) };
+}
+
+/** A reaction type as one key: the emoji itself, a custom emoji by id, or a paid (Stars) reaction. */
+function reactionKey(reaction: ReactionType): string {
+  if (reaction.type === "emoji") return reaction.emoji;
+  if (reaction.type === "custom_emoji") return `custom:${reaction.custom_emoji_id}`;
+  return "paid";
 }
 
 type PhotoMessage = NonNullable<Context["message"]>;

@@ -17,8 +17,18 @@ import { registerTelegramHandlers } from "./handlers.ts";
 import type { StarsOptions } from "./stars.ts";
 import { createTelegramAdapter } from "./telegram-adapter.ts";
 
-/** A custom list without pre_checkout_query would make every Stars checkout time out. */
-export const TELEGRAM_ALLOWED_UPDATES = ["message", "callback_query", "pre_checkout_query"] as const;
+/**
+ * A custom list without pre_checkout_query would make every Stars checkout time out. Reactions are not sent unless
+ * asked for here: `message_reaction` (a person's, in groups where the bot is an admin, and in private chats) and
+ * `message_reaction_count` (anonymous ones, e.g. in channels).
+ */
+export const TELEGRAM_ALLOWED_UPDATES = [
+  "message",
+  "callback_query",
+  "pre_checkout_query",
+  "message_reaction",
+  "message_reaction_count",
+] as const;
 
 export interface TelegramBot {
   router: Hono;

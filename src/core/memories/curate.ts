@@ -8,8 +8,9 @@
  *    none at all) and badly exposed ones (almost black, almost white, or mostly clipped) are left out. A memory never
  *    shrinks below three photos for quality alone.
  * 2. Length: when more photos remain than the style fits in the target length, the collection is cut in as many
- *    stretches of time as there are places, and each stretch gives its best photo (faces first, then the sharpest),
- *    so the whole period stays covered.
+ *    stretches of time as there are places, and each stretch gives its best photo, so the whole period stays covered.
+ * "Best" (also which of two near-duplicates stays) weighs the people in it, the people who reacted to it in the chat,
+ * then its sharpness: all else equal, a photo someone reacted to is kept over its unreacted twin or neighbour.
  * The chosen photos keep the collection's order. `/memory all` skips both steps, up to ALL_PHOTOS_CAP.
  */
 import type { StyleName } from "../domain.ts";
@@ -48,15 +49,23 @@ export function photosForLength(style: StyleName, seconds = TARGET_SECONDS): num
 
 export function curatePhotos(
   photos: readonly Photo[],
-  options: { style: StyleName; all?: boolean; maxPhotos?: number },
+  options: {
+    style: StyleName;
+    all?: boolean;
+    maxPhotos?: number;
+    /** How many people reacted to each photo (Store.countReactors); absent: none. */
+    reactors?: ReadonlyMap<string, number>;
+  },
 ): Curation {
   const leftOut = { duplicates: 0, blurred: 0, exposure: 0, length: 0, plan: 0 };
   const max = options.maxPhotos ?? Number.POSITIVE_INFINITY;
+  const reactors = options.reactors ?? new Map<string, number>();
+  const score = (photo: Photo) => photoScore(photo, reactors.get(photo.id) ?? 0);
   if (options.all) {
     if (photos.length <= max) return { photos: [...photos], leftOut };
     // `/memory all` beyond the plan's limit: the best photo of each stretch of the period, as for length.
     leftOut.plan = photos.length - max;
-    const chosen = new Set(bestPerStretch(chronological(photos), max).map((p) => p.id));
+    const chosen = new Set(bestPerStretch(chronological(photos), max, score).map((p) => p.id));
     return { photos: photos.filter((p) => chosen.has(p.id)), leftOut };
   }
 
@@ -105,17 +114,22 @@ export function curatePhotos(
     // Cut for length first; what the plan's limit cuts beyond that is counted apart, so the reply can name it.
     leftOut.length = Math.max(0, kept.length - places);
     leftOut.plan = kept.length - room - leftOut.length;
-    kept = bestPerStretch(kept, room);
+    kept = bestPerStretch(kept, room, score);
   }
   const chosen = new Set(kept.map((p) => p.id));
   return { photos: photos.filter((p) => chosen.has(p.id)), leftOut };
 }
 
-/** Faces first (people make memories), then detail; a photo without metrics scores as an average one. */
-function score(photo: Photo): number {
+/**
+ * People make memories: each face (up to four) and each person who reacted count about as much, reactions with
+ * diminishing returns (1 → 2, 3 → 4, 7 → 6), so one crowd-pleaser does not outweigh everything; then detail
+ * (log of sharpness, about 2–3 for a sharp photo). A photo without metrics scores as an average one.
+ */
+function photoScore(photo: Photo, reactors: number): number {
   const faces = Math.min(photo.faces?.length ?? 0, 4);
+  const reactions = 2 * Math.log2(1 + Math.max(0, reactors));
   const sharpness = photo.quality ? Math.log10(1 + photo.quality.sharpness) : 2;
-  return faces * 2 + sharpness;
+  return faces * 2 + reactions + sharpness;
 }
 
 function findTwin(kept: readonly Photo[], dhash: string): number {
@@ -132,7 +146,7 @@ function chronological(photos: readonly Photo[]): Photo[] {
   return [...photos].sort((a, b) => at(a) - at(b) || a.seq - b.seq);
 }
 
-function bestPerStretch(photos: readonly Photo[], places: number): Photo[] {
+function bestPerStretch(photos: readonly Photo[], places: number, score: (p: Photo) => number): Photo[] {
   const chosen: Photo[] = [];
   for (let i = 0; i < places; i++) {
     const start = Math.floor((i * photos.length) / places);

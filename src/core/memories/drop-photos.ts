@@ -43,6 +43,7 @@ export async function dropPhotos(deps: MemoryDeps, input: DropPhotosInput): Prom
     conversationId: conversation.id,
     contributorAccountId: account.id,
     ...(input.albumKey ? { albumKey: input.albumKey } : {}),
+    ...(input.messageId ? { messageId: input.messageId } : {}),
     files: input.files.map((f) => ({
       fileId: f.fileId,
       name: f.name ?? null,

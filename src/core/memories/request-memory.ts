@@ -119,6 +119,7 @@ export async function requestMemory(
     style,
     all: input.all ?? false,
     ...(claim.photosPerMemory !== null ? { maxPhotos: claim.photosPerMemory } : {}),
+    reactors: await store.countReactors(conversation.id),
   });
   photos = curation.photos;
 

@@ -92,6 +92,8 @@ export interface Photo {
   source: Record<string, unknown> | null;
   /** The burst it came with (a Telegram album's media_group_id). */
   albumKey: string | null;
+  /** The chat message that brought it (Slack ts, Discord message id, Telegram message_id): reactions on it count. */
+  messageId: string | null;
   deletedAt: Date | null;
   createdAt: Date;
 }

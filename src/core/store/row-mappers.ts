@@ -105,6 +105,7 @@ export const toPhoto = (r: Row): Photo => ({
   sourceFileId: strOrNull(r.source_file_id),
   source: json<Record<string, unknown>>(r.source),
   albumKey: strOrNull(r.album_key),
+  messageId: strOrNull(r.message_id),
   deletedAt: dateOrNull(r.deleted_at),
   createdAt: date(r.created_at),
 });

@@ -129,8 +129,8 @@ export function createPhotoStore(db: Db): PhotoStore {
           for (const file of input.files) {
             const [inserted] = await tx.query<Row>(
               `insert into public.photos (conversation_id, contributor_account_id, status, source_file_id, source,
-                 original_name, album_key)
-               values ($1, $2, 'pending', $3, $4::text::jsonb, $5, $6)
+                 original_name, album_key, message_id)
+               values ($1, $2, 'pending', $3, $4::text::jsonb, $5, $6, $7)
                on conflict (conversation_id, source_file_id) do nothing
                returning *`,
               [
@@ -140,6 +140,7 @@ export function createPhotoStore(db: Db): PhotoStore {
                 jsonParam(file.source),
                 file.name ?? null,
                 input.albumKey ?? null,
+                input.messageId ?? null,
               ],
             );
             if (inserted) {

@@ -5,6 +5,7 @@ import { createDeliveryStore } from "./sql-deliveries.ts";
 import { createIdentityStore } from "./sql-identity.ts";
 import { createMemoryStore } from "./sql-memories.ts";
 import { createPhotoStore } from "./sql-photos.ts";
+import { createReactionStore } from "./sql-reactions.ts";
 import type { Store } from "./store.ts";
 import { createTokenCipher } from "./token-cipher.ts";
 
@@ -18,6 +19,7 @@ export function createSqlStore(db: Db, options: SqlStoreOptions = {}): Store {
   return {
     ...createIdentityStore(db, cipher),
     ...createPhotoStore(db),
+    ...createReactionStore(db),
     ...createMemoryStore(db),
     ...createDeliveryStore(db),
     ...createBillingStore(db),

@@ -137,6 +137,25 @@ export interface SubscriptionEvent {
   eventAt: Date;
 }
 
+/** A chat message, as its platform names it (workspace: Slack team, Discord guild; none for Telegram or DMs). */
+export interface ReactedMessage {
+  platform: Platform;
+  workspaceId?: string | null;
+  channelId: string;
+  messageId: string;
+}
+
+/**
+ * What changed in a message's reactions. Slack and Discord report one emoji of one person at a time; Telegram gives a
+ * person's whole new set (`replaced`), or only counts when reactions are anonymous; Discord can clear a message's
+ * reactions at once, or those of one emoji (`cleared`).
+ */
+export type ReactionChange =
+  | { kind: "added" | "removed"; message: ReactedMessage; reactorId: string; emoji: string }
+  | { kind: "replaced"; message: ReactedMessage; reactorId: string; emojis: readonly string[] }
+  | { kind: "cleared"; message: ReactedMessage; emoji?: string }
+  | { kind: "anonymous"; message: ReactedMessage; reactors: number };
+
 export interface Store {
   upsertAccount(input: AccountInput): Promise<Account>;
   getAccount(id: string): Promise<Account | null>;
@@ -172,6 +191,8 @@ export interface Store {
     contributorAccountId?: string | null;
     /** The burst they came with (a Telegram album's media_group_id). */
     albumKey?: string | null;
+    /** The chat message that brought them; reactions on it count for them. */
+    messageId?: string | null;
     files: readonly PendingPhotoInput[];
   }): Promise<{ photo: Photo; fresh: boolean }[]>;
   /**
@@ -198,6 +219,17 @@ export interface Store {
   resetCollection(conversationId: string): Promise<number>;
   /** Soft-deletes a photo (it stays out of every later memory). */
   deletePhoto(id: string): Promise<void>;
+
+  /**
+   * Applies a reaction change. Reactions are kept only on messages that brought photos: returns false when nothing
+   * was kept or removed (another message, a repeat).
+   */
+  applyReaction(change: ReactionChange): Promise<boolean>;
+  /**
+   * How many distinct people reacted to each photo of the conversation (to the message that brought it, or to any
+   * message of its album), for the photos that have any.
+   */
+  countReactors(conversationId: string): Promise<Map<string, number>>;
 
   /** One transaction: the project (processing), its queued video, and the conversation's collection restarting. */
   createProjectWithVideo(input: ProjectInput): Promise<{ project: MemoryProject; video: GeneratedVideo }>;
