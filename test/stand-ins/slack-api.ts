@@ -40,6 +40,10 @@ export interface SlackStandIn {
   >;
   /** Messages `conversations.replies` answers with, keyed `<channel>:<ts>` (a thread's root message). */
   messages: Map<string, Record<string, unknown>>;
+  /** People `users.info` knows, by id, with their Slack locale (sent only with `include_locale`). */
+  users: Map<string, { name: string; locale?: string; tz?: string }>;
+  /** The bot token's scopes; a method whose scope is not among them answers `missing_scope` as Slack does. */
+  scopes: Set<string>;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,18 @@ export async function startSlackStandIn(options: {
   const uploads: { fileId: string; bytes: number }[] = [];
   const files: SlackStandIn["files"] = new Map();
   const messages: SlackStandIn["messages"] = new Map();
+  const users: SlackStandIn["users"] = new Map();
+  const scopes = new Set([
+    "app_mentions:read",
+    "channels:history",
+    "chat:write",
+    "commands",
+    "files:read",
+    "files:write",
+    "reactions:read",
+    "reactions:write",
+    "users:read",
+  ]);
   const errors = new Map<string, string>();
   const posted = new Map<string, string>();
   const shared: SlackStandIn["shared"] = new Map();
@@ -113,6 +129,59 @@ export async function startSlackStandIn(options: {
         return sendJson(res, { ok: true, channel: params.channel, ts: params.ts });
       case "reactions.add":
         return sendJson(res, { ok: true });
+      case "users.info": {
+        if (!scopes.has("users:read"))
+          return sendJson(res, {
+            ok: false,
+            error: "missing_scope",
+            needed: "users:read",
+            provided: [...scopes].join(","),
+          });
+        const id = String(params.user);
+        const person = users.get(id);
+        if (!person) return sendJson(res, { ok: false, error: "user_not_found" });
+        const withLocale = String(params.include_locale) === "true";
+        // Shaped like Slack's users.info answer; `locale` only when include_locale is set.
+        return sendJson(res, {
+          ok: true,
+          user: {
+            id,
+            team_id: "T0001",
+            name: person.name,
+            deleted: false,
+            color: "9f69e7",
+            real_name: person.name,
+            tz: person.tz ?? "Europe/Lisbon",
+            tz_label: "Western European Standard Time",
+            tz_offset: 0,
+            profile: {
+              title: "",
+              phone: "",
+              skype: "",
+              real_name: person.name,
+              real_name_normalized: person.name,
+              display_name: person.name,
+              display_name_normalized: person.name,
+              status_text: "",
+              status_emoji: "",
+              avatar_hash: "ge3b51ca72de",
+              image_24: "https://secure.gravatar.com/avatar/ge3b51ca72de.jpg?s=24",
+              image_48: "https://secure.gravatar.com/avatar/ge3b51ca72de.jpg?s=48",
+              team: "T0001",
+            },
+            is_admin: false,
+            is_owner: false,
+            is_primary_owner: false,
+            is_restricted: false,
+            is_ultra_restricted: false,
+            is_bot: false,
+            is_app_user: false,
+            updated: 1700000000,
+            has_2fa: false,
+            ...(withLocale && person.locale ? { locale: person.locale } : {}),
+          },
+        });
+      }
       case "files.info": {
         const id = String(params.file);
         const video = shared.get(id);
@@ -201,6 +270,8 @@ export async function startSlackStandIn(options: {
     shared,
     posted,
     messages,
+    users,
+    scopes,
     callsTo: (method: string) => calls.filter((c) => c.method === method),
     close: () => server.close(),
   });

@@ -16,6 +16,7 @@ import { ACTION_PREFIX } from "./blocks.ts";
 import { escapeSlack } from "./escape.ts";
 import type { SlackInstallationStore } from "./installations.ts";
 import type { SlackAdapter } from "./slack-adapter.ts";
+import type { SlackUserLocales } from "./user-locale.ts";
 
 interface SlackFile {
   id: string;
@@ -47,8 +48,14 @@ export function registerSlackListeners(
   deps: BotDeps,
   adapter: SlackAdapter,
   installations?: SlackInstallationStore,
+  /** The asker's Slack locale, so their memory is written in their language (a `/memory lang` choice wins). */
+  locales?: SlackUserLocales,
 ): void {
   const log = deps.logger.child({ module: "slack" });
+  const localeOf = async (teamId: string | undefined, userId: string) => {
+    const locale = await locales?.localeOf(teamId, userId);
+    return locale ? { locale } : {};
+  };
 
   // Dedupe every Events API delivery on its event_id, durably; a failed one is forgotten so Slack's retry runs.
   app.use(async ({ body, next }) => {
@@ -182,12 +189,13 @@ export function registerSlackListeners(
       channelId: command.channel_id,
     };
     try {
-      const outcome = await processOnce(deps.deliveries, "slack-command", command.trigger_id, () =>
+      const outcome = await processOnce(deps.deliveries, "slack-command", command.trigger_id, async () =>
         deps.runMemoryCommand({
           target,
           command: parseMemoryCommand(command.text ?? ""),
           userId: command.user_id,
           userName: command.user_name,
+          ...(await localeOf(command.team_id, command.user_id)),
           deliveryKey: `slack-cmd:${command.trigger_id}`,
         }),
       );
@@ -287,6 +295,7 @@ export function registerSlackListeners(
         target,
         command: parseMemoryCommand(text),
         userId,
+        ...(await localeOf(target.workspaceId, userId)),
         deliveryKey: key,
         ...(statusMessage ? { statusMessage } : {}),
       });

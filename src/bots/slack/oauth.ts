@@ -20,7 +20,10 @@ export const SLACK_BOT_SCOPES = [
   "commands",
   "files:read",
   "files:write",
+  // Reactions on photos steer curation; users:read gives the asker's locale (users.info include_locale).
+  "reactions:read",
   "reactions:write",
+  "users:read",
 ];
 
 const STATE_COOKIE = "slack_oauth_state";

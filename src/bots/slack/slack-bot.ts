@@ -15,6 +15,7 @@ import { registerSlackListeners } from "./listeners.ts";
 import { mountSlackOAuth } from "./oauth.ts";
 import { createSlackAdapter, createSlackWebClient, type SlackAdapter } from "./slack-adapter.ts";
 import { toSlackLogger } from "./slack-logger.ts";
+import { createSlackUserLocales } from "./user-locale.ts";
 
 export interface SlackBotDeps extends BotDeps {
   installations?: SlackInstallationStore;
@@ -96,6 +97,7 @@ export function createSlackBot(
     ignoreSelf: true,
   };
 
+  const locales = createSlackUserLocales({ client: (teamId) => adapter.client(teamId), logger: deps.logger });
   const router = new Hono();
   let socketApp: App | undefined;
   if (config.signingSecret) {
@@ -104,12 +106,12 @@ export function createSlackBot(
     app.error(async (error) => {
       throw error;
     });
-    registerSlackListeners(app, deps, adapter, deps.installations);
+    registerSlackListeners(app, deps, adapter, deps.installations, locales);
     router.post("/events", receiver.handle);
   }
   if (config.appToken) {
     socketApp = new App({ ...common, socketMode: true, appToken: config.appToken });
-    registerSlackListeners(socketApp, deps, adapter, deps.installations);
+    registerSlackListeners(socketApp, deps, adapter, deps.installations, locales);
   }
   if (config.oauth && deps.installations) {
     mountSlackOAuth(router, {

@@ -7,7 +7,13 @@ const manifest = readFileSync(new URL("../../../src/bots/slack/slack-manifest.ym
 it("the Slack manifest asks for the scopes the OAuth flow requests, the command and the events the bot handles", () => {
   for (const scope of SLACK_BOT_SCOPES) expect(manifest).toMatch(new RegExp(`^\\s+- ${scope}$`, "m"));
   expect(manifest).toMatch(/- command: \/memory/);
-  for (const event of ["app_mention", "file_shared", "message.channels"])
+  for (const event of [
+    "app_mention",
+    "file_shared",
+    "message.channels",
+    "reaction_added",
+    "reaction_removed",
+  ])
     expect(manifest).toContain(`- ${event}`);
   // Events, commands and interactivity all go to the one verified endpoint.
   expect(manifest.match(/\/slack\/events/g)).toHaveLength(3);
