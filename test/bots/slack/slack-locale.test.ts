@@ -94,10 +94,11 @@ it("goes on without a locale when the app lacks users:read, and says so in the l
 });
 
 let h: Harness;
+// A PGlite boot and its migrations take seconds, and far longer on a busy machine.
 beforeAll(async () => {
   h = await createHarness();
-});
-afterAll(() => h.close());
+}, 180_000);
+afterAll(() => h?.close());
 
 it("writes the memory in the asker's Slack language; a /memory lang choice wins over it", async () => {
   slack.users.set("U0001", { name: "ana", locale: "ja-JP" });

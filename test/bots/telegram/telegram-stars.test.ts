@@ -156,7 +156,9 @@ describe("Telegram Stars: the invoice", () => {
     setup();
     await bot.start();
     const set = tg.callsTo("setWebhook").at(-1);
-    expect(set?.params.allowed_updates).toEqual(["message", "callback_query", "pre_checkout_query"]);
+    expect(set?.params.allowed_updates).toEqual(
+      expect.arrayContaining(["message", "callback_query", "pre_checkout_query"]),
+    );
   });
 });
 
