@@ -174,4 +174,82 @@ describe("the playground page in Chromium", () => {
       .waitFor({ timeout: 30_000 });
     await phone.close();
   });
+
+  it("greets an empty conversation with what to do, on a desktop and a phone; its buttons work by keyboard and by touch", {
+    timeout: 240_000,
+  }, async () => {
+    for (const size of [
+      { name: "desktop", width: 1280, height: 800, phone: false },
+      { name: "phone", width: 390, height: 844, phone: true },
+    ]) {
+      const context = await browser.newContext({
+        viewport: { width: size.width, height: size.height },
+        isMobile: size.phone,
+        hasTouch: size.phone,
+      });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`${service.url}/playground`);
+      await page.waitForFunction(() => document.getElementById("status")?.textContent === "live", undefined, {
+        timeout: 90_000,
+      });
+      const empty = page.locator("#empty");
+      await empty.waitFor({ state: "visible", timeout: 30_000 });
+      expect(
+        await page.getByRole("heading", { name: "Turn your photos into a memory video" }).isVisible(),
+      ).toBe(true);
+      expect(await empty.textContent()).toContain("/memory vintage Summer 2025");
+      const layout = await page.evaluate(() => {
+        const box = (id: string) => document.getElementById(id)?.getBoundingClientRect();
+        const card = box("empty");
+        const choose = box("empty-choose");
+        return {
+          scrollWidth: document.documentElement.scrollWidth,
+          card: card && { left: card.left, right: card.right, top: card.top, bottom: card.bottom },
+          choose: choose && { top: choose.top, bottom: choose.bottom, height: choose.height },
+          logBottom: box("log")?.bottom ?? 0,
+          composer: box("composer")?.bottom ?? 0,
+          drag: getComputedStyle(document.querySelector("#empty .drag") as Element).display,
+        };
+      });
+      expect(layout.scrollWidth).toBeLessThanOrEqual(size.width);
+      expect(layout.card?.left).toBeGreaterThanOrEqual(0);
+      expect(layout.card?.right).toBeLessThanOrEqual(size.width);
+      // The first step's button is on screen without scrolling, and big enough for a finger.
+      expect(layout.choose?.top).toBeGreaterThanOrEqual(0);
+      expect(layout.choose?.bottom).toBeLessThanOrEqual(layout.logBottom);
+      expect(layout.choose?.height).toBeGreaterThanOrEqual(44);
+      expect(layout.composer).toBeLessThanOrEqual(size.height);
+      // A phone has nothing to drag photos from, so the first step does not mention dragging there.
+      expect(layout.drag === "none").toBe(size.phone);
+      await page.screenshot({ path: path.join(screenshots, `playground-empty-${size.name}.png`) });
+
+      if (!size.phone) {
+        // By keyboard: Tab reaches "Choose photos" first thing after the header, and Enter opens the file chooser.
+        const focused: string[] = [];
+        for (let i = 0; i < 10 && !focused.includes("empty-choose"); i++) {
+          await page.keyboard.press("Tab");
+          focused.push(await page.evaluate(() => document.activeElement?.id ?? ""));
+        }
+        expect(focused).toEqual(["new-conversation", "empty-choose"]);
+        const chooser = page.waitForEvent("filechooser");
+        await page.keyboard.press("Enter");
+        await (await chooser).setFiles({
+          name: "first.jpg",
+          mimeType: "image/jpeg",
+          buffer: await noisyJpeg(800, 600, 21),
+        });
+        await page.getByText("Got 1 photo").waitFor({ timeout: 60_000 });
+      } else {
+        // By touch: "What can I type?" asks for the help, which answers in the conversation.
+        await page.getByRole("button", { name: "What can I type?" }).tap();
+        await page.getByText("/memory help", { exact: true }).waitFor({ timeout: 30_000 });
+      }
+      // The first message takes the empty state's place.
+      await empty.waitFor({ state: "hidden", timeout: 30_000 });
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
 });
