@@ -107,6 +107,8 @@ export async function requestMemory(
     await say(tooManyForAllReply(photos.length));
     return { kind: "too_many", photoCount: photos.length };
   }
+  // Read before the quota's slot is taken, so a failure here costs no slot.
+  const reactors = await store.countReactors(conversation.id);
   // One memory of the month's quota, taken atomically now and given back if the memory is not made.
   const claim = await deps.entitlements.claimMemory(asker);
   if (!claim.allowed) {
@@ -119,7 +121,7 @@ export async function requestMemory(
     style,
     all: input.all ?? false,
     ...(claim.photosPerMemory !== null ? { maxPhotos: claim.photosPerMemory } : {}),
-    reactors: await store.countReactors(conversation.id),
+    reactors,
   });
   photos = curation.photos;
 
