@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
+import { createStripeClient, createStripeProvider } from "./billing/stripe/stripe-provider.ts";
+import { createStripeWebhook } from "./billing/stripe/stripe-webhook.ts";
 import { createPlatformBots, createPlatformChats } from "./bots/common/platform-bots.ts";
 import { createPlaygroundBot, createPlaygroundChat } from "./bots/playground/playground-bot.ts";
 import { type Config, loadConfig } from "./config.ts";
@@ -147,8 +149,26 @@ export async function startService(config: Config, options: StartOptions = {}): 
     inngestHandler = createInngestHandler({ client, functions, logger });
   }
 
-  // Billing: off (everything open) until a payment provider is configured.
-  const billing = createBilling({ db, store, chats, logger, plans: config.billing.plans, providers: [] });
+  // Billing: off (everything open) until a payment provider or a platform checkout is configured.
+  const stripeSettings = config.billing.stripe;
+  const stripe = stripeSettings ? createStripeClient(stripeSettings) : null;
+  const billing = createBilling({
+    db,
+    store,
+    chats,
+    logger,
+    plans: config.billing.plans,
+    providers:
+      stripe && stripeSettings
+        ? [
+            createStripeProvider({
+              stripe,
+              paymentLinkUrl: stripeSettings.paymentLinkUrl,
+              returnUrl: config.publicUrl,
+            }),
+          ]
+        : [],
+  });
   const memory: MemoryDeps = {
     store,
     blobs,
@@ -178,6 +198,19 @@ export async function startService(config: Config, options: StartOptions = {}): 
       : {}),
     routers: [
       { path: "/", app: createShareRoutes({ store, blobs, publicUrl: config.publicUrl }) },
+      ...(stripe && stripeSettings
+        ? [
+            {
+              path: "/",
+              app: createStripeWebhook({
+                stripe,
+                webhookSecret: stripeSettings.webhookSecret,
+                billing,
+                logger,
+              }),
+            },
+          ]
+        : []),
       ...(options.routers ?? []),
     ],
     platforms: platforms.inbound,

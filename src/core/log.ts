@@ -19,6 +19,10 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   // OpenAI-style keys.
   [/sk-[A-Za-z0-9_-]{16,}/g, "sk-[redacted]"],
   [/Bearer\s+[A-Za-z0-9._~+/=-]+/gi, "Bearer [redacted]"],
+  // Stripe secret and restricted keys, webhook signing secrets, Customer Portal session links (single-use logins).
+  [/\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]+/g, "sk_[redacted]"],
+  [/whsec_[A-Za-z0-9+/=]+/g, "whsec_[redacted]"],
+  [/(billing\.stripe\.com\/p\/session\/)[A-Za-z0-9_]+/g, "$1[redacted]"],
   // Credentials in a URL's authority (a database URL's password, which may itself hold an unencoded `@`).
   [/\b([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*):[^/?#\s]*@/gi, "$1:[redacted]@"],
   // Signed URLs and tokens in query strings.
