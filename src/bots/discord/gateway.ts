@@ -98,7 +98,7 @@ export async function onReactionDispatch(
 }
 
 /** Guilds and DMs, their messages with content, and the reactions on them. */
-export const GATEWAY_INTENTS = [
+const GATEWAY_INTENTS = [
   GatewayIntentBits.Guilds,
   GatewayIntentBits.GuildMessages,
   GatewayIntentBits.MessageContent,
@@ -117,8 +117,8 @@ export function createDiscordGateway(
     partials: [Partials.Channel],
     rest: { api: options.apiUrl },
   });
-  // Reactions come raw: discord.js drops reactions on messages it has not cached unless every partial is on, and the
-  // dispatch alone says all that is needed.
+  // Reactions are read from the raw dispatch: discord.js emits its reaction events only for messages it has cached
+  // (or with the Message and Reaction partials on), and the dispatch alone says all that is needed.
   client.on("raw", (packet: GatewayDispatchPayload) => {
     if (!packet.t?.startsWith("MESSAGE_REACTION_")) return;
     onReactionDispatch(deps, packet, client.user?.id ?? options.applicationId).catch((error: unknown) =>

@@ -1,8 +1,8 @@
 /**
  * What the Slack bot does with what Bolt routes to it: photos dropped (`message`/`file_share` and `file_shared`;
  * recorded once per file id and conversation by the Store, acknowledged by the intake job once accepted), people's
- * reactions on them (`reaction_added`/`reaction_removed`, a curation signal), `/memory`, `@PhotoMemory memory …` in a thread (whose root message's photos
- * count for it), and button presses. Slash commands and button presses run once per `trigger_id`, so a replayed
+ * reactions on them (`reaction_added`/`reaction_removed`, a curation signal), `/memory`, `@PhotoMemory memory …` in a
+ * thread (whose root message's photos count for it), and button presses. Slash commands and button presses run once per `trigger_id`, so a replayed
  * signed request does nothing. The same listeners serve the hono receiver and Socket Mode.
  */
 import type { App, webApi } from "@slack/bolt";
