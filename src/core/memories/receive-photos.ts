@@ -4,15 +4,17 @@
  * normalise-store-complete step. One summary line answers the whole burst and names every skipped photo and why.
  */
 import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import type { ChatTarget } from "../chat/chat-adapter.ts";
 import { settlePendingPhoto } from "../photos/ingest.ts";
 import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
 import { plural } from "./replies.ts";
 
-export interface IncomingPhoto {
-  name: string;
-  bytes: Uint8Array;
-}
+/** A photo's bytes, or the file they were spooled to (read only when its turn comes, one at a time). */
+export type IncomingPhoto = { name: string; bytes: Uint8Array } | { name: string; path: string };
+
+const bytesOf = async (photo: IncomingPhoto): Promise<Uint8Array> =>
+  "bytes" in photo ? photo.bytes : new Uint8Array(await readFile(photo.path));
 
 export interface PhotoSummary {
   conversationId: string;
@@ -87,7 +89,7 @@ export async function receivePhotos(
     if (!pending) continue;
     const stored = await settlePendingPhoto(
       { store, blobs, logger: log },
-      { photoId: pending.id, conversationId: conversation.id, name: photo.name, bytes: photo.bytes },
+      { photoId: pending.id, conversationId: conversation.id, name: photo.name, bytes: await bytesOf(photo) },
     );
     if (stored.status === "skipped")
       summary.skipped.push({ name: photo.name, reason: stored.reason, code: stored.code });

@@ -3,7 +3,7 @@
  * bookkeeping), answered platform deliveries (kept for dedupe: platforms re-send within minutes, Stripe within three
  * days) and the playground's chat log. Photos, videos, memories and accounts are never swept here: losing a user's
  * photo is not a retention policy. Render and delivery scratch folders a killed process left in the temp folder are
- * removed once they are a day old (a live render never is).
+ * removed once they are a day old (a live render never is), as are the temp folders of playground uploads.
  */
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -16,8 +16,12 @@ export const RETENTION = {
   scratchHours: 24,
 } as const;
 
-/** Folder name prefixes of the scratch folders renders and deliveries make under the temp folder. */
-export const SCRATCH_PREFIXES = ["photomemory-render-", "photomemory-deliver-"] as const;
+/** Folder name prefixes of the scratch folders renders, deliveries and playground uploads make under the temp folder. */
+export const SCRATCH_PREFIXES = [
+  "photomemory-render-",
+  "photomemory-deliver-",
+  "photomemory-upload-",
+] as const;
 
 export interface SweepResult {
   jobRuns: number;

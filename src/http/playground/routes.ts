@@ -5,20 +5,31 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { PlaygroundMessage } from "../../bots/playground/message-log.ts";
 import { PLAYGROUND_CONVERSATION_ID, type PlaygroundBot } from "../../bots/playground/playground-bot.ts";
 import type { BlobStore } from "../../core/blobs/blob-store.ts";
+import { PHOTO_DEFAULTS } from "../../core/photos/normalise-photo.ts";
 import { serveBytes, serveFile } from "../range.ts";
 import { pageCsp } from "../security-headers.ts";
 import { createPlaygroundAccess } from "./access.ts";
+import {
+  type SavedUpload,
+  type SaveUploadOptions,
+  saveMultipartUpload,
+  type UploadLimits,
+  UploadRefused,
+} from "./multipart-upload.ts";
 
 const PAGE = readFileSync(new URL("./page.html", import.meta.url), "utf8");
 const PAGE_CSP = pageCsp(PAGE);
-const MAX_FILES = 50;
-const MAX_UPLOAD_BYTES = 300 * 1024 * 1024;
+/** A photo's cap is the normaliser's (the platforms' downloads have the same); 300 MB and 50 photos a request. */
+export const UPLOAD_LIMITS: UploadLimits = {
+  maxFileBytes: PHOTO_DEFAULTS.maxBytes,
+  maxRequestBytes: 300 * 1024 * 1024,
+  maxFiles: 50,
+};
 
 const messageBody = z.object({
   text: z.string().trim().min(1, "text is empty").max(2000),
@@ -61,6 +72,8 @@ export interface PlaygroundRoutesDeps {
   blobs: BlobStore;
   /** PLAYGROUND_TOKEN: when set, every playground route needs it (see access.ts). */
   token?: string;
+  /** Where uploads are spooled and their caps (UPLOAD_LIMITS by default); tests inject a failing disk. */
+  uploads?: Pick<SaveUploadOptions, "tmpDir" | "openFile"> & { limits?: Partial<UploadLimits> };
 }
 
 /**
@@ -97,43 +110,34 @@ export function createPlaygroundRoutes(deps: PlaygroundRoutesDeps): Hono {
     await next();
   });
 
-  api.post(
-    "/conversations/:id/photos",
-    bodyLimit({
-      maxSize: MAX_UPLOAD_BYTES,
-      onError: (c) =>
-        c.json({ error: "too_large", message: "That upload is too large; send fewer photos at once." }, 413),
-    }),
-    async (c) => {
-      const id = c.req.param("id");
-      const body = await c.req.parseBody({ all: true }).catch(() => null);
-      if (!body) {
-        return c.json(
-          {
-            error: "bad_upload",
-            message: "That upload could not be read; send the photos again as multipart/form-data.",
-          },
-          400,
-        );
-      }
-      const field = body.photos;
-      const files = (Array.isArray(field) ? field : field === undefined ? [] : [field]).filter(
-        (f): f is File => typeof f !== "string",
-      );
+  // Streamed to temp files under their caps (see multipart-upload.ts), then handed over one file at a time.
+  api.post("/conversations/:id/photos", async (c) => {
+    const id = c.req.param("id");
+    let upload: SavedUpload;
+    try {
+      upload = await saveMultipartUpload(c.req.raw, {
+        limits: { ...UPLOAD_LIMITS, ...deps.uploads?.limits },
+        ...(deps.uploads?.tmpDir ? { tmpDir: deps.uploads.tmpDir } : {}),
+        ...(deps.uploads?.openFile ? { openFile: deps.uploads.openFile } : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof UploadRefused)) throw error;
+      if (error.status === 507) throw error; // app.onError logs the ENOSPC in its cause for the operator, answers 507
+      // The rest of the body is not read: the connection closes after the answer.
+      c.header("connection", "close");
+      return c.json({ error: error.code, message: error.message }, error.status);
+    }
+    try {
+      const files = upload.files.filter((f) => f.bytes > 0); // an empty file input sends an empty part
       if (files.length === 0) {
         return c.json({ error: "no_photos", message: "Send one or more files in the field `photos`." }, 400);
       }
-      if (files.length > MAX_FILES) {
-        return c.json({ error: "too_many", message: `Send at most ${MAX_FILES} photos at once.` }, 400);
-      }
-      const user = typeof body.user === "string" && body.user.trim() ? body.user.trim().slice(0, 64) : "you";
-      const photos = await Promise.all(
-        files.map(async (f, i) => ({
-          name: f.name || `photo-${i + 1}`,
-          bytes: new Uint8Array(await f.arrayBuffer()),
-        })),
+      const user = upload.fields.user?.trim().slice(0, 64) || "you";
+      const summary = await bot.receivePhotos(
+        id,
+        user,
+        files.map((f) => ({ name: f.name, path: f.path })),
       );
-      const summary = await bot.receivePhotos(id, user, photos);
       return c.json({
         added: summary.added.map((p) => p.name),
         duplicates: summary.duplicates,
@@ -141,8 +145,10 @@ export function createPlaygroundRoutes(deps: PlaygroundRoutesDeps): Hono {
         collected: summary.collected,
         text: summary.text,
       });
-    },
-  );
+    } finally {
+      await upload.cleanup();
+    }
+  });
 
   api.post("/conversations/:id/messages", async (c) => {
     const parsed = messageBody.safeParse(await c.req.json().catch(() => null));
