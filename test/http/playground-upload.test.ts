@@ -49,7 +49,7 @@ beforeAll(async () => {
       uploads: { tmpDir: fullDiskSpool, limits, openFile: () => createWriteStream("/dev/full") },
     }),
   });
-});
+}, 180_000); // booting PGlite takes a minute on a busy machine
 afterAll(async () => {
   await h.close();
   await rm(dir, { recursive: true, force: true });
