@@ -85,6 +85,11 @@ const envSchema = z.object({
       ),
   ),
   METRICS_TOKEN: optionalString,
+  /** Shared with the edge Worker (edge/), which signs the webhooks it forwards with it. */
+  EDGE_SHARED_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)").optional(),
+  ),
   SENTRY_DSN: optionalUrl,
   SENTRY_ENVIRONMENT: optionalString,
   SENTRY_TRACES_SAMPLE_RATE: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0)),
@@ -152,6 +157,8 @@ export interface Config {
     plans: PlanNumbers;
     stripe: { secretKey: string; webhookSecret: string; paymentLinkUrl: string; apiBase?: string } | null;
   };
+  /** Checks webhooks forwarded by the edge Worker; unset = such requests are refused (direct ones still work). */
+  edgeSharedSecret?: string;
   /** The validated raw variables, for platform blocks that read their own. */
   raw: Env;
   /** Slack, Discord and Telegram, each null unless its variables are set (see src/bots/common/platform-bots.ts). */
@@ -265,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
+    ...(e.EDGE_SHARED_SECRET ? { edgeSharedSecret: e.EDGE_SHARED_SECRET } : {}),
     playground: { enabled: playground, ...(e.PLAYGROUND_TOKEN ? { token: e.PLAYGROUND_TOKEN } : {}) },
     billing: {
       plans: {

@@ -193,6 +193,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     ffmpeg: () => ffmpeg.current(),
     metrics,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    ...(config.edgeSharedSecret ? { edgeSharedSecret: config.edgeSharedSecret } : {}),
     ...(config.playground.enabled
       ? { playground: createPlaygroundRoutes({ bot, blobs, token: config.playground.token }) }
       : {}),

@@ -7,9 +7,11 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Logger } from "pino";
+import type { EdgeDelivery } from "../bots/common/edge-delivery.ts";
 import { isPhotoMemoryError } from "../core/errors.ts";
 import type { FfmpegStatus } from "../core/render/ffmpeg-readiness.ts";
 import { createBodyLimits } from "./body-limits.ts";
+import { createEdgeIngress } from "./edge-ingress.ts";
 import type { Metrics } from "./metrics.ts";
 import { createSecurityHeaders } from "./security-headers.ts";
 
@@ -30,8 +32,10 @@ export interface AppDeps {
   playground?: MountedRouter["app"];
   /** Routers to mount (the share page, test additions). */
   routers?: MountedRouter[];
-  /** Chat platforms: every request under `/<name>/` goes to `handle`. */
-  platforms?: { name: string; handle(request: Request): Promise<Response> }[];
+  /** Chat platforms: every request under `/<name>/` goes to `handle`, with the edge delivery when forwarded. */
+  platforms?: { name: string; handle(request: Request, edge?: EdgeDelivery): Promise<Response> }[];
+  /** Checks the signature of webhooks the edge Worker forwards (EDGE_SHARED_SECRET); unset refuses them. */
+  edgeSharedSecret?: string;
   /** Prometheus metrics: served at `/metrics` (behind `metricsToken` when set) and fed by the webhook timer. */
   metrics?: Metrics;
   metricsToken?: string;
@@ -103,6 +107,12 @@ export function createApp(deps: AppDeps): Hono {
   }
   // Playground uploads carry photos and apply their own, larger cap.
   app.use(createBodyLimits({ ownLimit: [/^\/playground\/api\/conversations\/[^/]+\/photos$/] }));
+  app.use(
+    createEdgeIngress({
+      logger: deps.logger,
+      ...(deps.edgeSharedSecret ? { secret: deps.edgeSharedSecret } : {}),
+    }),
+  );
 
   app.get("/healthz", async (c) => {
     try {
@@ -141,7 +151,10 @@ export function createApp(deps: AppDeps): Hono {
   }
   if (deps.playground) app.route("/", deps.playground);
   for (const platform of deps.platforms ?? [])
-    app.all(`/${platform.name}/*`, (c) => platform.handle(c.req.raw));
+    app.all(`/${platform.name}/*`, (c) => {
+      const forwarded = c.get("edgeForwarded");
+      return forwarded ? platform.handle(forwarded.request, forwarded.delivery) : platform.handle(c.req.raw);
+    });
   for (const router of deps.routers ?? []) app.route(router.path, router.app);
 
   app.notFound((c) => c.json({ error: "not_found", message: "There is nothing at this address." }, 404));

@@ -6,7 +6,8 @@
  * - `createChat` builds the outbound `ChatAdapter` alone, so a worker can deliver without serving webhooks;
  * - `createInbound` builds the inbound side on that adapter: `handle(Request) → Response` for every path under
  *   `/<name>/` (verify, dedupe, ack, translate to core input; testable with no server), and start/stop for what
- *   lives longer than a request (command registration, webhooks, sockets, polling).
+ *   lives longer than a request (command registration, webhooks, sockets, polling). A request the edge Worker
+ *   forwarded comes with an `EdgeDelivery`: verified and answered already.
  */
 import { Hono } from "hono";
 import type { Logger } from "pino";
@@ -14,6 +15,7 @@ import type { ChatAdapter } from "../../core/chat/chat-adapter.ts";
 import type { Platform } from "../../core/domain.ts";
 import type { Store } from "../../core/store/store.ts";
 import type { BotDeps } from "./bot-deps.ts";
+import type { EdgeDelivery } from "./edge-delivery.ts";
 
 export type PlatformEnv = Record<string, string | undefined>;
 
@@ -38,7 +40,7 @@ export interface InboundContext extends ChatContext {
 
 export interface PlatformInbound {
   /** A request whose path starts with `/<name>/` in, the platform's answer out. */
-  handle(request: Request): Promise<Response>;
+  handle(request: Request, edge?: EdgeDelivery): Promise<Response>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -55,14 +57,15 @@ export interface ChatPlatform<Config = unknown, Chat extends ChatAdapter = ChatA
   createInbound(config: Config, context: InboundContext, chat: Chat): Promise<PlatformInbound>;
 }
 
-/** Serves a platform's hono router (its paths relative to `/<name>`) as `handle(Request)`. */
+/** Serves a platform's hono router (its paths relative to `/<name>`) as `handle(Request)`; `c.env.edge` marks an
+ * edge-forwarded request (read it with `edgeDeliveryOf`). */
 export function inboundFromRouter(
   name: string,
   bot: { router: Hono; start(): Promise<void>; stop(): Promise<void> },
 ): PlatformInbound {
   const app = new Hono().route(`/${name}`, bot.router);
   return {
-    handle: async (request) => app.fetch(request),
+    handle: async (request, edge) => app.fetch(request, edge ? { edge } : {}),
     start: () => bot.start(),
     stop: () => bot.stop(),
   };

@@ -6,10 +6,8 @@ import { ButtonStyle, ComponentType } from "discord.js";
 import type { OutgoingMessage } from "../../core/chat/chat-adapter.ts";
 import { isLinkValue } from "../common/button-value.ts";
 import { textWithProgress } from "../common/progress-text.ts";
+import { BUTTON_PREFIX } from "./first-answer.ts";
 import { skuOfValue } from "./premium.ts";
-
-/** custom_id prefix of PhotoMemory's buttons; the value after it is what the button asks for. */
-export const BUTTON_PREFIX = "pm:";
 
 export function toDiscordMessage(message: OutgoingMessage): Record<string, unknown> {
   const content = textWithProgress(message);

@@ -35,6 +35,8 @@ export interface DiscordAdapter extends ChatAdapter {
     token: string;
     channelId: string;
     attachmentSizeLimit?: number;
+    /** When Discord sent it (unix ms), if earlier than now: the edge received it and it waited in the queue. */
+    receivedAt?: number;
   }): MessageRef;
 }
 
@@ -97,9 +99,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       maxUploadBytes: uploadLimits.get(target.channelId) ?? DISCORD_DEFAULT_UPLOAD_LIMIT,
     }),
 
-    noteInteraction({ id, token, channelId, attachmentSizeLimit }) {
+    noteInteraction({ id, token, channelId, attachmentSizeLimit, receivedAt }) {
       prune();
-      const expiresAt = now() + INTERACTION_TOKEN_MS;
+      const expiresAt = Math.min(now(), receivedAt ?? Number.POSITIVE_INFINITY) + INTERACTION_TOKEN_MS;
       interactions.set(id, { token, expiresAt, channelId, used: false });
       if (attachmentSizeLimit && attachmentSizeLimit > 0) uploadLimits.set(channelId, attachmentSizeLimit);
       return {

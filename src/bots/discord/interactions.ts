@@ -1,19 +1,22 @@
 /**
  * POST /discord/interactions: verified with Ed25519 on the raw body (401 otherwise, which Discord probes for),
- * PING answered with PONG, `/memory` and button presses deferred at once (type 5 / type 6) and handled after the
- * response: attachments and, without the gateway, the channel's recent photos are collected, then the command runs.
+ * PING answered with PONG, `/memory` and button presses deferred at once (type 5 / type 6, `firstAnswer`) and
+ * handled after the response: attachments and, without the gateway, the channel's recent photos are collected, then
+ * the command runs and fills the deferred reply by editing it. An interaction forwarded by the edge Worker was
+ * verified and deferred there: it is handled the same way, and its answer goes to the Worker's queue consumer only.
  */
 import type { KeyObject } from "node:crypto";
-import { InteractionResponseType, InteractionType, type REST } from "discord.js";
+import type { REST } from "discord.js";
 import type { Context } from "hono";
 import type { ChatTarget } from "../../core/chat/chat-adapter.ts";
 import type { MemoryCommand } from "../../core/memories/parse-command.ts";
 import { parseMemoryCommand } from "../../core/memories/parse-command.ts";
 import type { BotDeps } from "../common/bot-deps.ts";
+import { edgeDeliveryOf } from "../common/edge-delivery.ts";
 import { friendlyError } from "../common/friendly-error.ts";
 import { collectAttachments, collectRecentMessages, type DiscordAttachment } from "./collect-photos.ts";
-import { BUTTON_PREFIX } from "./components.ts";
 import type { DiscordAdapter } from "./discord-adapter.ts";
+import { BUTTON_PREFIX, firstAnswer } from "./first-answer.ts";
 import { type CommandOption, PHOTO_OPTIONS, toMemoryCommand } from "./memory-command.ts";
 import { type IntentState, NO_VISIBLE_PHOTOS_HINT } from "./message-content-intent.ts";
 import { interactionEntitlements } from "./premium.ts";
@@ -64,12 +67,15 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
 
   return async (c: Context): Promise<Response> => {
     const raw = new Uint8Array(await c.req.arrayBuffer());
-    const valid = isValidDiscordSignature({
-      key: options.publicKey,
-      rawBody: raw,
-      signature: c.req.header("x-signature-ed25519"),
-      timestamp: c.req.header("x-signature-timestamp"),
-    });
+    const edge = edgeDeliveryOf(c);
+    const valid =
+      edge !== undefined ||
+      isValidDiscordSignature({
+        key: options.publicKey,
+        rawBody: raw,
+        signature: c.req.header("x-signature-ed25519"),
+        timestamp: c.req.header("x-signature-timestamp"),
+      });
     if (!valid) {
       log.warn("discord interaction refused: bad signature");
       return c.json({ error: "invalid request signature" }, 401);
@@ -80,23 +86,11 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
     } catch {
       return c.json({ error: "bad_request" }, 400);
     }
-    if (interaction.type === InteractionType.Ping) return c.json({ type: InteractionResponseType.Pong });
-
-    const isCommand =
-      interaction.type === InteractionType.ApplicationCommand && interaction.data?.name === "memory";
-    const isButton =
-      interaction.type === InteractionType.MessageComponent &&
-      (interaction.data?.custom_id ?? "").startsWith(BUTTON_PREFIX);
+    const answer = firstAnswer(interaction);
     const channelId = interaction.channel_id ?? interaction.channel?.id;
-    if ((!isCommand && !isButton) || !channelId) {
-      return c.json({
-        type: InteractionResponseType.ChannelMessageWithSource,
-        data: { content: "I don't know that one.", flags: 64 },
-      });
-    }
-    const deferred = isCommand
-      ? InteractionResponseType.DeferredChannelMessageWithSource
-      : InteractionResponseType.DeferredMessageUpdate;
+    if (!answer.follows || !channelId) return c.json(answer.body);
+    const isCommand = answer.follows === "command";
+    const deferred = answer.body;
     // Discord drops the interaction after 3 s: a slow database must not hold the deferral back, so the claim is
     // given a moment here and otherwise finished (and honoured) after the response.
     const claim = deps.deliveries.recordInboundDelivery("discord", interaction.id);
@@ -106,12 +100,13 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
     ]);
     if (early === false) {
       log.info({ interactionId: interaction.id }, "duplicate discord interaction skipped");
-      return c.json({ type: deferred });
+      return c.json(deferred);
     }
     const statusMessage = adapter.noteInteraction({
       id: interaction.id,
       token: interaction.token,
       channelId,
+      ...(edge ? { receivedAt: edge.receivedAt } : {}),
       ...(interaction.attachment_size_limit
         ? { attachmentSizeLimit: interaction.attachment_size_limit }
         : {}),
@@ -181,6 +176,6 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
       }
     })();
     options.onSettled?.(work);
-    return c.json({ type: deferred });
+    return c.json(deferred);
   };
 }

@@ -4,15 +4,21 @@
  * Event deliveries are processed before the response so that a failure answers 500 and Slack's retry is processed.
  * One still running at 2.5 s (Slack gives up at 3 s) is answered 503, never 200: if it then fails, Slack's retry
  * (at about 1 and 5 minutes) processes it again, and a retry arriving while the first attempt still runs is answered
- * 503 too (DeliveryInProgressError). Commands and button presses answer as soon as they ack.
+ * 503 too (DeliveryInProgressError). Commands and button presses answer as soon as they ack. A request the edge
+ * Worker forwarded was verified and answered there (an empty 200, as our listeners ack): only its queue consumer
+ * waits here, so an event gets longer before 503 sends it back to the queue.
  */
 import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import type { Context } from "hono";
 import type { Logger } from "pino";
 import { DeliveryInProgressError } from "../common/deliveries.ts";
+import { edgeDeliveryOf } from "../common/edge-delivery.ts";
+import { parseSlackBody } from "./parse-body.ts";
 import { isValidSlackSignature } from "./verify.ts";
 
 const ANSWER_WITHIN_MS = 2500;
+/** The edge's queue consumer waits longer than Slack does (Cloudflare waits up to 100 s for an origin). */
+const EDGE_ANSWER_WITHIN_MS = 20_000;
 
 export class HonoReceiver implements Receiver {
   private app: App | undefined;
@@ -32,12 +38,15 @@ export class HonoReceiver implements Receiver {
   /** The hono handler for `POST /events`. */
   handle = async (c: Context): Promise<Response> => {
     const raw = new Uint8Array(await c.req.arrayBuffer());
-    const valid = isValidSlackSignature({
-      signingSecret: this.signingSecret,
-      rawBody: raw,
-      timestamp: c.req.header("x-slack-request-timestamp"),
-      signature: c.req.header("x-slack-signature"),
-    });
+    const edge = edgeDeliveryOf(c);
+    const valid =
+      edge !== undefined ||
+      isValidSlackSignature({
+        signingSecret: this.signingSecret,
+        rawBody: raw,
+        timestamp: c.req.header("x-slack-request-timestamp"),
+        signature: c.req.header("x-slack-signature"),
+      });
     if (!valid) {
       this.log.warn({ path: c.req.path }, "slack request refused: bad signature or timestamp");
       return c.json({ error: "invalid_signature" }, 401);
@@ -70,7 +79,7 @@ export class HonoReceiver implements Receiver {
       (error: unknown) => ({ ok: false as const, error }),
     );
     const deadline = new Promise<"late">((resolve) =>
-      setTimeout(() => resolve("late"), ANSWER_WITHIN_MS).unref(),
+      setTimeout(() => resolve("late"), edge ? EDGE_ANSWER_WITHIN_MS : ANSWER_WITHIN_MS).unref(),
     );
     const first = await Promise.race([
       processing,
@@ -116,16 +125,4 @@ function respond(c: Context, body: unknown): Response {
   if (body === undefined || body === null || body === "") return c.body(null, 200);
   if (typeof body === "string") return c.json({ text: body });
   return c.json(body as Record<string, unknown>);
-}
-
-/** Events are JSON; slash commands are form-encoded; interactivity is form-encoded with a JSON `payload` field. */
-export function parseSlackBody(text: string, contentType: string): Record<string, unknown> | null {
-  try {
-    if (contentType.includes("application/json")) return JSON.parse(text) as Record<string, unknown>;
-    const form = Object.fromEntries(new URLSearchParams(text));
-    if (typeof form.payload === "string") return JSON.parse(form.payload) as Record<string, unknown>;
-    return form;
-  } catch {
-    return null;
-  }
 }

@@ -24,6 +24,7 @@ export const telegramEnvSchema = z.object({
       .optional(),
   ),
   TELEGRAM_API_ROOT: z.preprocess(blank, z.url().default("https://api.telegram.org")),
+  TELEGRAM_WEBHOOK_URL: z.preprocess(blank, z.url().startsWith("https://").optional()),
   PUBLIC_URL: z.preprocess(blank, z.url().optional()),
   TELEGRAM_STARS_PRICE: z.preprocess(
     blank,
@@ -45,6 +46,8 @@ export interface TelegramConfig {
   apiRoot: string;
   /** When set together with the secret, setWebhook points Telegram at `<publicUrl>/telegram/webhook` on start. */
   publicUrl?: string;
+  /** Where setWebhook points Telegram instead (the edge Worker's `/telegram/webhook`). */
+  webhookUrl?: string;
   /** Premium is sold as a Stars subscription at this price every 30 days; unset, Telegram sells nothing. */
   starsPrice?: number;
   /** Whom buyers ask about a payment or a refund (/paysupport). Required with a Stars price. */
@@ -67,6 +70,7 @@ export function parseTelegramConfig(env: Record<string, string | undefined>): Te
     ...(e.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: e.TELEGRAM_WEBHOOK_SECRET } : {}),
     apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, "") } : {}),
+    ...(e.TELEGRAM_WEBHOOK_URL ? { webhookUrl: e.TELEGRAM_WEBHOOK_URL } : {}),
     ...(e.TELEGRAM_STARS_PRICE ? { starsPrice: e.TELEGRAM_STARS_PRICE } : {}),
     ...(e.PAYMENT_SUPPORT_CONTACT ? { paymentSupport: e.PAYMENT_SUPPORT_CONTACT.trim() } : {}),
     ...(e.TERMS_URL ? { termsUrl: e.TERMS_URL } : {}),

@@ -1,6 +1,7 @@
 /**
  * The Telegram bot on grammY: POST /telegram/webhook when TELEGRAM_WEBHOOK_SECRET is set (the header is compared in
- * constant time before the body is read; setWebhook runs at start when PUBLIC_URL is set), long polling otherwise.
+ * constant time before the body is read; setWebhook runs at start when PUBLIC_URL or TELEGRAM_WEBHOOK_URL is set),
+ * long polling otherwise. An update the edge Worker forwarded was checked there (it does not forward the secret).
  * grammY over telegraf: telegraf's bundled types stop at Bot API 7.1 and its upstream has stalled, while grammY
  * tracks the current Bot API, takes a configurable apiRoot and works on web-standard Request/Response.
  */
@@ -11,6 +12,7 @@ import { Hono } from "hono";
 import type { Logger } from "pino";
 import type { ChatAdapter } from "../../core/chat/chat-adapter.ts";
 import type { BotDeps } from "../common/bot-deps.ts";
+import { edgeDeliveryOf } from "../common/edge-delivery.ts";
 import { createAlbumSummary } from "./album-summary.ts";
 import type { TelegramConfig } from "./config.ts";
 import { registerTelegramHandlers } from "./handlers.ts";
@@ -104,7 +106,9 @@ export function createTelegramBot(
     const secret = Buffer.from(config.webhookSecret);
     router.post("/webhook", async (c) => {
       const given = Buffer.from(c.req.header("x-telegram-bot-api-secret-token") ?? "");
-      if (given.length !== secret.length || !timingSafeEqual(given, secret)) {
+      const valid =
+        edgeDeliveryOf(c) !== undefined || (given.length === secret.length && timingSafeEqual(given, secret));
+      if (!valid) {
         log.warn("telegram webhook refused: missing or wrong secret token");
         return c.json({ error: "unauthorized" }, 401);
       }
@@ -133,12 +137,14 @@ export function createTelegramBot(
     async start() {
       await init();
       if (config.webhookSecret) {
-        if (config.publicUrl) {
-          await bot.api.setWebhook(`${config.publicUrl}/telegram/webhook`, {
+        const url =
+          config.webhookUrl ?? (config.publicUrl ? `${config.publicUrl}/telegram/webhook` : undefined);
+        if (url) {
+          await bot.api.setWebhook(url, {
             secret_token: config.webhookSecret,
             allowed_updates: [...TELEGRAM_ALLOWED_UPDATES],
           });
-          log.info("telegram webhook set");
+          log.info({ edge: Boolean(config.webhookUrl) }, "telegram webhook set");
         }
         return;
       }
