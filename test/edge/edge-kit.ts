@@ -60,9 +60,7 @@ export interface RecordedMessage extends QueueMessage<QueuedWebhook> {
 export function batchOf(
   bodies: QueuedWebhook[],
   attempts = 1,
-): MessageBatch<QueuedWebhook> & {
-  messages: RecordedMessage[];
-} {
+): Omit<MessageBatch<QueuedWebhook>, "messages"> & { messages: RecordedMessage[] } {
   const messages = bodies.map((body, i) => {
     const message: RecordedMessage = {
       id: `msg-${i}-${body.deliveryId}`,
