@@ -2,16 +2,13 @@
  * PhotoMemory's edge ingress, a Cloudflare Worker. `fetch`: a webhook from Slack, Discord, Telegram or Stripe is
  * verified on its raw bytes (a forged or stale one is refused and never queued), given the answer its platform needs
  * in time (Discord's PONG and deferral, Slack's and Telegram's 200) and put on the queue. `queue`: the consumer
- * forwards each one, signed, to the service, which handles it as already answered.
+ * forwards each one, signed, to the service, which handles it as already answered. Workers allow only handlers as
+ * this module's exports (workerd refuses to start otherwise), so everything else lives in the modules it imports.
  */
 import type { EdgeEnv, MessageBatch, QueuedWebhook, WorkerContext } from "./env.ts";
 import { consumeBatch } from "./forward.ts";
-import { readCappedBody } from "./read-body.ts";
+import { MAX_BODY_BYTES, MAX_MESSAGE_BYTES, readCappedBody } from "./read-body.ts";
 import { ROUTES } from "./routes.ts";
-
-/** Webhooks are a few KB; the queue takes 128 KB a message, and the body is read no further than this. */
-export const MAX_BODY_BYTES = 96 * 1024;
-const MAX_MESSAGE_BYTES = 127 * 1024;
 
 const json = (value: unknown, status: number) =>
   new Response(JSON.stringify(value), { status, headers: { "content-type": "application/json" } });

@@ -7,7 +7,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import worker, { MAX_BODY_BYTES } from "../../edge/src/index.ts";
+import worker from "../../edge/src/index.ts";
+import { MAX_BODY_BYTES } from "../../edge/src/read-body.ts";
 import { verifyEdgeRequest } from "../../src/http/edge-signature.ts";
 import { type LocalServer, type RecordedRequest, startLocalServer } from "../stand-ins/local-server.ts";
 import {
