@@ -1,7 +1,7 @@
 /**
  * What the Worker does per platform once the signature holds: the answer the platform needs in time (the same the
- * service gives: `firstAnswer` for Discord, an empty 200 or the url_verification challenge for Slack, an empty 200
- * for Telegram and Stripe), and whether the webhook goes on to the service, under which delivery id. The paths are
+ * service gives: `firstAnswer` for Discord interactions, 204 for Discord's webhook events, an empty 200 or the
+ * url_verification challenge for Slack, an empty 200 for Telegram and Stripe), and whether the webhook goes on to the service, under which delivery id. The paths are
  * the service's own, so pointing a platform at the Worker changes only the host.
  */
 import { firstAnswer, type InteractionHead } from "../../src/bots/discord/first-answer.ts";
@@ -77,6 +77,25 @@ export const ROUTES: Record<string, EdgeRoute> = {
       const channel = interaction.channel_id ?? interaction.channel?.id;
       const follows = first.follows && channel && typeof interaction.id === "string";
       return { response: json(first.body), forward: follows ? String(interaction.id) : null };
+    },
+  },
+  "/discord/webhook-events": {
+    platform: "discord",
+    secret: (env) => env.DISCORD_PUBLIC_KEY,
+    verify: verifyDiscord,
+    refusal: 401,
+    passHeaders: ["x-signature-ed25519", "x-signature-timestamp"],
+    answer(text) {
+      // Discord's Webhook Events (entitlements): 204 within 3 s; a PING (type 0) is all there is to it.
+      const payload = parseJson(text) as {
+        type?: unknown;
+        event?: { type?: unknown; timestamp?: unknown; data?: { id?: unknown } };
+      } | null;
+      if (payload?.type === 0) return { response: new Response(null, { status: 204 }), forward: null };
+      if (payload?.type !== 1 || !payload.event) return badRequest();
+      const { type, data, timestamp } = payload.event;
+      const id = `${String(type)}:${String(data?.id ?? "")}:${String(timestamp ?? "")}`;
+      return { response: new Response(null, { status: 204 }), forward: id };
     },
   },
   "/telegram/webhook": {

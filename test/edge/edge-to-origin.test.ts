@@ -62,7 +62,8 @@ beforeAll(async () => {
   });
   queue = fakeQueue();
   env = edgeEnv(queue, bots.service.url);
-});
+  // The service starts in a few seconds on an idle machine; a loaded one (a full test run) takes far longer.
+}, 180_000);
 afterAll(async () => {
   vi.restoreAllMocks();
   await bots?.stop();

@@ -117,6 +117,27 @@ describe("Discord at the edge", () => {
     expect(queue.sent).toHaveLength(0);
   });
 
+  it("answers Discord's webhook events 204 itself, queueing entitlements and not the PING", async () => {
+    const ping = fixture("discord/webhook-ping.json");
+    const entitlement = fixture("discord/entitlement-create.json");
+    const events = (body: string, options = {}) =>
+      new Request("https://edge.example/discord/webhook-events", {
+        method: "POST",
+        headers: discordRequest(body, options).headers,
+        body,
+      });
+    for (const body of [ping, entitlement]) {
+      const res = await call(events(body));
+      expect(res.status).toBe(204);
+      expect(await res.text()).toBe("");
+    }
+    expect((await call(events(entitlement, { key: generateKeyPairSync("ed25519").privateKey }))).status).toBe(
+      401,
+    );
+    expect(queue.sent.map((m) => [m.path, m.body])).toEqual([["/discord/webhook-events", entitlement]]);
+    expect(queue.sent[0]?.deliveryId).toContain(JSON.parse(entitlement).event.data.id);
+  });
+
   it("refuses Discord's invalid-signature probe, a one-byte change, missing headers and a stale timestamp: 401", async () => {
     const ping = fixture("discord/ping.json");
     const refused = [

@@ -116,6 +116,26 @@ describe("Discord Webhook Events URL", () => {
     expect(billing.entitlements).toHaveLength(0);
   });
 
+  it("takes an entitlement the edge Worker verified and forwarded, though its Discord timestamp is past our window", async () => {
+    setup();
+    const body = fixture("entitlement-create.json");
+    const timestamp = String(Math.floor(Date.now() / 1000) - 600);
+    const init = {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-signature-ed25519": sign(null, Buffer.from(timestamp + body), privateKey).toString("hex"),
+        "x-signature-timestamp": timestamp,
+      },
+      body,
+    };
+    expect((await bot.router.request("/webhook-events", init)).status).toBe(401);
+    expect(billing.entitlements).toHaveLength(0);
+    const edge = { receivedAt: Date.now() - 600_000 };
+    expect((await bot.router.request("/webhook-events", init, { edge })).status).toBe(204);
+    expect(billing.entitlements.map((e) => e.entitlementId)).toEqual(["1260000000000000001"]);
+  });
+
   it("hands ENTITLEMENT_CREATE for a server to billing as active, with the event's time (UTC)", async () => {
     setup();
     const res = await event(fixture("entitlement-create.json"));
