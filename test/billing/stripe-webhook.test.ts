@@ -21,6 +21,7 @@ import type { Entitlements } from "../../src/core/memories/index.ts";
 import { createSqlStore, type Db, migrate, type Store } from "../../src/core/store/index.ts";
 import { createPgliteDb } from "../../src/core/store/pglite-db.ts";
 import { createApp } from "../../src/http/app.ts";
+import { EDGE_HEADERS, signEdgeRequest } from "../../src/http/edge-signature.ts";
 import { createMemoryBlobStore } from "../memories/harness.ts";
 import {
   checkoutSessionObject,
@@ -35,6 +36,7 @@ import {
 } from "../stand-ins/stripe-api.ts";
 
 const LINK = "https://buy.stripe.com/test_premium";
+const EDGE_SECRET = randomBytes(32).toString("hex");
 let db: Db;
 let store: Store;
 let api: StripeStandIn;
@@ -62,6 +64,7 @@ beforeAll(async () => {
   app = createApp({
     logger,
     checkDatabase: async () => {},
+    edgeSharedSecret: EDGE_SECRET,
     routers: [
       {
         path: "/",
@@ -168,6 +171,36 @@ describe("POST /stripe/webhook", () => {
     expect(await botTexts(buyer.target)).toEqual([]);
     // The genuine delivery still works afterwards (nothing was recorded as seen).
     expect((await post(payload)).status).toBe(200);
+    expect(await plan(buyer)).toBe("premium");
+  });
+
+  it("takes an event the edge Worker verified and forwarded, though its Stripe timestamp is past 300 s", async () => {
+    const buyer = await newBuyer();
+    const token = await upgradeToken(buyer);
+    const { payload } = await buy(buyer, token);
+    const queued = signatureFor(payload, { at: new Date(Date.now() - 600_000) });
+    expect((await post(payload, queued)).status).toBe(400);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const receivedAt = Date.now() - 600_000;
+    const res = await app.request("/stripe/webhook", {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "stripe-signature": queued,
+        [EDGE_HEADERS.timestamp]: String(timestamp),
+        [EDGE_HEADERS.receivedAt]: String(receivedAt),
+        [EDGE_HEADERS.signature]: await signEdgeRequest(EDGE_SECRET, {
+          timestamp,
+          receivedAt,
+          method: "POST",
+          path: "/stripe/webhook",
+          contentType: "application/json",
+          body: new TextEncoder().encode(payload),
+        }),
+      },
+      body: payload,
+    });
+    expect(res.status).toBe(200);
     expect(await plan(buyer)).toBe("premium");
   });
 
