@@ -10,6 +10,8 @@ export interface TelegramCall {
   params: Record<string, unknown>;
   /** Size of a multipart upload (sendVideo). */
   uploadBytes?: number;
+  /** The uploaded files by form field (sendVideo: `video`, `thumbnail`). */
+  files?: Record<string, Buffer>;
   /** When the call arrived (Date.now()). */
   at: number;
 }
@@ -60,7 +62,10 @@ export async function startTelegramStandIn(token: string): Promise<TelegramStand
     if (type.includes("multipart/form-data")) {
       for (const part of parseMultipart(req.body, type)) {
         if (part.filename === undefined) params[part.name] = part.data.toString();
-        else call.uploadBytes = (call.uploadBytes ?? 0) + part.data.byteLength;
+        else {
+          call.uploadBytes = (call.uploadBytes ?? 0) + part.data.byteLength;
+          call.files = { ...call.files, [part.name]: Buffer.from(part.data) };
+        }
       }
     } else if (req.body.byteLength > 0) {
       params = JSON.parse(req.body.toString()) as Record<string, unknown>;

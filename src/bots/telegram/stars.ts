@@ -186,7 +186,17 @@ export function registerStarsHandlers(
       return;
     }
     await billing.starsPaid(payment);
-    log.info({ renewal: payment.renewal, until: payment.paidUntil.toISOString() }, "stars payment recorded");
+    // The charge id and the user are what refundStarPayment needs.
+    log.info(
+      {
+        chargeId: payment.chargeId,
+        userId: payment.userId,
+        stars: payment.amount,
+        renewal: payment.renewal,
+        until: payment.paidUntil.toISOString(),
+      },
+      "stars payment recorded",
+    );
   });
 
   bot.on("message:refunded_payment", async (ctx) => {
