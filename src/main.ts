@@ -12,6 +12,7 @@ import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import { createStripeClient, createStripeProvider } from "./billing/stripe/stripe-provider.ts";
 import { createStripeWebhook } from "./billing/stripe/stripe-webhook.ts";
+import { botBillingFrom } from "./bots/common/bot-billing.ts";
 import { createPlatformBots, createPlatformChats } from "./bots/common/platform-bots.ts";
 import { createPlaygroundBot, createPlaygroundChat } from "./bots/playground/playground-bot.ts";
 import { type Config, loadConfig } from "./config.ts";
@@ -180,6 +181,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   };
   const bot = createPlaygroundBot(playgroundChat, memory, logger);
   const platforms = await createPlatformBots(config.platforms, chats, memory, {
+    ...(billing.enabled ? { billing: botBillingFrom(billing, store, logger) } : {}),
     publicUrl: config.publicUrl,
   });
 

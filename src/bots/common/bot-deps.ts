@@ -104,6 +104,8 @@ export interface DiscordEntitlement {
   at: Date;
   /** Stable id of this report, for the dedupe of a repeated delivery. */
   eventId: string;
+  /** The chat it was seen in (an interaction's channel); webhook events have none. */
+  target?: ChatTarget;
 }
 
 /** Payments that reach a bot (Telegram Stars, Discord entitlements), handed to billing. */

@@ -12,7 +12,7 @@ import {
   upsertConversationOf,
 } from "../../core/memories/index.ts";
 import { type ChatPlatformName, PLATFORMS, type PlatformConfigs } from "../platforms.ts";
-import type { BotDeps } from "./bot-deps.ts";
+import type { BotBilling, BotDeps } from "./bot-deps.ts";
 import type { ChatContext, ChatPlatform, PlatformEnv, PlatformInbound } from "./platform.ts";
 
 export type { PlatformConfigs };
@@ -104,9 +104,11 @@ export async function createPlatformBots(
   configs: PlatformConfigs,
   chats: Partial<Record<Platform, ChatAdapter>>,
   memory: MemoryDeps,
-  options: { publicUrl: string },
+  options: { publicUrl: string; billing?: BotBilling },
 ): Promise<PlatformBots> {
-  const context = { bot: botDepsFrom(memory), store: memory.store, logger: memory.logger, ...options };
+  const { billing, ...rest } = options;
+  const bot: BotDeps = { ...botDepsFrom(memory), ...(billing ? { billing } : {}) };
+  const context = { bot, store: memory.store, logger: memory.logger, ...rest };
   const inbound: PlatformBots["inbound"] = [];
   for (const platform of PLATFORMS as readonly ChatPlatform[]) {
     const config = configOf(platform, configs);

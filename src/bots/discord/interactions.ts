@@ -155,7 +155,7 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
         // command (and the quota) sees premium bought a moment ago even before its webhook event arrives.
         if (options.premiumSkuId && deps.billing) {
           const seen = interactionEntitlements(interaction.entitlements, options.premiumSkuId, new Date());
-          for (const entitlement of seen) await deps.billing.discordEntitlement(entitlement);
+          for (const entitlement of seen) await deps.billing.discordEntitlement({ ...entitlement, target });
         }
         await deps.runMemoryCommand({
           target,

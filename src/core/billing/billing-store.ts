@@ -226,6 +226,17 @@ export function createBillingRows(db: Db) {
       return row?.chat_target ? (asJson(row.chat_target) as ChatTarget) : null;
     },
 
+    /** The thread this holder last asked to upgrade from (where a purchase made outside that thread is told). */
+    async latestUpgradeThread(holder: Holder): Promise<ChatTarget | null> {
+      const [row] = await db.query<Row>(
+        `select chat_target from public.billing_upgrade_tokens
+         where ${holder.kind === "workspace" ? "holder_workspace_id" : "holder_account_id"} = $1
+         order by created_at desc limit 1`,
+        [holder.id],
+      );
+      return row?.chat_target ? (asJson(row.chat_target) as ChatTarget) : null;
+    },
+
     /** The newest subscription of a holder with this provider (e.g. for the Stripe customer of `/memory billing`). */
     async latestSubscriptionOf(
       holder: Holder,
