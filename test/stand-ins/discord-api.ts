@@ -2,7 +2,14 @@
  * A stand-in for Discord's REST API (`/api/v10/...`) and CDN (`/attachments/...`) on 127.0.0.1. Channel messages
  * can be seeded for the "recent messages" path; uploads over `rejectUploadsOver` answer 413 / 40005 like Discord.
  */
-import { type LocalServer, SIGN_IN_PAGE, sendJson, startLocalServer, TINY_JPEG } from "./local-server.ts";
+import {
+  type LocalServer,
+  parseMultipart,
+  SIGN_IN_PAGE,
+  sendJson,
+  startLocalServer,
+  TINY_JPEG,
+} from "./local-server.ts";
 
 export interface DiscordCall {
   method: string;
@@ -30,6 +37,8 @@ export interface DiscordStandIn {
   messages: Map<string, string>;
   /** How many messages with an uploaded file were created. */
   videosCreated: number;
+  /** The bytes of every file uploaded with a message, in order. */
+  uploads: Buffer[];
   /** The application's flags as `GET /applications/@me` answers them (Message Content intent: 1<<18, 1<<19). */
   applicationFlags: number;
   /** The bytes served for every CDN image (a tiny JPEG unless a test sets a real photo)… */
@@ -50,6 +59,7 @@ export async function startDiscordStandIn(): Promise<DiscordStandIn> {
     nonces: new Map(),
     messages: new Map(),
     videosCreated: 0,
+    uploads: [] as Buffer[],
   } as DiscordStandIn;
   const server = await startLocalServer((req, res) => {
     const url = new URL(req.path, "http://x");
@@ -74,6 +84,8 @@ export async function startDiscordStandIn(): Promise<DiscordStandIn> {
       const json = /name="payload_json"[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n([^\r\n]*)/.exec(text)?.[1];
       call.body = json ? (JSON.parse(json) as Record<string, unknown>) : {};
       call.uploadBytes = req.body.byteLength;
+      const files = parseMultipart(req.body, type).filter((p) => p.filename !== undefined);
+      for (const file of files) standIn.uploads.push(Buffer.from(file.data));
     } else if (req.body.byteLength > 0) {
       call.body = JSON.parse(req.body.toString()) as Record<string, unknown>;
     }

@@ -67,3 +67,33 @@ export const TINY_JPEG = Buffer.from(
 export const SIGN_IN_PAGE = Buffer.from(
   '<!DOCTYPE html><html lang="en-US"><head><title>Slack</title></head><body>Sign in to your workspace</body></html>',
 );
+
+/** A minimal multipart/form-data reader: enough for grammY's and discord.js's uploads. */
+export function parseMultipart(
+  body: Buffer,
+  contentType: string,
+): { name: string; filename?: string; data: Buffer }[] {
+  const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
+  if (!boundary) return [];
+  const parts: { name: string; filename?: string; data: Buffer }[] = [];
+  const delimiter = Buffer.from(`--${boundary}`);
+  let start = body.indexOf(delimiter);
+  while (start !== -1) {
+    const next = body.indexOf(delimiter, start + delimiter.length);
+    if (next === -1) break;
+    const chunk = body.subarray(start + delimiter.length + 2, next - 2);
+    const headerEnd = chunk.indexOf("\r\n\r\n");
+    if (headerEnd !== -1) {
+      const headers = chunk.subarray(0, headerEnd).toString();
+      const name = /;\s*name="([^"]*)"/.exec(headers)?.[1] ?? "";
+      const filename = /filename="?([^";\r\n]*)/.exec(headers)?.[1];
+      parts.push({
+        name,
+        ...(filename !== undefined ? { filename } : {}),
+        data: chunk.subarray(headerEnd + 4),
+      });
+    }
+    start = next;
+  }
+  return parts;
+}

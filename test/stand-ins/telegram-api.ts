@@ -3,7 +3,14 @@
  * `GET /file/bot<token>/<file_path>`. Files known to getFile can be served as a JPEG or as an HTML page; invoice
  * links (createInvoiceLink) and pre-checkout answers are checked the way the Bot API checks them.
  */
-import { type LocalServer, SIGN_IN_PAGE, sendJson, startLocalServer, TINY_JPEG } from "./local-server.ts";
+import {
+  type LocalServer,
+  parseMultipart,
+  SIGN_IN_PAGE,
+  sendJson,
+  startLocalServer,
+  TINY_JPEG,
+} from "./local-server.ts";
 
 export interface TelegramCall {
   method: string;
@@ -178,34 +185,4 @@ export async function startTelegramStandIn(token: string): Promise<TelegramStand
     close: () => server.close(),
   });
   return standIn;
-}
-
-/** A minimal multipart/form-data reader: enough for grammY's uploads. */
-function parseMultipart(
-  body: Buffer,
-  contentType: string,
-): { name: string; filename?: string; data: Buffer }[] {
-  const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
-  if (!boundary) return [];
-  const parts: { name: string; filename?: string; data: Buffer }[] = [];
-  const delimiter = Buffer.from(`--${boundary}`);
-  let start = body.indexOf(delimiter);
-  while (start !== -1) {
-    const next = body.indexOf(delimiter, start + delimiter.length);
-    if (next === -1) break;
-    const chunk = body.subarray(start + delimiter.length + 2, next - 2);
-    const headerEnd = chunk.indexOf("\r\n\r\n");
-    if (headerEnd !== -1) {
-      const headers = chunk.subarray(0, headerEnd).toString();
-      const name = /;\s*name="([^"]*)"/.exec(headers)?.[1] ?? "";
-      const filename = /filename="?([^";\r\n]*)/.exec(headers)?.[1];
-      parts.push({
-        name,
-        ...(filename !== undefined ? { filename } : {}),
-        data: chunk.subarray(headerEnd + 4),
-      });
-    }
-    start = next;
-  }
-  return parts;
 }
