@@ -62,7 +62,8 @@ beforeAll(async () => {
     logger: createSilentLogger(),
   });
   bot = botBillingFrom(billing, store, createSilentLogger());
-}, 60_000);
+  // A PGlite boot and its migrations take seconds, and far longer on a busy machine.
+}, 180_000);
 afterAll(() => db.close());
 
 const id = () => randomBytes(6).toString("hex");
