@@ -365,6 +365,49 @@ describe("planRender", () => {
     expect(plan.posterFrame).toBeLessThan(plan.slides[0]?.frames ?? 0);
   });
 
+  it("shows the dates the photos span under a given title, in the memory's locale, on the title and closing cards", () => {
+    const dated = mixed.map((p, i) => ({ ...p, takenAt: new Date(Date.UTC(2025, 6, 14 + i, 12)) }));
+    const lines = (plan: ReturnType<typeof planRender>, at: number) =>
+      plan.slides.at(at)?.texts[0]?.runs.map((r) => r.text);
+    // A title the user typed, no subtitle from the writer (the offline writer writes none).
+    const given = planRender(
+      dated,
+      scriptFor(dated, { title: "Lisbon", subtitle: undefined }),
+      "classic",
+      options,
+    );
+    expect(lines(given, 0)).toEqual(["Lisbon", "14–17 July 2025"]);
+    expect(lines(given, -1)).toEqual(["Lisbon", "14–17 July 2025"]);
+    // German dates for a German memory; a writer's subtitle that is not the dates keeps its line above them.
+    const german = planRender(
+      dated,
+      scriptFor(dated, { title: "Lissabon", subtitle: "Mit Eileen", locale: "de" }),
+      "classic",
+      options,
+    );
+    expect(lines(german, 0)).toEqual(["Lissabon", "Mit Eileen", "14.–17. Juli 2025"]);
+    expect(lines(german, -1)).toEqual(["Lissabon", "14.–17. Juli 2025"]);
+    // Never twice: a title made from the dates, or a subtitle that already is them, stands alone.
+    const fromDates = planRender(
+      dated,
+      scriptFor(dated, { title: "14–17 July 2025", subtitle: undefined }),
+      "classic",
+      options,
+    );
+    expect(lines(fromDates, 0)).toEqual(["14–17 July 2025"]);
+    const subtitled = planRender(
+      dated,
+      scriptFor(dated, { title: "Lisbon", subtitle: "14–17 July 2025" }),
+      "classic",
+      options,
+    );
+    expect(lines(subtitled, 0)).toEqual(["Lisbon", "14–17 July 2025"]);
+    // Photos without dates: no date line.
+    expect(
+      lines(planRender(mixed, scriptFor(mixed, { subtitle: undefined }), "classic", options), 0),
+    ).toEqual(["Summer in Lisbon"]);
+  });
+
   it("plans the style's soundtrack by default, the user's music when given, silence when asked", () => {
     expect(planRender(mixed, scriptFor(mixed), "vintage", options).audio).toMatchObject({
       kind: "soundtrack",

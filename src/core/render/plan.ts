@@ -82,7 +82,7 @@ export function planRender(
   const drafts: Draft[] = [];
   drafts.push({
     ...cardSlide("title", first, onBeats(spec.titleSeconds, 3), spec, frame),
-    texts: titleTexts(script, spec, frame),
+    texts: titleTexts(script, dateSpan(ordered, script.locale), spec, frame),
   });
   shownTogether(ordered, spec, frame).forEach((group, index) => {
     const caption = group
@@ -93,7 +93,7 @@ export function planRender(
   });
   drafts.push({
     ...cardSlide("closing", last, onBeats(spec.closingSeconds, 4), spec, frame),
-    texts: closingTexts(script, ordered, spec, frame, options.credit ?? false),
+    texts: closingTexts(script, dateSpan(ordered, script.locale), spec, frame, options.credit ?? false),
   });
 
   const wanted = onBeats(spec.transitionSeconds, 1);
@@ -362,15 +362,31 @@ function cardSlide(
   };
 }
 
-/** The title card's one text block: the title, and the subtitle (dates) under it. */
-function titleTexts(script: Script, spec: StyleSpec, frame: FrameInfo): PlannedText[] {
-  return textBlock(
-    [
-      { text: script.title, look: spec.title.text },
-      { text: script.subtitle ?? "", look: spec.title.subtitle },
-    ],
-    frame,
-  );
+/** The dates the memory's photos span, in the memory's locale ("14–16 July 2025"); empty when none has a date. */
+function dateSpan(photos: PreparedPhoto[], locale: string): string {
+  const dates = photos.flatMap((p) => (p.takenAt ? [p.takenAt] : []));
+  return dates.length > 0 ? titleFromDates(dates, locale) : "";
+}
+
+/** Whether `text` already says the dates (a title made from them, or a writer's subtitle that is them). */
+function names(text: string | undefined, span: string): boolean {
+  const fold = (t: string) => t.toLocaleLowerCase().replace(/\s+/g, " ").trim();
+  return text !== undefined && span !== "" && fold(text).includes(fold(span));
+}
+
+/**
+ * The title card's one text block: the title, the writer's subtitle under it, and the dates the photos span, however
+ * the title came (the user's, the writer's) unless a line above already says them.
+ */
+function titleTexts(script: Script, span: string, spec: StyleSpec, frame: FrameInfo): PlannedText[] {
+  const subtitle = script.subtitle?.trim() ?? "";
+  const parts = [
+    { text: script.title, look: spec.title.text },
+    { text: subtitle, look: spec.title.subtitle },
+  ];
+  if (span && !names(script.title, span) && !names(subtitle, span))
+    parts.push({ text: span, look: spec.title.subtitle });
+  return textBlock(parts, frame);
 }
 
 /**
@@ -379,13 +395,11 @@ function titleTexts(script: Script, spec: StyleSpec, frame: FrameInfo): PlannedT
  */
 function closingTexts(
   script: Script,
-  photos: PreparedPhoto[],
+  span: string,
   spec: StyleSpec,
   frame: FrameInfo,
   credit: boolean,
 ): PlannedText[] {
-  const dates = photos.flatMap((p) => (p.takenAt ? [p.takenAt] : []));
-  const span = dates.length > 0 ? titleFromDates(dates, script.locale) : "";
   const closing = script.closing?.trim() ?? "";
   const parts = closing
     ? [
@@ -393,7 +407,7 @@ function closingTexts(
         { text: script.title, look: spec.title.subtitle },
       ]
     : [{ text: script.title, look: { ...spec.closing, anchorY: 0.46 } }];
-  if (span && span !== script.title) parts.push({ text: span, look: spec.title.subtitle });
+  if (span && !names(script.title, span)) parts.push({ text: span, look: spec.title.subtitle });
   const texts = textBlock(parts, frame);
   if (credit) {
     const look = { ...spec.title.subtitle, sizeOfHeight: 0.028, anchorY: 0.9, uppercase: false, maxLines: 1 };
