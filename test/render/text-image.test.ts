@@ -25,11 +25,17 @@ async function draw(plan: RenderPlan, block: PlannedText) {
 const captionOf = (plan: RenderPlan) => plan.slides.find((s) => s.kind === "photo")?.texts[0] as PlannedText;
 const titleOf = (plan: RenderPlan) => plan.slides[0]?.texts[0] as PlannedText;
 
-/** A caption look with no shadow or box, so the image is the glyphs' own ink. */
+/** A caption look with no shadow, box or scrim, so the image is the glyphs' own ink. */
 function bare(block: PlannedText, text: string): PlannedText {
   const run = block.runs[0];
   if (!run) throw new Error("expected a run");
-  return { ...block, runs: [{ ...run, text }], shadow: undefined, box: undefined } as PlannedText;
+  return {
+    ...block,
+    runs: [{ ...run, text }],
+    shadow: undefined,
+    box: undefined,
+    scrim: undefined,
+  } as PlannedText;
 }
 
 interface Ink {
@@ -139,6 +145,39 @@ describe("text images (sharp + Pango + Noto)", { timeout: 60_000 }, () => {
     const size = subtitle.runs[0]?.sizePx ?? 0;
     expect(subtitle.runs[0]?.maxLines).toBe(1);
     expect(await width("Summer in Lisbon 🌊")).toBeGreaterThan((await width("Summer in Lisbon")) + size);
+  });
+
+  it("puts a soft scrim behind classic and cinematic captions: dark between the letters, no hard edge", async () => {
+    for (const style of ["classic", "cinematic"] as const) {
+      const plan = planWith(style, "T", "Snow on the lake");
+      const caption = captionOf(plan);
+      const scrim = caption.scrim;
+      if (!scrim) throw new Error(`${style} captions should have a scrim`);
+      const { data, info } = await draw(plan, caption);
+      const alpha = (x: number, y: number) => data[(y * info.width + x) * 4 + 3] as number;
+      const luma = (x: number, y: number) => data[(y * info.width + x) * 4] as number;
+      // Across the middle row, every pixel under the text's box is covered at the scrim's opacity or more (letters,
+      // their glow, the scrim between them), and what is not a letter is dark.
+      const y = Math.floor(info.height / 2);
+      const from = Math.floor(info.width * 0.3);
+      const to = Math.ceil(info.width * 0.7);
+      let dark = 0;
+      for (let x = from; x < to; x++) {
+        expect(alpha(x, y)).toBeGreaterThanOrEqual(scrim.opacity * 255 * 0.95);
+        if (luma(x, y) < 40) dark++;
+      }
+      expect(dark).toBeGreaterThan((to - from) * 0.3);
+      // The edge fades out: the image's border is (nearly) transparent and the fall-off takes many pixels.
+      const border = [
+        ...Array.from({ length: info.width }, (_, x) => alpha(x, 0)),
+        ...Array.from({ length: info.width }, (_, x) => alpha(x, info.height - 1)),
+        ...Array.from({ length: info.height }, (_, yy) => alpha(0, yy)),
+      ];
+      expect(Math.max(...border)).toBeLessThan(8);
+      const column = Array.from({ length: info.height }, (_, yy) => alpha(Math.floor(info.width / 2), yy));
+      const ramp = column.filter((a) => a > 10 && a < scrim.opacity * 255 * 0.9).length;
+      expect(ramp).toBeGreaterThan(scrim.featherPx);
+    }
   });
 
   it("draws emoji in colour", async () => {

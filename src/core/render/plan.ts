@@ -475,6 +475,17 @@ export function textBlock(parts: { text: string; look: TextLook }[], frame: Fram
             },
           }
         : {}),
+      ...(lead.scrim
+        ? {
+            scrim: {
+              color: lead.scrim.color,
+              opacity: lead.scrim.opacity,
+              padXPx: Math.round(leadSize * lead.scrim.padXOfSize),
+              padYPx: Math.round(leadSize * lead.scrim.padYOfSize),
+              featherPx: Math.max(1, Math.round(leadSize * lead.scrim.featherOfSize)),
+            },
+          }
+        : {}),
     },
   ];
 }

@@ -20,9 +20,19 @@ export const FONTS = {
 
 const NEUTRAL: Grade = { contrast: 1, saturation: 1, brightness: 1, tint: [1, 1, 1], sepia: 0 };
 
-/** Titles: a close, soft drop shadow. Captions: a wide dark glow that reads on a bright sky, not a subtitle box. */
+/**
+ * Titles: a close, soft drop shadow. Captions: a dark glow hugging the letters over a soft scrim (a feathered pill,
+ * no border) sized to the text: light text stays readable on snow, a sky or a white wall, not a subtitle box.
+ */
 const titleShadow = { color: "#000000", opacity: 0.55, blurOfSize: 0.1, offsetOfSize: 0.03 };
 const captionGlow = { color: "#000000", opacity: 0.6, blurOfSize: 0.3, offsetOfSize: 0.03 };
+const captionScrim = {
+  color: "#000000",
+  opacity: 0.5,
+  padXOfSize: 0.7,
+  padYOfSize: 0.3,
+  featherOfSize: 0.35,
+};
 
 function look(partial: Partial<TextLook> & Pick<TextLook, "font" | "sizeOfHeight">): TextLook {
   return { color: "#FFFFFF", anchorY: 0.5, maxWidthOfWidth: 0.84, maxLines: 2, ...partial };
@@ -54,6 +64,7 @@ const classic: StyleSpec = {
     anchorY: 0.86,
     maxWidthOfWidth: 0.8,
     shadow: captionGlow,
+    scrim: captionScrim,
   }),
   closing: look({ font: FONTS.displayItalic, sizeOfHeight: 0.07, shadow: titleShadow }),
 };
@@ -136,6 +147,8 @@ const cinematic: StyleSpec = {
     maxWidthOfWidth: 0.7,
     color: "#F2ECE0",
     shadow: captionGlow,
+    // Wider and softer than classic's: a pool of shade under the line rather than a label.
+    scrim: { color: "#0A0806", opacity: 0.55, padXOfSize: 1.1, padYOfSize: 0.35, featherOfSize: 0.55 },
   }),
   closing: look({ font: FONTS.displayItalic, sizeOfHeight: 0.055, color: "#F2ECE0", shadow: titleShadow }),
 };
@@ -181,7 +194,8 @@ const vintage: StyleSpec = {
     sizeOfHeight: 0.045,
     anchorY: 0.85,
     color: "#F5E6C8",
-    box: { color: "#2B1D0E", opacity: 0.55, paddingOfSize: 0.45 },
+    // Opaque enough that the cream letters keep 4.5:1 on a white photo under the vignette (0.55 gave under 3:1).
+    box: { color: "#2B1D0E", opacity: 0.85, paddingOfSize: 0.45 },
   }),
   closing: look({ font: FONTS.displayItalic, sizeOfHeight: 0.065, color: "#F5E6C8", shadow: titleShadow }),
 };

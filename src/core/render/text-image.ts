@@ -135,30 +135,65 @@ export async function renderTextImage(block: PlannedText, fonts: Map<string, Res
     block.maxHeightPx,
   );
 
+  // The image reaches as far as its widest layer: the shadow's blur, the box's padding, the scrim's feathered edge.
   const shadowPad = block.shadow ? Math.ceil(block.shadow.blurPx * 2.5 + block.shadow.offsetPx) : 0;
   const boxPad = block.box?.paddingPx ?? 0;
-  const margin = shadowPad + boxPad;
-  const width = content.width + 2 * margin;
-  const height = content.height + 2 * margin;
+  const scrim = block.scrim;
+  const feather = scrim ? Math.ceil(scrim.featherPx * 2.5) : 0;
+  const marginX = Math.max(shadowPad + boxPad, scrim ? scrim.padXPx + feather : 0);
+  const marginY = Math.max(shadowPad + boxPad, scrim ? scrim.padYPx + feather : 0);
+  const width = content.width + 2 * marginX;
+  const height = content.height + 2 * marginY;
   const layers: sharp.OverlayOptions[] = [];
+  if (scrim) layers.push(await scrimLayer(content, scrim, width, height));
   if (block.box) {
     const w = content.width + 2 * boxPad;
     const h = content.height + 2 * boxPad;
     const r = Math.round(boxPad * 0.6);
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" rx="${r}" fill="${block.box.color}" fill-opacity="${block.box.opacity}"/></svg>`;
-    layers.push({ input: Buffer.from(svg), left: shadowPad, top: shadowPad });
+    layers.push({ input: Buffer.from(svg), left: marginX - boxPad, top: marginY - boxPad });
   }
-  if (block.shadow) layers.push({ ...(await shadowLayer(content, block.shadow, margin, width, height)) });
+  if (block.shadow)
+    layers.push(await shadowLayer(content, block.shadow, { x: marginX, y: marginY }, width, height));
   layers.push({
     input: content.data,
     raw: { width: content.width, height: content.height, channels: 4 },
-    left: margin,
-    top: margin,
+    left: marginX,
+    top: marginY,
   });
   return sharp({ create: { width, height, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
     .composite(layers)
     .png({ compressionLevel: 3 })
     .toBuffer();
+}
+
+/**
+ * A pill around the text's box, padded and then blurred, so its edge fades out over a few feather widths and no
+ * border shows: under the text it is the scrim's full opacity, whatever the photo behind.
+ */
+async function scrimLayer(
+  content: Raster,
+  scrim: NonNullable<PlannedText["scrim"]>,
+  width: number,
+  height: number,
+): Promise<sharp.OverlayOptions> {
+  const w = content.width + 2 * scrim.padXPx;
+  const h = content.height + 2 * scrim.padYPx;
+  const x = (width - w) / 2;
+  const y = (height - h) / 2;
+  const r = Math.min(h / 2, scrim.padYPx * 2);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect x="${x}" y="${y}" width="${w}" height="${h}" rx="${r}" fill="#fff"/></svg>`;
+  const alpha = await sharp(Buffer.from(svg))
+    .extractChannel(3)
+    .blur(Math.max(0.3, scrim.featherPx))
+    .linear(scrim.opacity, 0)
+    .raw()
+    .toBuffer();
+  const tinted = await sharp({ create: { width, height, channels: 3, background: scrim.color } })
+    .joinChannel(alpha, { raw: { width, height, channels: 1 } })
+    .raw()
+    .toBuffer();
+  return { input: tinted, raw: { width, height, channels: 4 }, left: 0, top: 0 };
 }
 
 /**
@@ -168,20 +203,20 @@ export async function renderTextImage(block: PlannedText, fonts: Map<string, Res
 async function shadowLayer(
   content: Raster,
   shadow: NonNullable<PlannedText["shadow"]>,
-  margin: number,
+  margin: { x: number; y: number },
   width: number,
   height: number,
 ): Promise<sharp.OverlayOptions> {
-  const offset = Math.min(shadow.offsetPx, margin);
+  const offset = Math.min(shadow.offsetPx, margin.x, margin.y);
   const alpha = await sharp(content.data, {
     raw: { width: content.width, height: content.height, channels: 4 },
   })
     .extractChannel(3)
     .extend({
-      top: margin + offset,
-      left: margin + offset,
-      bottom: margin - offset,
-      right: margin - offset,
+      top: margin.y + offset,
+      left: margin.x + offset,
+      bottom: margin.y - offset,
+      right: margin.x - offset,
       background: { r: 0, g: 0, b: 0, alpha: 0 },
     })
     .blur(Math.max(0.3, shadow.blurPx))

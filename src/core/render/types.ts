@@ -31,6 +31,11 @@ export interface TextLook {
   box?: { color: string; opacity: number; paddingOfSize: number };
   /** A soft shadow: the text's shape blurred (a glow when offset is 0), behind it. */
   shadow?: { color: string; opacity: number; blurOfSize: number; offsetOfSize: number };
+  /**
+   * A soft scrim: a dark pill around the text's box with feathered edges (no visible border), so light text stays
+   * readable on snow, sky or a white wall. Padding across and down and the feather (a Gaussian sigma) in sizes.
+   */
+  scrim?: { color: string; opacity: number; padXOfSize: number; padYOfSize: number; featherOfSize: number };
   /** Vertical anchor of the text block, as a fraction of the (visible) frame height. */
   anchorY: number;
   /** Longest line, as a fraction of frame width, before wrapping. */
@@ -126,6 +131,7 @@ export interface PlannedText {
   maxBottom: number;
   box?: { color: string; opacity: number; paddingPx: number };
   shadow?: { color: string; opacity: number; blurPx: number; offsetPx: number };
+  scrim?: { color: string; opacity: number; padXPx: number; padYPx: number; featherPx: number };
 }
 
 export interface PlannedSlide {
