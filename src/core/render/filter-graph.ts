@@ -323,7 +323,7 @@ export function vignetteMask(angle: number): string {
 }
 
 /**
- * Plain cross-fades without xfade: ffmpeg 5.1's xfade mixes every frame of both inputs in float C, faded or not.
+ * Cross-fades (and fades through black) without xfade: ffmpeg 5.1's xfade mixes every frame of both inputs in float C, faded or not.
  * Instead each part of the segment is its own chain (ffmpeg feeds one decoded photo to several chains; the motion
  * is a function of the slide's frame number, so the parts join seamlessly), the overlap is the next photo merged
  * with the previous one's last frames by `maskedmerge` (SIMD) under a uniform mask that falls frame by frame, and
@@ -331,8 +331,11 @@ export function vignetteMask(angle: number): string {
  * is switched off after the overlap (timeline `enable`: the photo passes through untouched). Measured per overlap
  * frame on 1080p: ~14 M instructions against ~35 M for a falling-alpha `overlay` (alpha plane conversion and
  * `fade` in C). Separate chains rather than `split`: split + concat held ~30 extra frames (+80 MB) per process.
- * Returns null (use xfade) unless every transition in the segment is a fade that starts inside it and ends its
- * previous piece. The still itself (crop, scale, grade) is made once per photo and split.
+ * A fade through black (cinematic's `fadeblack`) is the same merge under xfade's own weights (see fadeBlackMask),
+ * then a second merge towards a held black frame: xfade's float C cost ~2.3 CPU s more per 1080p transition segment
+ * here (~47 ms a frame against ~28 ms), a third of a cinematic render.
+ * Returns null (use xfade) unless every transition in the segment is a fade or fadeblack that starts inside it and
+ * ends its previous piece. The still itself (crop, scale, grade) is made once per photo and split.
  */
 export function fadeSplices(
   plan: RenderPlan,
@@ -343,15 +346,15 @@ export function fadeSplices(
 ): string[] | null {
   const pieces = segment.slides;
   if (pieces.length < 2) return null;
-  const fades: number[] = [];
+  const fades: { frames: number; black: boolean }[] = [];
   for (let k = 1; k < pieces.length; k++) {
     const piece = pieces[k] as SegmentSlide;
     const before = pieces[k - 1] as SegmentSlide;
     const transition = plan.slides[piece.slideIndex - 1]?.transitionOut;
-    if (transition?.kind !== "fade" || transition.frames <= 0) return null;
+    if (!transition || !SPLICED.has(transition.kind) || transition.frames <= 0) return null;
     const own = piece.localStart - before.localStart;
     if (own <= 0 || before.frames !== own + transition.frames) return null;
-    fades.push(transition.frames);
+    fades.push({ frames: transition.frames, black: transition.kind === "fadeblack" });
   }
   const chains: string[] = [];
   const parts: string[] = [];
@@ -363,7 +366,7 @@ export function fadeSplices(
       chains.push(pieceChain(plan, main, input(k), `m${k}`, texts, true, input(k, 1)));
     } else {
       // The graded still is made once and shared (one frame through split: nothing piles up).
-      const d = fades[k] as number;
+      const d = (fades[k] as { frames: number }).frames;
       const tail: SegmentSlide = { ...piece, offsetFrames: piece.offsetFrames + own, frames: d };
       chains.push(
         `${stillChain(plan, piece.slideIndex, input(k), texts, `c${k}`, input(k, 1))},split[sm${k}][st${k}]`,
@@ -374,14 +377,53 @@ export function fadeSplices(
     if (k === 0) {
       parts.push(`[m${k}]`);
     } else {
-      const d = fades[k - 1] as number;
-      chains.push(`${fadeMask(plan, d)}[a${k}]`);
-      chains.push(`[m${k}][t${k - 1}][a${k}]maskedmerge=enable='lt(n,${d})'[p${k}]`);
+      const { frames: d, black } = fades[k - 1] as { frames: number; black: boolean };
+      const merged = black ? `fq${k}` : `p${k}`;
+      chains.push(`${black ? fadeBlackMask(plan, d, "outgoing") : fadeMask(plan, d)}[a${k}]`);
+      chains.push(`[m${k}][t${k - 1}][a${k}]maskedmerge=enable='lt(n,${d})'[${merged}]`);
+      if (black) {
+        // The long input first: once the merge is switched off it passes through. Black is xfade's: luma 0, under
+        // video black (16), so the darkest frames show as black for a moment, as they did with xfade.
+        chains.push(`${heldFrame(plan, d, "lutyuv=y=0", 16, "neighbor")}[fb${k}]`);
+        chains.push(`${fadeBlackMask(plan, d, "black")}[fw${k}]`);
+        chains.push(`[${merged}][fb${k}][fw${k}]maskedmerge=enable='lt(n,${d})'[p${k}]`);
+      }
       parts.push(`[p${k}]`);
     }
   });
   chains.push(`${parts.join("")}concat=n=${parts.length}:v=1:a=0[x]`);
   return chains;
+}
+
+/** Transitions fadeSplices makes without xfade. */
+const SPLICED: ReadonlySet<string> = new Set(["fade", "fadeblack"]);
+
+/**
+ * xfade's fadeblack as two maskedmerge masks over `frames` frames (progress p = (frames − n)/frames, falling from 1):
+ * the old photo weighs w0 = smoothstep(0.8, 1, p)·p, the new one w1 = (1 − smoothstep(0.2, 1, p))·(1 − p), black the
+ * rest. "outgoing" is the old photo's share of the two photos, w0/(w0 + w1), merged first; "black" is black's weight,
+ * 1 − w0 − w1, merged over that. Each is a 16×16 frame per level, scaled up (nearest neighbour: exact).
+ */
+export function fadeBlackMask(plan: RenderPlan, frames: number, weight: "outgoing" | "black"): string {
+  const smooth = (slot: number, edge: number) =>
+    `st(${slot}\\,clip((ld(0)-${edge})/${num(1 - edge)}\\,0\\,1));st(${slot}\\,ld(${slot})*ld(${slot})*(3-2*ld(${slot})))`;
+  const w = [
+    `st(0\\,(${frames}-N)/${frames})`,
+    smooth(1, 0.8),
+    smooth(2, 0.2),
+    "st(3\\,ld(1)*ld(0))",
+    "st(4\\,(1-ld(2))*(1-ld(0)))",
+  ].join(";");
+  const level =
+    weight === "outgoing" ? `${w};floor(255*ld(3)/(ld(3)+ld(4))+0.5)` : `${w};floor(255*(1-ld(3)-ld(4))+0.5)`;
+  return [
+    `nullsrc=s=16x16:r=${plan.fps}`,
+    "format=yuv420p",
+    `trim=end_frame=${frames}`,
+    `geq=lum='${level}':cb='${level}':cr='${level}'`,
+    `scale=${plan.width}:${plan.height}:flags=neighbor`,
+    "setsar=1",
+  ].join(",");
 }
 
 /**
