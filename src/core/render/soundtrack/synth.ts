@@ -27,6 +27,7 @@ export async function synthesise(score: Score): Promise<StereoLoop> {
   const tail = SAMPLE_RATE * 4;
   const left = new Float32Array(length + tail);
   const right = new Float32Array(length + tail);
+  const scratch = new NoteScratch();
   for (const [p, part] of score.parts.entries()) {
     for (const [bar, chord] of score.chords.entries()) {
       if (part.bars && !part.bars(bar)) continue;
@@ -35,7 +36,7 @@ export async function synthesise(score: Score): Promise<StereoLoop> {
         const seconds = (hit.beats * beat) / SAMPLE_RATE;
         const seed = (p + 1) * 7919 + bar * 131 + h;
         for (const pitch of pitchesOf(hit, chord)) {
-          renderNote(part, pitch, hit.velocity ?? 1, seconds, seed, left, right, start);
+          renderNote(part, pitch, hit.velocity ?? 1, seconds, seed, left, right, start, scratch);
         }
       });
       await new Promise((resolve) => setImmediate(resolve));
@@ -131,6 +132,27 @@ const INSTRUMENTS: Record<Exclude<Voice, "kick" | "snare" | "hat">, Instrument> 
 
 const midiToHz = (note: number) => 440 * 2 ** ((note - 69) / 12);
 
+/**
+ * A note's envelope and tone buffers, reused from note to note: a fresh pair per note (a few hundred notes of up to a
+ * few seconds each) left ~50–80 MB of garbage in the process's RSS while the first segments rendered beside it.
+ */
+class NoteScratch {
+  private envelope = new Float32Array(0);
+  private tone = new Float32Array(0);
+
+  /** Zeroed buffers of `length` samples, valid until the next call. */
+  take(length: number): { envelope: Float32Array; tone: Float32Array } {
+    if (this.tone.length < length) {
+      this.envelope = new Float32Array(length);
+      this.tone = new Float32Array(length);
+    }
+    const envelope = this.envelope.subarray(0, length);
+    const tone = this.tone.subarray(0, length);
+    tone.fill(0);
+    return { envelope, tone };
+  }
+}
+
 function renderNote(
   part: Part,
   pitch: number,
@@ -140,6 +162,7 @@ function renderNote(
   left: Float32Array,
   right: Float32Array,
   start: number,
+  scratch: NoteScratch,
 ): void {
   const gain = part.gain * velocity;
   // Equal-power pan.
@@ -158,7 +181,7 @@ function renderNote(
   const total = Math.min(left.length - start, heldN + releaseN);
   if (total <= 0) return;
   // Raised-cosine attack and release: both reach exactly zero, so a note never starts or stops with a click.
-  const envelope = new Float32Array(total);
+  const { envelope, tone } = scratch.take(total);
   const attackN = Math.max(1, Math.round(instrument.attack * SAMPLE_RATE));
   for (let i = 0; i < total; i++) {
     const rise = i < attackN ? 0.5 - 0.5 * Math.cos((Math.PI * (i + 1)) / attackN) : 1;
@@ -166,7 +189,6 @@ function renderNote(
     envelope[i] = rise * fall;
   }
   const voices = instrument.detune.length;
-  const tone = new Float32Array(total);
   for (const cents of instrument.detune) {
     const f0 = frequency * 2 ** (cents / 1200);
     for (const partial of instrument.partials(f0)) {
