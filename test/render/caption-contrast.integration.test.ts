@@ -107,7 +107,8 @@ async function captionContrast(style: StyleName): Promise<number> {
   return (mean(letters) + 0.05) / (mean(surround) + 0.05);
 }
 
-describe("captions on a bright photo", () => {
+// Generous timeouts: the two cores are shared, and each case is a whole (short) render.
+describe("captions on a bright photo", { timeout: 240_000 }, () => {
   it.each(STYLE_NAMES)(
     "%s: the caption's letters keep 4.5:1 contrast with their surround on a white photo",
     async (style) => {
