@@ -622,6 +622,80 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       expect(await store.listPhotosSinceLastMemory(c.id)).toEqual([]);
     });
 
+    it("keeps a conversation's songs: the newest one no live memory took is the next memory's music", async () => {
+      const c = await newConversation();
+      const song = (fileId: string, kind: "song" | "voice" = "song") =>
+        store.recordPendingSong({
+          conversationId: c.id,
+          kind,
+          fileId,
+          name: `${fileId}.mp3`,
+          title: fileId === "s1" ? "Summer Song" : null,
+          source: { platform: "slack", fileId },
+        });
+      const first = await song("s1");
+      expect(first).toMatchObject({
+        fresh: true,
+        song: { status: "pending", kind: "song", title: "Summer Song" },
+      });
+      expect((await song("s1")).fresh).toBe(false);
+      expect((await store.nextSong(c.id))?.id).toBe(first.song.id);
+      const done = await store.completePendingSong(first.song.id, {
+        blobKey: `${c.id}/songs/${sha("s1")}.mp3`,
+        sha256: sha("s1"),
+        mimeType: "audio/mpeg",
+        bytes: 1234,
+        durationSeconds: 183.5,
+        title: "From the tags",
+        performer: "The Band",
+      });
+      // What the platform said wins over the file's tags; what it did not say comes from them.
+      expect(done).toMatchObject({
+        status: "ready",
+        title: "Summer Song",
+        performer: "The Band",
+        durationSeconds: 183.5,
+      });
+      // A later voice note replaces it; a rejected one does not.
+      const voice = await song("v1", "voice");
+      expect((await store.nextSong(c.id))?.id).toBe(voice.song.id);
+      const broken = await song("b1");
+      await store.rejectPendingSong(broken.song.id, "song.unreadable", "b1.mp3 could not be read.");
+      expect(await store.completePendingSong(broken.song.id, done as never)).toMatchObject({
+        status: "rejected",
+      });
+      expect((await store.nextSong(c.id))?.id).toBe(voice.song.id);
+
+      const photos = await addPhotos(c.id, ["song-p1"]);
+      const { video } = await store.createProjectWithVideo({
+        conversationId: c.id,
+        style: "classic",
+        photoIds: photos.map((p) => p.id),
+        locale: "en",
+        platform: "slack",
+        songId: voice.song.id,
+      });
+      expect(await store.nextSong(c.id)).toBeNull();
+      // A remake of that memory keeps its music, once the voice note is ready.
+      expect(await store.songOfLastMemory(c.id)).toBeNull();
+      await store.completePendingSong(voice.song.id, {
+        blobKey: `${c.id}/songs/${sha("v1")}.ogg`,
+        sha256: sha("v1"),
+        mimeType: "audio/ogg",
+        bytes: 99,
+        durationSeconds: 4,
+      });
+      expect((await store.songOfLastMemory(c.id))?.id).toBe(voice.song.id);
+      // A failed memory gives its song back; a song sent after a memory is the next one's.
+      await store.transitionVideo(video.id, ["queued"], "failed", { errorCode: "x", errorMessage: "x" });
+      expect((await store.nextSong(c.id))?.id).toBe(voice.song.id);
+      const later = await song("s2");
+      expect((await store.nextSong(c.id))?.id).toBe(later.song.id);
+      // `/memory new` sets every earlier song aside too.
+      await store.resetCollection(c.id);
+      expect(await store.nextSong(c.id)).toBeNull();
+    });
+
     it("records a delivery of the video once", async () => {
       const c = await newConversation();
       const photos = await addPhotos(c.id, ["d1"]);

@@ -98,6 +98,33 @@ export interface Photo {
   createdAt: Date;
 }
 
+/** A song or voice note sent to a conversation; pending, ready and rejected like a photo. */
+export interface Song {
+  id: string;
+  /** Arrival order; the newest song no memory took is the next memory's music. */
+  seq: number;
+  conversationId: string;
+  contributorAccountId: string | null;
+  /** "song": played as it is; "voice": a voice note, spoken over the style's music. */
+  kind: SongKind;
+  status: PhotoStatus;
+  sourceFileId: string;
+  source: Record<string, unknown> | null;
+  originalName: string | null;
+  title: string | null;
+  performer: string | null;
+  blobKey: string | null;
+  sha256: string | null;
+  mimeType: string | null;
+  bytes: number | null;
+  durationSeconds: number | null;
+  rejectCode: string | null;
+  rejectReason: string | null;
+  createdAt: Date;
+}
+
+export type SongKind = "song" | "voice";
+
 export interface MemoryProject {
   id: string;
   conversationId: string;
@@ -113,6 +140,8 @@ export interface MemoryProject {
   resolution: Resolution;
   /** No music (`/memory … silent`). */
   silent: boolean;
+  /** The chat's song or voice note this memory plays; null for the style's own soundtrack (or none when silent). */
+  songId: string | null;
   platform: Platform;
   createdAt: Date;
   updatedAt: Date;

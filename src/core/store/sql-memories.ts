@@ -63,9 +63,10 @@ export function createMemoryStore(db: Db): MemoryStore {
           );
           const [project] = await tx.query<Row>(
             `insert into public.memory_projects (conversation_id, requester_account_id, style, title, status,
-               photo_ids, locale, aspect, resolution, platform, collection_seq_before, collection_seq_after, silent)
+               photo_ids, locale, aspect, resolution, platform, collection_seq_before, collection_seq_after, silent,
+               song_id)
              values ($1, $2, $3::public.video_style, $4, 'processing', string_to_array($5, ',')::uuid[], $6, $7, $8,
-               $9, $10, $11, $12)
+               $9, $10, $11, $12, $13::uuid)
              returning *`,
             [
               input.conversationId,
@@ -80,6 +81,7 @@ export function createMemoryStore(db: Db): MemoryStore {
               before,
               after?.seq ?? before,
               input.silent ?? false,
+              input.songId ?? null,
             ],
           );
           if (!project) throw new PhotoMemoryError("store.conflict", "The memory could not be created.");

@@ -6,6 +6,7 @@ import { createIdentityStore } from "./sql-identity.ts";
 import { createMemoryStore } from "./sql-memories.ts";
 import { createPhotoStore } from "./sql-photos.ts";
 import { createReactionStore } from "./sql-reactions.ts";
+import { createSongStore } from "./sql-songs.ts";
 import type { Store } from "./store.ts";
 import { createTokenCipher } from "./token-cipher.ts";
 
@@ -20,6 +21,7 @@ export function createSqlStore(db: Db, options: SqlStoreOptions = {}): Store {
     ...createIdentityStore(db, cipher),
     ...createPhotoStore(db),
     ...createReactionStore(db),
+    ...createSongStore(db),
     ...createMemoryStore(db),
     ...createDeliveryStore(db),
     ...createBillingStore(db),

@@ -13,6 +13,8 @@ import type {
   MessageRefJson,
   Photo,
   Plan,
+  Song,
+  SongKind,
   Subscription,
   SubscriptionProvider,
   SubscriptionStatus,
@@ -70,6 +72,33 @@ export interface PhotoInput {
   bytes?: number | null;
 }
 
+/** A song or voice note a chat message brought, recorded before its bytes are fetched. */
+export interface PendingSongInput {
+  conversationId: string;
+  contributorAccountId?: string | null;
+  kind: SongKind;
+  /** The platform's file id; a song is recorded once per conversation and file. */
+  fileId: string;
+  name?: string | null;
+  /** What the platform says about it (Telegram's audio has a title and performer). */
+  title?: string | null;
+  performer?: string | null;
+  /** The platform file reference the intake job downloads (JSON; never a tokenised URL). */
+  source: Record<string, unknown>;
+}
+
+/** What a pending song became once fetched and checked. */
+export interface CompletedSongInput {
+  blobKey: string;
+  sha256: string;
+  mimeType: string;
+  bytes: number;
+  durationSeconds: number;
+  /** From the file's tags when the platform said nothing; absent keeps what is recorded. */
+  title?: string | null;
+  performer?: string | null;
+}
+
 /** A file a chat message brought, recorded as a pending photo before its bytes are fetched. */
 export interface PendingPhotoInput {
   /** The platform's file id (Slack file id, Telegram file_id, Discord attachment id, playground upload id). */
@@ -102,6 +131,8 @@ export interface ProjectInput {
   resolution?: Resolution;
   /** No music (`/memory … silent`). */
   silent?: boolean;
+  /** The chat's song or voice note the memory plays (see nextSong / songOfLastMemory). */
+  songId?: string | null;
   platform: Platform;
   statusMessageRef?: MessageRefJson | null;
   /**
@@ -230,6 +261,20 @@ export interface Store {
    * message of its album), for the photos that have any.
    */
   countReactors(conversationId: string): Promise<Map<string, number>>;
+  /** Records a song or voice note the moment its message arrives; the same file again returns it with fresh: false. */
+  recordPendingSong(input: PendingSongInput): Promise<{ song: Song; fresh: boolean }>;
+  getSong(id: string): Promise<Song | null>;
+  /** Marks a pending song ready with its content; a song no longer pending is returned as it is (a re-run). */
+  completePendingSong(id: string, input: CompletedSongInput): Promise<Song | null>;
+  /** Marks a pending song unusable, with a code and a sentence for the user. No-op when it is no longer pending. */
+  rejectPendingSong(id: string, code: string, reason: string): Promise<Song | null>;
+  /**
+   * The next memory's music: the newest pending or ready song of the conversation that arrived after every song a
+   * memory took (a failed or cancelled memory gives its song back) and after `/memory new`; null when there is none.
+   */
+  nextSong(conversationId: string): Promise<Song | null>;
+  /** The song of the conversation's last memory (not failed or cancelled), for a remake of it; null when none. */
+  songOfLastMemory(conversationId: string): Promise<Song | null>;
 
   /** One transaction: the project (processing), its queued video, and the conversation's collection restarting. */
   createProjectWithVideo(input: ProjectInput): Promise<{ project: MemoryProject; video: GeneratedVideo }>;
