@@ -9,6 +9,7 @@ import {
   memoryCancelledSchema,
   memoryRequestedSchema,
   photosDroppedSchema,
+  songDroppedSchema,
 } from "../core/jobs/events.ts";
 
 export type {
@@ -19,15 +20,18 @@ export type {
   MemoryCancelled,
   MemoryRequested,
   PhotosDropped,
+  SongDropped,
 } from "../core/jobs/events.ts";
 export { jobEventSchemas, parseJobEvent } from "../core/jobs/events.ts";
 
 export const photosDropped = eventType("photos/dropped", { schema: photosDroppedSchema });
+export const songDropped = eventType("song/dropped", { schema: songDroppedSchema });
 export const memoryRequested = eventType("memory/requested", { schema: memoryRequestedSchema });
 export const memoryCancelled = eventType("memory/cancelled", { schema: memoryCancelledSchema });
 
 export const inngestEventTypes = {
   "photos/dropped": photosDropped,
+  "song/dropped": songDropped,
   "memory/requested": memoryRequested,
   "memory/cancelled": memoryCancelled,
 } as const satisfies Record<JobEventName, unknown>;

@@ -12,6 +12,7 @@ import { createOfflineScriptWriter } from "../core/script/offline-script-writer.
 import type { Store } from "../core/store/store.ts";
 import type { AnyJobFunction } from "./define-function.ts";
 import { ingestPhotosFunction } from "./functions/ingest-photos.ts";
+import { ingestSongFunction } from "./functions/ingest-song.ts";
 import { renderMemoryFunction } from "./functions/render-memory.ts";
 
 export interface JobFunctionDeps {
@@ -55,5 +56,5 @@ export function createJobFunctions(deps: JobFunctionDeps): AnyJobFunction[] {
     ...(deps.downloadRetryDelaysMs ? { downloadRetryDelaysMs: deps.downloadRetryDelaysMs } : {}),
     ...(deps.now ? { now: deps.now } : {}),
   };
-  return [ingestPhotosFunction(pipeline), renderMemoryFunction(pipeline)];
+  return [ingestPhotosFunction(pipeline), ingestSongFunction(pipeline), renderMemoryFunction(pipeline)];
 }

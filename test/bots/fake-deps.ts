@@ -3,6 +3,7 @@ import { Writable } from "node:stream";
 import type {
   BotDeps,
   DroppedPhotos,
+  DroppedSong,
   MemoryCommandInput,
   ReactionChange,
 } from "../../src/bots/common/bot-deps.ts";
@@ -10,6 +11,7 @@ import { createLogger } from "../../src/core/log.ts";
 
 export interface FakeDeps extends BotDeps {
   dropped: DroppedPhotos[];
+  songs: DroppedSong[];
   commands: MemoryCommandInput[];
   reactions: ReactionChange[];
   /** Files recorded per conversation (`channel/thread/fileId`), as the Store dedupes them. */
@@ -34,6 +36,7 @@ export function createFakeDeps(overrides: Partial<BotDeps> = {}): FakeDeps {
   const deps: FakeDeps = {
     logger: createLogger({ level: "debug", destination }),
     dropped: [],
+    songs: [],
     commands: [],
     reactions: [],
     recorded: new Set(),
@@ -72,6 +75,13 @@ export function createFakeDeps(overrides: Partial<BotDeps> = {}): FakeDeps {
         deps.recorded.add(key);
         fresh++;
       }
+      return { fresh };
+    },
+    async dropSong(input) {
+      deps.songs.push(input);
+      const key = `${input.target.platform}/${input.target.workspaceId}/${input.target.channelId}/${input.target.threadId}/${input.file.fileId}`;
+      const fresh = !deps.recorded.has(key);
+      deps.recorded.add(key);
       return { fresh };
     },
     async albumProgress(target, albumKey) {

@@ -35,6 +35,20 @@ export interface DroppedPhotos {
   quiet?: boolean;
 }
 
+/** A song or voice note sent to a chat: the next memory's music. */
+export interface DroppedSong {
+  target: ChatTarget;
+  file: FileRef;
+  /** "voice": a voice note (spoken over the style's music); "song": music to play as it is. */
+  kind: "song" | "voice";
+  /** What the platform says about it (Telegram's audio `title` and `performer`). */
+  title?: string;
+  performer?: string;
+  userId?: string;
+  deliveryKey: string;
+  messageId?: string;
+}
+
 /** How one album of a conversation stands. */
 export interface AlbumProgress {
   /** Photos of it stored and usable. */
@@ -132,6 +146,11 @@ export interface BotDeps {
    * photos; the bot's own reactions never reach it (each platform's handler leaves them out).
    */
   recordReaction(change: ReactionChange): Promise<void>;
+  /**
+   * Records a song or voice note as the conversation's pending song (durably, before the webhook is answered) and
+   * hands its download and check to the intake job, which answers in the chat.
+   */
+  dropSong(input: DroppedSong): Promise<{ fresh: boolean }>;
   /** How an album stands, for its one line. */
   albumProgress(target: ChatTarget, albumKey: string): Promise<AlbumProgress>;
   /** Runs a `/memory` command: posts replies and the status message through the adapter, sends jobs. */

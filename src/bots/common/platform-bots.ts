@@ -11,6 +11,7 @@ import {
   runMemoryCommand,
   upsertConversationOf,
 } from "../../core/memories/index.ts";
+import { dropSong } from "../../core/songs/index.ts";
 import { type ChatPlatformName, PLATFORMS, type PlatformConfigs } from "../platforms.ts";
 import type { BotBilling, BotDeps } from "./bot-deps.ts";
 import type { ChatContext, ChatPlatform, PlatformEnv, PlatformInbound } from "./platform.ts";
@@ -46,6 +47,19 @@ export function botDepsFrom(memory: MemoryDeps): BotDeps {
           { platform: change.message.platform, channel: change.message.channelId, kind: change.kind },
           "reaction recorded",
         );
+    },
+    async dropSong(input) {
+      const dropped = await dropSong(memory, {
+        target: input.target,
+        file: input.file,
+        kind: input.kind,
+        deliveryKey: input.deliveryKey,
+        ...(input.title ? { title: input.title } : {}),
+        ...(input.performer ? { performer: input.performer } : {}),
+        ...(input.userId ? { userId: input.userId } : {}),
+        ...(input.messageId ? { messageId: input.messageId } : {}),
+      });
+      return { fresh: dropped.fresh };
     },
     async albumProgress(target, albumKey) {
       const conversation = await upsertConversationOf(memory, target);

@@ -1,17 +1,18 @@
 /**
  * What the Telegram bot does with an update: photos (largest size) and images sent as documents are collected for
- * the chat, albums get one summary line, `/start`, `/help` and `/memory` run the memory commands, inline buttons
- * (style picker, retry) come back as callback queries, Stars payments are handled (stars.ts), and reactions on
- * photos are recorded for curation.
+ * the chat, a song or voice note becomes the next memory's music, albums get one summary line, `/start`, `/help`
+ * and `/memory` run the memory commands, inline buttons (style picker, retry) come back as callback queries, Stars
+ * payments are handled (stars.ts), and reactions on photos are recorded for curation.
  */
 import type { Bot, Context } from "grammy";
 import type { ReactionType } from "grammy/types";
 import type { ChatAdapter, ChatTarget, FileRef } from "../../core/chat/chat-adapter.ts";
 import type { MemoryCommand } from "../../core/memories/parse-command.ts";
 import { parseMemoryCommand } from "../../core/memories/parse-command.ts";
-import type { BotDeps } from "../common/bot-deps.ts";
+import type { BotDeps, DroppedSong } from "../common/bot-deps.ts";
 import { processOnce } from "../common/deliveries.ts";
 import { friendlyError } from "../common/friendly-error.ts";
+import { mayBeAudio } from "../common/may-be-audio.ts";
 import type { AlbumSummary } from "./album-summary.ts";
 import { registerStarsHandlers, type StarsOptions } from "./stars.ts";
 import { TELEGRAM_DOWNLOAD_LIMIT } from "./telegram-adapter.ts";
@@ -106,6 +107,26 @@ export function registerTelegramHandlers(
     });
   });
 
+  // A song (audio, or a document with an audio type) or a voice note: the next memory's music. The intake job
+  // answers once it has checked the file.
+  bot.on(["message:voice", "message:audio", "message:document"], async (ctx, next) => {
+    const target = targetOf(ctx);
+    const song = pickSong(ctx.message);
+    if (!target || !song) return next();
+    if (options.officialApi && (song.file.size ?? 0) > TELEGRAM_DOWNLOAD_LIMIT) {
+      await ctx.reply("That file is over the 20 MB Telegram lets bots download. Please send a shorter song.");
+      return;
+    }
+    await deps.dropSong({
+      target,
+      ...song,
+      userId: senderOf(ctx).id,
+      deliveryKey: `tg:${ctx.update.update_id}`,
+      messageId: String(ctx.message.message_id),
+    });
+    log.info({ chat: target.channelId, kind: song.kind }, "song dropped");
+  });
+
   bot.on(["message:photo", "message:document"], async (ctx) => {
     const target = targetOf(ctx);
     const message = ctx.message;
@@ -194,6 +215,39 @@ export function pickFile(message: PhotoMessage): FileRef | null {
       ...(doc.mime_type ? { mimeType: doc.mime_type } : {}),
       ...(doc.file_size ? { size: doc.file_size } : {}),
     };
+  }
+  return null;
+}
+
+/**
+ * A voice note (OGG/Opus, recorded in Telegram), an audio file (MP3/M4A, with the performer and title Telegram read
+ * from its tags), or a document whose MIME type (or name) says audio.
+ */
+export function pickSong(
+  message: PhotoMessage,
+): Pick<DroppedSong, "file" | "kind" | "title" | "performer"> | null {
+  const base = (f: { file_id: string; file_size?: number; mime_type?: string }, name: string) => ({
+    platform: "telegram" as const,
+    fileId: f.file_id,
+    name,
+    ...(f.mime_type ? { mimeType: f.mime_type } : {}),
+    ...(f.file_size ? { size: f.file_size } : {}),
+  });
+  if (message.voice) {
+    return { kind: "voice", file: base(message.voice, `voice_${message.voice.file_unique_id}.ogg`) };
+  }
+  const audio = message.audio;
+  if (audio) {
+    return {
+      kind: "song",
+      file: base(audio, audio.file_name ?? `audio_${audio.file_unique_id}`),
+      ...(audio.title ? { title: audio.title } : {}),
+      ...(audio.performer ? { performer: audio.performer } : {}),
+    };
+  }
+  const doc = message.document;
+  if (doc && mayBeAudio({ mimeType: doc.mime_type, name: doc.file_name })) {
+    return { kind: "song", file: base(doc, doc.file_name ?? `audio_${doc.file_unique_id}`) };
   }
   return null;
 }

@@ -51,6 +51,21 @@ export const photosDroppedSchema = z.object({
   quiet: z.boolean().optional(),
 });
 
+/**
+ * A song or voice note sent to a chat, already recorded as a pending song: `ingest-song` fetches, checks and stores it,
+ * then says once whether it will be the next memory's music.
+ */
+export const songDroppedSchema = z.object({
+  accountId: z.string().min(1),
+  conversationId: z.string().min(1),
+  target: chatTargetSchema,
+  songId: z.string().min(1),
+  /** The song the next memory would have played before this one (named in the acknowledgement). */
+  replacesSongId: z.string().min(1).optional(),
+  messageId: z.string().min(1).optional(),
+  userId: z.string().optional(),
+});
+
 /** `/memory` was accepted: a project and a queued video exist; `render-memory` makes and delivers the video. */
 export const memoryRequestedSchema = z.object({
   accountId: z.string().min(1),
@@ -65,8 +80,10 @@ export const memoryRequestedSchema = z.object({
   locale: z.string().min(2),
   aspect: z.enum(["16:9", "9:16", "1:1"]).optional(),
   resolution: z.union([z.literal(720), z.literal(1080)]).optional(),
-  /** `/memory … silent`: no music; otherwise the style's soundtrack. */
+  /** `/memory … silent`: no music; otherwise the chat's song (songId) or the style's soundtrack. */
   silent: z.boolean().optional(),
+  /** The chat's song or voice note the memory plays. */
+  songId: z.string().min(1).optional(),
   /** The status message the request posted; render progress edits it. */
   statusMessage: messageRefSchema.optional(),
   userId: z.string().optional(),
@@ -81,6 +98,7 @@ export const memoryCancelledSchema = z.object({
 
 export const jobEventSchemas = {
   "photos/dropped": photosDroppedSchema,
+  "song/dropped": songDroppedSchema,
   "memory/requested": memoryRequestedSchema,
   "memory/cancelled": memoryCancelledSchema,
 } as const;
@@ -92,6 +110,7 @@ export type JobEventInput<N extends JobEventName> = z.input<(typeof jobEventSche
 export type JobEventData<N extends JobEventName> = z.output<(typeof jobEventSchemas)[N]>;
 
 export type PhotosDropped = JobEventData<"photos/dropped">;
+export type SongDropped = JobEventData<"song/dropped">;
 export type MemoryRequested = JobEventData<"memory/requested">;
 export type MemoryCancelled = JobEventData<"memory/cancelled">;
 

@@ -37,18 +37,18 @@ const VIDEO_BRANDS = new Set([
   "dash",
 ]);
 
-function ascii(bytes: Uint8Array, start: number, end: number): string {
+export function ascii(bytes: Uint8Array, start: number, end: number): string {
   let s = "";
   for (let i = start; i < Math.min(end, bytes.length); i++) s += String.fromCharCode(bytes[i] ?? 0);
   return s;
 }
 
-function startsWith(bytes: Uint8Array, signature: readonly number[], at = 0): boolean {
+export function startsWith(bytes: Uint8Array, signature: readonly number[], at = 0): boolean {
   if (bytes.length < at + signature.length) return false;
   return signature.every((b, i) => bytes[at + i] === b);
 }
 
-function ftypBrands(bytes: Uint8Array): string[] | null {
+export function ftypBrands(bytes: Uint8Array): string[] | null {
   if (bytes.length < 16 || ascii(bytes, 4, 8) !== "ftyp") return null;
   const boxSize =
     ((bytes[0] ?? 0) << 24) | ((bytes[1] ?? 0) << 16) | ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0);

@@ -16,11 +16,12 @@ export const RETENTION = {
   scratchHours: 24,
 } as const;
 
-/** Folder name prefixes of the scratch folders renders, deliveries and playground uploads make under the temp folder. */
+/** Folder name prefixes of the scratch folders renders, deliveries, playground uploads and song checks make. */
 export const SCRATCH_PREFIXES = [
   "photomemory-render-",
   "photomemory-deliver-",
   "photomemory-upload-",
+  "photomemory-song-",
 ] as const;
 
 export interface SweepResult {

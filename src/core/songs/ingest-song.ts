@@ -1,0 +1,142 @@
+/**
+ * Turns a pending song into a stored one, like a photo: download it (the platform adapter's downloadFile, with its
+ * host allow-list, size cap and timeout), check it by its bytes and by ffprobe/ffmpeg (it must decode and not be
+ * silent), store it under a key derived from its content and mark it ready. A file that cannot be used is rejected with
+ * a sentence the user can act on; a download that fails for a passing reason is retried.
+ */
+import { createHash } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isPhotoMemoryError } from "../errors.ts";
+import { fileRefSchema } from "../jobs/events.ts";
+import { RetryAfterError } from "../jobs/job-errors.ts";
+import { DOWNLOAD_RETRY_DELAYS_MS, type IngestPhotoDeps } from "../photos/ingest.ts";
+import { type ResolvedFfmpeg, resolveFfmpeg } from "../render/ffmpeg-resolve.ts";
+import type { Song } from "../store/records.ts";
+import { inspectAudio } from "./inspect-audio.ts";
+import { sniffAudio } from "./sniff-audio.ts";
+import { songLabel } from "./song-words.ts";
+
+/** The largest song or voice note taken (Telegram lets bots fetch 20 MB; a 4-minute MP3 is ~8 MB). */
+export const SONG_MAX_BYTES = 20 * 1024 * 1024;
+/** The longest: a memory lasts about a minute, so a long file would only be cut. */
+export const SONG_MAX_SECONDS = 15 * 60;
+
+export type IngestedSong =
+  | { status: "added"; songId: string }
+  | { status: "skipped"; songId: string; code: string; reason: string }
+  | { status: "settled"; songId: string };
+
+export function songKeyOf(conversationId: string, sha256: string, format: string): string {
+  return `${conversationId}/songs/${sha256}.${format}`;
+}
+
+export interface IngestSongDeps extends IngestPhotoDeps {
+  ffmpeg?: ResolvedFfmpeg;
+  tmpDir?: string | undefined;
+}
+
+export async function ingestPendingSong(
+  deps: IngestSongDeps,
+  input: { songId: string; attempt: number; retries: number; signal?: AbortSignal },
+): Promise<IngestedSong> {
+  const song = await deps.store.getSong(input.songId);
+  if (song?.status !== "pending") return { status: "settled", songId: input.songId };
+  const log = deps.logger.child({ conversationId: song.conversationId, songId: song.id });
+  const name = capitalised(songLabel(song));
+  const reject = async (code: string, reason: string): Promise<IngestedSong> => {
+    await deps.store.rejectPendingSong(song.id, code, reason);
+    log.info({ code }, "song skipped");
+    return { status: "skipped", songId: song.id, code, reason };
+  };
+
+  const file = fileRefSchema.safeParse(song.source);
+  const chat = file.success ? deps.chats[file.data.platform] : undefined;
+  if (!file.success || !chat) {
+    return reject("platform.failed", `${name} could not be fetched: that chat is not connected any more.`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await chat.downloadFile(file.data, {
+      maxBytes: SONG_MAX_BYTES,
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+  } catch (error) {
+    const passing = !isPhotoMemoryError(error) || error.code === "download.failed";
+    if (passing && input.attempt < input.retries) {
+      log.warn({ err: error, attempt: input.attempt }, "song download failed; will retry");
+      const delays = deps.downloadRetryDelaysMs ?? DOWNLOAD_RETRY_DELAYS_MS;
+      const delay = delays[Math.min(input.attempt, delays.length - 1)] ?? 30_000;
+      throw new RetryAfterError(`Downloading ${song.id} failed`, delay, { cause: error });
+    }
+    log.warn({ err: error }, "song download failed for good");
+    if (isPhotoMemoryError(error, "download.too_large"))
+      return reject(
+        "song.too_large",
+        `${name} is larger than the ${SONG_MAX_BYTES / 1024 / 1024} MB I can take.`,
+      );
+    return isPhotoMemoryError(error) && !passing
+      ? reject(error.code, `${name}: ${error.message}`)
+      : reject("download.failed", `${name} could not be downloaded from the chat; please send it again.`);
+  }
+  return settlePendingSong(deps, { song, name, bytes, ...(input.signal ? { signal: input.signal } : {}) });
+}
+
+async function settlePendingSong(
+  deps: IngestSongDeps,
+  input: { song: Song; name: string; bytes: Uint8Array; signal?: AbortSignal },
+): Promise<IngestedSong> {
+  const { song, name, bytes } = input;
+  const reject = async (code: string, reason: string): Promise<IngestedSong> => {
+    await deps.store.rejectPendingSong(song.id, code, reason);
+    deps.logger.info({ conversationId: song.conversationId, songId: song.id, code }, "song skipped");
+    return { status: "skipped", songId: song.id, code, reason };
+  };
+  const sniffed = sniffAudio(bytes);
+  if (sniffed.kind !== "audio")
+    return reject("song.not_audio", `${name} is not a sound file (it looks like ${sniffed.looksLike}).`);
+  const dir = await mkdtemp(join(deps.tmpDir ?? tmpdir(), "photomemory-song-"));
+  try {
+    const path = join(dir, `song.${sniffed.format}`);
+    await writeFile(path, bytes);
+    let facts: Awaited<ReturnType<typeof inspectAudio>>;
+    try {
+      facts = await inspectAudio(path, deps.ffmpeg ?? (await resolveFfmpeg()), {
+        name,
+        maxSeconds: SONG_MAX_SECONDS,
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+    } catch (error) {
+      if (isPhotoMemoryError(error) && error.code.startsWith("song."))
+        return reject(error.code, error.message);
+      throw error;
+    }
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const blobKey = songKeyOf(song.conversationId, sha256, sniffed.format);
+    await deps.blobs.put(blobKey, bytes, sniffed.mimeType);
+    await deps.store.completePendingSong(song.id, {
+      blobKey,
+      sha256,
+      mimeType: sniffed.mimeType,
+      bytes: bytes.byteLength,
+      durationSeconds: facts.durationSeconds,
+      title: facts.title,
+      performer: facts.artist,
+    });
+    deps.logger.info(
+      {
+        conversationId: song.conversationId,
+        songId: song.id,
+        seconds: facts.durationSeconds,
+        lufs: facts.loudness,
+      },
+      "song stored",
+    );
+    return { status: "added", songId: song.id };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
