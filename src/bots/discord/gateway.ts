@@ -21,6 +21,7 @@ import {
   collectAttachments,
   type DiscordAttachment,
   type DiscordMessageLike,
+  IS_VOICE_MESSAGE,
 } from "./collect-photos.ts";
 
 /** What the gateway does with one message; separate from the client so it can be tested without a socket. */
@@ -39,6 +40,7 @@ export async function onDroppedMessage(
     userId: message.author.id,
     deliveryKey: `discord-msg:${message.id}`,
     messageId: message.id,
+    voiceMessage: ((message.flags ?? 0) & IS_VOICE_MESSAGE) !== 0,
   });
 }
 
@@ -131,6 +133,7 @@ export function createDiscordGateway(
       channelId: message.channelId,
       guildId: message.guildId,
       author: { id: message.author.id, bot: message.author.bot },
+      flags: message.flags.bitfield,
       attachments: toAttachments(message.attachments.values()),
       message_snapshots: [...message.messageSnapshots.values()].map((snapshot) => ({
         message: { attachments: toAttachments(snapshot.attachments.values()) },
@@ -154,7 +157,15 @@ export function createDiscordGateway(
 }
 
 function toAttachments(
-  list: Iterable<{ id: string; url: string; name: string; contentType: string | null; size: number }>,
+  list: Iterable<{
+    id: string;
+    url: string;
+    name: string;
+    contentType: string | null;
+    size: number;
+    duration: number | null;
+    waveform: string | null;
+  }>,
 ): DiscordAttachment[] {
   return [...list].map((a) => ({
     id: a.id,
@@ -162,5 +173,7 @@ function toAttachments(
     filename: a.name,
     ...(a.contentType ? { content_type: a.contentType } : {}),
     size: a.size,
+    ...(a.duration !== null ? { duration_secs: a.duration } : {}),
+    ...(a.waveform !== null ? { waveform: a.waveform } : {}),
   }));
 }

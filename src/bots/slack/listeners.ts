@@ -11,6 +11,7 @@ import { parseMemoryCommand } from "../../core/memories/parse-command.ts";
 import type { BotDeps } from "../common/bot-deps.ts";
 import { processOnce, processOnceOrRetryLater } from "../common/deliveries.ts";
 import { friendlyError } from "../common/friendly-error.ts";
+import { mayBeAudio } from "../common/may-be-audio.ts";
 import { mayBePhoto } from "../common/may-be-photo.ts";
 import { ACTION_PREFIX } from "./blocks.ts";
 import { escapeSlack } from "./escape.ts";
@@ -23,14 +24,24 @@ interface SlackFile {
   name?: string;
   mimetype?: string;
   size?: number;
+  /** "slack_audio": an audio clip recorded in Slack (its mimetype may even say video/mp4); "slack_video": a clip. */
+  subtype?: string;
   /** `check_file_info`: a Slack Connect file announced by id only; `files.info` has the rest. */
   file_access?: string;
 }
 
 const isImage = (f: SlackFile) => mayBePhoto({ mimeType: f.mimetype, name: f.name });
+const isAudio = (f: SlackFile) =>
+  f.subtype === "slack_audio" ||
+  (f.subtype !== "slack_video" && mayBeAudio({ mimeType: f.mimetype, name: f.name }));
 
 /** The files of a message with Slack Connect placeholders looked up, keeping the images. */
 async function imagesOf(web: webApi.WebClient, files: SlackFile[]): Promise<SlackFile[]> {
+  return (await resolved(web, files)).filter(isImage);
+}
+
+/** The files of a message with Slack Connect placeholders looked up (files.info has the rest). */
+async function resolved(web: webApi.WebClient, files: SlackFile[]): Promise<SlackFile[]> {
   const resolved: SlackFile[] = [];
   for (const file of files) {
     if (file.file_access === "check_file_info" || (!file.mimetype && !file.name)) {
@@ -40,7 +51,7 @@ async function imagesOf(web: webApi.WebClient, files: SlackFile[]): Promise<Slac
       resolved.push(file);
     }
   }
-  return resolved.filter(isImage);
+  return resolved;
 }
 
 export function registerSlackListeners(
@@ -94,6 +105,35 @@ export function registerSlackListeners(
       log.info({ channel: target.channelId, thread: target.threadId, count: fresh }, "photos dropped");
   }
 
+  /**
+   * A song or an audio clip: the next memory's music. A clip recorded in Slack is a voice note (spoken over the
+   * style's music); an uploaded file is a song. Both events of one upload record it once (per conversation and file).
+   */
+  async function collectSong(
+    target: ChatTarget,
+    f: SlackFile,
+    userId: string | undefined,
+    key: string,
+    ts?: string,
+  ) {
+    const { fresh } = await deps.dropSong({
+      target,
+      kind: f.subtype === "slack_audio" ? "voice" : "song",
+      file: {
+        platform: "slack",
+        fileId: f.id,
+        ...(target.workspaceId ? { workspaceId: target.workspaceId } : {}),
+        ...(f.name ? { name: f.name } : {}),
+        ...(f.mimetype ? { mimeType: f.mimetype } : {}),
+        ...(typeof f.size === "number" ? { size: f.size } : {}),
+      },
+      deliveryKey: `${key}:${f.id}`,
+      ...(userId ? { userId } : {}),
+      ...(ts ? { messageId: ts } : {}),
+    });
+    if (fresh) log.info({ channel: target.channelId, thread: target.threadId }, "song dropped");
+  }
+
   app.event("message", async ({ event, body }) => {
     const m = event as {
       subtype?: string;
@@ -106,15 +146,18 @@ export function registerSlackListeners(
     };
     if (m.bot_id || (m.subtype && m.subtype !== "file_share") || !m.files?.length) return;
     const teamId = (body as { team_id?: string }).team_id;
-    const images = await imagesOf(await adapter.client(teamId), m.files);
-    if (images.length === 0) return;
+    const files = await resolved(await adapter.client(teamId), m.files);
     const target: ChatTarget = {
       platform: "slack",
       ...(teamId ? { workspaceId: teamId } : {}),
       channelId: m.channel,
       ...(m.thread_ts ? { threadId: m.thread_ts } : {}),
     };
-    await collect(target, images, m.user, `slack:${String((body as { event_id?: string }).event_id)}`, m.ts);
+    const key = `slack:${String((body as { event_id?: string }).event_id)}`;
+    const images = files.filter(isImage);
+    if (images.length > 0) await collect(target, images, m.user, key, m.ts);
+    for (const song of files.filter((f) => !isImage(f) && isAudio(f)))
+      await collectSong(target, song, m.user, key, m.ts);
   });
 
   // file_shared carries only ids: look the file up to learn its type and the thread it was shared into.
@@ -127,7 +170,7 @@ export function registerSlackListeners(
     const file = info.file as
       | (SlackFile & { shares?: Record<string, Record<string, { ts?: string; thread_ts?: string }[]>> })
       | undefined;
-    if (!file || !isImage(file as SlackFile)) return;
+    if (!file || !(isImage(file as SlackFile) || isAudio(file as SlackFile))) return;
     const share = file.shares?.public?.[e.channel_id]?.[0] ?? file.shares?.private?.[e.channel_id]?.[0];
     const target: ChatTarget = {
       platform: "slack",
@@ -135,13 +178,9 @@ export function registerSlackListeners(
       channelId: e.channel_id,
       ...(share?.thread_ts ? { threadId: share.thread_ts } : {}),
     };
-    await collect(
-      target,
-      [file as SlackFile],
-      e.user_id,
-      `slack:${String((body as { event_id?: string }).event_id)}`,
-      share?.ts,
-    );
+    const key = `slack:${String((body as { event_id?: string }).event_id)}`;
+    if (isImage(file as SlackFile)) await collect(target, [file as SlackFile], e.user_id, key, share?.ts);
+    else await collectSong(target, file as SlackFile, e.user_id, key, share?.ts);
   });
 
   // Reactions on a photo's message make curation prefer that photo. The bot's own (its acknowledgement on accepted
