@@ -155,7 +155,7 @@ export async function createPipelineHarness(
   }
 
   /** Adds photos to the conversation and creates a project with its queued video, as `/memory` does. */
-  async function requestMemory(count = 3, title?: string) {
+  async function requestMemory(count = 3, title?: string, extra: { songId?: string } = {}) {
     for (let i = 0; i < count; i++) {
       const bytes = await samplePhoto(i);
       const key = `${conversation.id}/photos/seed-${i}.jpg`;
@@ -179,6 +179,7 @@ export async function createPipelineHarness(
       photoIds: photos.map((p) => p.id),
       locale: "en",
       platform: "playground",
+      ...(extra.songId ? { songId: extra.songId } : {}),
     });
     const status = await chat.adapter.postMessage(target, { text: "🎞️ Making your memory…", progress: 0 });
     const data = {
@@ -190,6 +191,7 @@ export async function createPipelineHarness(
       style: "classic" as const,
       locale: "en",
       ...(title ? { title } : {}),
+      ...(extra.songId ? { songId: extra.songId } : {}),
       statusMessage: status,
     };
     return { project, video, data };

@@ -1,6 +1,7 @@
 /** `/memory status`, `reset`, `cancel` and `retry`: the commands around a memory once it is requested. */
 import type { ChatTarget, MessageRef } from "../chat/chat-adapter.ts";
 import { canEdit } from "../chat/chat-for.ts";
+import { songLabel } from "../songs/song-words.ts";
 import type { GeneratedVideo, MemoryProject } from "../store/records.ts";
 import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
 import { plural, startedReply, videoStatusLine } from "./replies.ts";
@@ -26,6 +27,8 @@ export async function memoryStatus(deps: MemoryDeps, input: CommandInput): Promi
   const photos = await deps.store.listPhotosSinceLastMemory(conversation.id);
   const latest = await latestOf(deps, conversation.id);
   const lines = [`${plural(photos.length, "photo")} in this collection.`];
+  const song = await deps.store.nextSong(conversation.id);
+  if (song) lines.push(`The next memory's music: ${songLabel(song)}.`);
   if (latest) lines.push(videoStatusLine(latest.video, latest.project.title));
   else lines.push("No memory made here yet: type `/memory` to make one.");
   const text = lines.join(" ");
@@ -161,6 +164,7 @@ export async function retryMemory(
       aspect: old.aspect,
       resolution: old.resolution,
       silent: old.silent,
+      songId: old.songId,
       platform: old.platform,
     })
     .catch(async (error: unknown) => {
@@ -168,6 +172,7 @@ export async function retryMemory(
       throw error;
     });
   await claim.attach(project.id);
+  const song = old.songId ? await deps.store.getSong(old.songId) : null;
   await announceAndSend(deps, {
     conversation,
     project,
@@ -175,7 +180,7 @@ export async function retryMemory(
     accountId: account.id,
     target: input.target,
     userId: input.user.id,
-    text: `Trying again. ${startedReply({ photoCount: photos.length, style: project.style, title: project.title, silent: project.silent })}`,
+    text: `Trying again. ${startedReply({ photoCount: photos.length, style: project.style, title: project.title, silent: project.silent, song })}`,
   });
   deps.logger.info(
     { conversationId: conversation.id, projectId: project.id, videoId: video.id, retryOf: found.video.id },

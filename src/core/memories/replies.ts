@@ -1,6 +1,7 @@
 /** The words the bot says for commands. One place, so every platform answers the same way. */
 import { PREMIUM_STYLES, STYLE_NAMES, type StyleName } from "../domain.ts";
-import type { GeneratedVideo } from "../store/records.ts";
+import { musicPart } from "../songs/song-words.ts";
+import type { GeneratedVideo, Song } from "../store/records.ts";
 import { ALL_PHOTOS_CAP, type Curation, TARGET_SECONDS } from "./curate.ts";
 import { formatProgress } from "./progress-throttle.ts";
 
@@ -8,7 +9,7 @@ export function helpReply(): string {
   const styles = STYLE_NAMES.map((s) => (PREMIUM_STYLES.includes(s) ? `${s} (premium)` : s)).join(", ");
   return [
     "Drop photos here, then type `/memory` and I will turn them into a short memory video.",
-    `\`/memory [style] [title]\`: make a memory from the photos since the last one (with no new photos, the last memory's photos again, say in another style). Styles: ${styles}. Each style has its own music; add \`silent\` for none.`,
+    `\`/memory [style] [title]\`: make a memory from the photos since the last one (with no new photos, the last memory's photos again, say in another style). Styles: ${styles}. Each style has its own music; send a song or a voice note first to use it instead, or add \`silent\` for none.`,
     "`/memory status`: how many photos are collected and how the last memory is doing.",
     `\`/memory all [style] [title]\`: use every photo (up to ${ALL_PHOTOS_CAP}); without \`all\`, a memory keeps the best photos for about ${TARGET_SECONDS} s.`,
     "`/memory new`: start a new collection (photos so far are set aside).",
@@ -29,6 +30,8 @@ export interface StartedInput {
   title?: string | null;
   /** `/memory … silent`: said in the reply, so the user sees it was understood. */
   silent?: boolean;
+  /** The chat's song or voice note the memory plays (named in the reply). */
+  song?: Song | null;
   /** Photos of the collection the memory was chosen from, and why the others were left out. */
   curation?: {
     from: number;
@@ -49,7 +52,7 @@ export function remakeReply(input: StartedInput): string {
 }
 
 function music(input: StartedInput): string {
-  return input.silent ? ", without music" : "";
+  return musicPart(input);
 }
 
 function photosPart(input: StartedInput): string {

@@ -125,6 +125,11 @@ export async function requestMemory(
   });
   photos = curation.photos;
 
+  // The music: the newest song sent since the last memory; a remake keeps the song of the memory it remakes.
+  const song = input.silent
+    ? null
+    : ((await store.nextSong(conversation.id)) ??
+      (remake ? await store.songOfLastMemory(conversation.id) : null));
   const locale = memoryLanguage(conversation, input.user);
   let created: Awaited<ReturnType<typeof store.createProjectWithVideo>>;
   try {
@@ -142,6 +147,7 @@ export async function requestMemory(
       ...(input.aspect ? { aspect: input.aspect } : {}),
       ...(input.resolution ? { resolution: input.resolution } : {}),
       ...(input.silent ? { silent: true } : {}),
+      ...(song ? { songId: song.id } : {}),
     });
   } catch (error) {
     await claim.giveBack();
@@ -168,6 +174,7 @@ export async function requestMemory(
     text: (remake ? remakeReply : startedReply)({
       ...project,
       photoCount: photos.length,
+      song,
       curation: {
         from: collection.length,
         leftOut: curation.leftOut,
@@ -181,7 +188,7 @@ export async function requestMemory(
   const month = (deps.now?.() ?? new Date()).toISOString().slice(0, 7);
   await store.incrementUsage(account.id, month, "memoriesRequested");
   videoLog.info(
-    { style, photos: photos.length, from: collection.length, ...curation.leftOut },
+    { style, photos: photos.length, from: collection.length, songId: song?.id, ...curation.leftOut },
     "memory requested",
   );
   return { kind: "started", project, video, ...(statusMessage ? { statusMessage } : {}) };
@@ -274,6 +281,7 @@ export async function sendRequested(
     aspect: project.aspect,
     resolution: project.resolution,
     ...(project.silent ? { silent: true } : {}),
+    ...(project.songId ? { songId: project.songId } : {}),
     ...(project.title ? { title: project.title } : {}),
     ...(input.statusMessage ? { statusMessage: stripUndefined(input.statusMessage) } : {}),
     ...(input.userId ? { userId: input.userId } : {}),

@@ -254,8 +254,8 @@ function createSoundtrackJob(plan: RenderPlan, tools: ResolvedFfmpeg, workDir: s
           throw error;
         used.audio = "soundtrack";
         used.fallback = isPhotoMemoryError(error, "render.audio_unreadable")
-          ? "it has no sound"
-          : "it could not be played";
+          ? "has no sound"
+          : "could not be played";
         const fadeOutSeconds = current.audio.kind === "silence" ? 0 : current.audio.fadeOutSeconds;
         current = { ...current, audio: { kind: "soundtrack", style, fadeOutSeconds } };
         await encodeWith(current, output, kbps, stop);

@@ -71,7 +71,7 @@ export async function inspectAudio(
       "0:a:0",
       "-vn",
       "-af",
-      "ebur128=framelog=quiet",
+      "ebur128=framelog=verbose",
       "-f",
       "null",
       "-",

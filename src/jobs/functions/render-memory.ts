@@ -71,6 +71,7 @@ export function renderMemoryFunction(deps: PipelineDeps) {
             style: data.style,
             aspect: data.aspect,
             silent: data.silent,
+            songId: data.songId,
             resolution: data.resolution,
             target: data.target,
             statusMessage: data.statusMessage,
@@ -94,6 +95,7 @@ export function renderMemoryFunction(deps: PipelineDeps) {
             shareUrl: published.shareUrl,
             statusMessage: data.statusMessage,
             leftOut: loaded.leftOut,
+            music: rendered.music,
           }),
         ),
       );

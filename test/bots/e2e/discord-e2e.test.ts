@@ -124,7 +124,9 @@ it("Discord: /memory with photos brings one video back into the channel, with th
   expect(edits.some((e) => /from 2 photos/.test(String(e.body.content)))).toBe(true);
   // The status shows progress while the memory is made and ends in its final state: ready, with no bar left.
   expect(edits.some((e) => /\d+ %/.test(String(e.body.content)))).toBe(true);
-  expect(String(edits.at(-1)?.body.content)).toMatch(/^✅ Your memory “Porto weekend” is ready\.$/);
+  expect(String(edits.at(-1)?.body.content)).toMatch(
+    /^✅ Your memory “Porto weekend” is ready\. 🎵 Music: the \w+ style's own soundtrack\.$/,
+  );
   expect(edits.every((e) => (String(e.body.content).match(/ %/g) ?? []).length <= 1)).toBe(true);
 
   expect(bots.logs()).not.toContain(BOT_TOKEN);

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { ChatAdapter, ChatTarget, DeliveryJournal, MessageRef } from "../../chat/chat-adapter.ts";
 import { canEdit, chatFor } from "../../chat/chat-for.ts";
 import { isPhotoMemoryError, PhotoMemoryError } from "../../errors.ts";
+import { type MemoryMusic, musicLine } from "../../songs/song-words.ts";
 import type { GeneratedVideo } from "../../store/records.ts";
 import type { PipelineDeps } from "./deps.ts";
 
@@ -52,6 +53,8 @@ export async function deliverVideo(
     statusMessage?: MessageRef | undefined;
     /** Photos of the memory that are not in it, named with why in the final status. */
     leftOut?: readonly { reason: string }[] | undefined;
+    /** The music it has, named in the final status. */
+    music?: MemoryMusic | undefined;
   },
 ): Promise<DeliveredVideo> {
   const { store } = deps;
@@ -96,7 +99,7 @@ export async function deliverVideo(
   if (canEdit(chat, input.statusMessage, deps.now?.() ?? Date.now()) && chat.editMessage) {
     await chat
       .editMessage(input.statusMessage, {
-        text: `✅ Your memory “${input.title}” is ready.${leftOutNote(input.leftOut)}`,
+        text: `✅ Your memory “${input.title}” is ready.${input.music ? ` ${musicLine(input.music)}` : ""}${leftOutNote(input.leftOut)}`,
       })
       .catch((error: unknown) => log.warn({ err: error }, "could not update the status message"));
   }

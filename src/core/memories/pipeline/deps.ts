@@ -28,8 +28,10 @@ export interface RenderInput {
   workDir: string;
   /** The chat's upload limit; the renderer sizes the encode to fit, or throws `render.too_large`. */
   maxBytes?: number | undefined;
-  /** No music (`/memory … silent`); otherwise the style's soundtrack. */
+  /** No music (`/memory … silent`); otherwise `song`, else the style's soundtrack. */
   silent?: boolean | undefined;
+  /** The chat's song (played instead of the style's soundtrack) or voice note (spoken over it), on local disk. */
+  song?: { path: string; kind: "song" | "voice"; seconds: number } | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((fraction: number) => void) | undefined;
 }
@@ -39,6 +41,8 @@ export interface RenderOutput {
   bytes: number;
   width: number;
   height: number;
+  /** Why the chat's song could not be played (the style's soundtrack played instead); absent when it played. */
+  songFallback?: string | undefined;
 }
 
 /** Photos + script → MP4 and poster on local disk (planRender + renderMemory in production, a fake in tests). */

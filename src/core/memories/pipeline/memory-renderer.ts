@@ -11,6 +11,11 @@ export function createMemoryRenderer(options: { credit: boolean }): MemoryRender
         resolution: input.resolution ?? 720,
         credit: options.credit,
         ...(input.silent ? { silent: true } : {}),
+        // A song that cannot be played gives way to the style's soundtrack (the result says why).
+        ...(input.song?.kind === "song" ? { musicPath: input.song.path, musicFallback: true } : {}),
+        ...(input.song?.kind === "voice"
+          ? { voiceOver: { path: input.song.path, seconds: input.song.seconds } }
+          : {}),
       });
       const result = await renderMemory(plan, {
         videoPath: input.videoPath,
@@ -25,6 +30,7 @@ export function createMemoryRenderer(options: { credit: boolean }): MemoryRender
         bytes: result.bytes,
         width: result.width,
         height: result.height,
+        ...(result.audioFallback ? { songFallback: result.audioFallback } : {}),
       };
     },
   };

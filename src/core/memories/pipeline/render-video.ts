@@ -9,6 +9,8 @@ import { join } from "node:path";
 import type { ChatTarget, MessageRef } from "../../chat/chat-adapter.ts";
 import type { Aspect, Resolution, Script, StyleName } from "../../domain.ts";
 import { isPhotoMemoryError } from "../../errors.ts";
+import { type MemoryMusic, songLabel } from "../../songs/song-words.ts";
+import type { Song } from "../../store/records.ts";
 import { chatFor, type PipelineDeps } from "./deps.ts";
 import { type PhotoRef, toPreparedPhoto } from "./photo-refs.ts";
 import { createProgressReporter } from "./progress-reporter.ts";
@@ -20,7 +22,13 @@ export interface RenderedVideo {
   durationSeconds: number;
   width: number;
   height: number;
+  /** The music the memory has, for the final status. */
+  music: MemoryMusic;
 }
+
+/** How long a render waits for its song still arriving (its photos were waited for already). */
+export const SONG_WAIT_MS = 90_000;
+const SONG_POLL_MS = 500;
 
 export function videoKeyOf(conversationId: string, videoId: string): string {
   return `${conversationId}/videos/${videoId}.mp4`;
@@ -38,6 +46,8 @@ export interface RenderVideoInput {
   style: StyleName;
   aspect?: Aspect | undefined;
   silent?: boolean | undefined;
+  /** The chat's song or voice note the memory plays. */
+  songId?: string | undefined;
   resolution?: Resolution | undefined;
   target: ChatTarget;
   statusMessage?: MessageRef | undefined;
@@ -77,6 +87,7 @@ export async function renderVideo(
         stillMaking: async () => (await deps.store.getVideo(input.videoId))?.status === "processing",
         ...(deps.now ? { now: deps.now } : {}),
       });
+      const song = input.silent ? null : await loadSong(deps, input, workDir);
       const videoPath = join(workDir, "memory.mp4");
       const posterPath = join(workDir, "memory.jpg");
       const base = {
@@ -85,6 +96,7 @@ export async function renderVideo(
         style: input.style,
         aspect: input.aspect,
         silent: input.silent,
+        song: song?.file,
         resolution: input.resolution,
         videoPath,
         posterPath,
@@ -107,10 +119,58 @@ export async function renderVideo(
       const posterKey = posterKeyOf(input.conversationId, input.videoId);
       await deps.blobs.putFile(videoKey, videoPath, "video/mp4");
       await deps.blobs.putFile(posterKey, posterPath, "image/jpeg");
-      log.info({ bytes: result.bytes, durationSeconds: result.durationSeconds }, "memory rendered");
-      return { videoKey, posterKey, ...result };
+      const music = musicOf(input, song, result.songFallback);
+      log.info(
+        { bytes: result.bytes, durationSeconds: result.durationSeconds, music: music.kind },
+        "memory rendered",
+      );
+      const { songFallback: _fallback, ...numbers } = result;
+      return { videoKey, posterKey, ...numbers, music };
     } finally {
       await rm(workDir, { recursive: true, force: true });
     }
   });
+}
+
+interface LoadedSong {
+  song: Song;
+  /** The file to play; absent when the song cannot be played (`why`). */
+  file?: { path: string; kind: "song" | "voice"; seconds: number };
+  why?: string;
+}
+
+/** The memory's song, waited for (bounded) while it is still arriving and fetched into the work folder. */
+async function loadSong(
+  deps: Pick<PipelineDeps, "store" | "blobs" | "now">,
+  input: Pick<RenderVideoInput, "songId" | "signal">,
+  workDir: string,
+): Promise<LoadedSong | null> {
+  if (!input.songId) return null;
+  const now = () => deps.now?.() ?? Date.now();
+  const deadline = now() + SONG_WAIT_MS;
+  let song = await deps.store.getSong(input.songId);
+  while (song?.status === "pending" && now() < deadline && !input.signal?.aborted) {
+    await new Promise((resolve) => setTimeout(resolve, SONG_POLL_MS));
+    song = await deps.store.getSong(input.songId);
+  }
+  if (!song) return null;
+  if (song.status === "pending") return { song, why: "was still arriving" };
+  if (song.status !== "ready" || !song.blobKey) return { song, why: "could not be played" };
+  const path = join(workDir, `song.${song.blobKey.split(".").pop() ?? "audio"}`);
+  await deps.blobs.download(song.blobKey, path);
+  return { song, file: { path, kind: song.kind, seconds: song.durationSeconds ?? 0 } };
+}
+
+function musicOf(
+  input: RenderVideoInput,
+  song: LoadedSong | null,
+  fallback: string | undefined,
+): MemoryMusic {
+  if (input.silent) return { kind: "none" };
+  if (!song) return { kind: "style", style: input.style };
+  const why = song.why ?? fallback;
+  if (why) return { kind: "style", style: input.style, insteadOf: { label: songLabel(song.song), why } };
+  return song.song.kind === "voice"
+    ? { kind: "voice", label: songLabel(song.song), style: input.style }
+    : { kind: "song", label: songLabel(song.song) };
 }

@@ -1,0 +1,221 @@
+/**
+ * A song sent to the chat, end to end through the job functions with the real render engine: `ingest-song` fetches,
+ * checks and stores it and says so once; `/memory` then plays it (the real ffmpeg, listened to with ebur128 and a
+ * band-pass around its pitch) and the final status names it. A damaged file is named to the user at intake; one that
+ * only fails at render time still gives a memory, with the style's music and a status saying why.
+ */
+import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolveFfmpeg } from "../../src/core/render/index.ts";
+import type { Db } from "../../src/core/store/index.ts";
+import { createEmbeddedRunner } from "../../src/jobs/embedded-runner.ts";
+import { migratedDb, silentLogger } from "./helpers.ts";
+import { createPipelineHarness } from "./pipeline-harness.ts";
+
+let db: Db;
+beforeAll(async () => {
+  db = await migratedDb();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+async function ffmpeg(args: string[]): Promise<string> {
+  const { ffmpeg: bin } = await resolveFfmpeg();
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ["-hide_banner", "-nostats", ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      err += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(err) : reject(new Error(err.slice(-600)))));
+  });
+}
+
+async function lufs(file: string): Promise<number> {
+  const out = await ffmpeg(["-i", file, "-vn", "-af", "ebur128", "-f", "null", "-"]);
+  return Number(/Integrated loudness:\s+I:\s+(-?[\d.]+) LUFS/.exec(out)?.[1]);
+}
+
+async function meanVolume(file: string, from: number, seconds: number, filters = ""): Promise<number> {
+  const out = await ffmpeg([
+    "-ss",
+    String(from),
+    "-t",
+    String(seconds),
+    "-i",
+    file,
+    "-vn",
+    "-af",
+    `${filters}volumedetect`,
+    "-f",
+    "null",
+    "-",
+  ]);
+  return Number(/mean_volume: (-?[\d.]+) dB/.exec(out)?.[1] ?? Number.NEGATIVE_INFINITY);
+}
+
+/** An MP3 of a quiet tone with ID3 tags, as a phone would send a song. */
+async function songFile(dir: string, frequency: number): Promise<Buffer> {
+  const path = join(dir, `song-${frequency}.mp3`);
+  await ffmpeg([
+    "-v",
+    "error",
+    "-f",
+    "lavfi",
+    "-i",
+    `sine=frequency=${frequency}:duration=5:sample_rate=44100`,
+    "-af",
+    "volume=0.15",
+    "-metadata",
+    "title=Summer Tone",
+    "-metadata",
+    "artist=The Sines",
+    "-c:a",
+    "libmp3lame",
+    "-y",
+    path,
+  ]);
+  return readFile(path);
+}
+
+/** An ID3 header, then noise: it looks like an MP3 by its first bytes and decodes to nothing. */
+function brokenSong(): Buffer {
+  const junk = Buffer.alloc(48 * 1024);
+  for (let i = 0; i < junk.length; i++) junk[i] = (i * 7919 + 13) % 251;
+  return Buffer.concat([Buffer.from("ID3\x04\x00\x00\x00\x00\x00\x00", "latin1"), junk]);
+}
+
+describe("a song sent to the chat, through intake and a real render", { timeout: 300_000 }, () => {
+  it("is checked and stored, answered once, and plays in the next memory at −16 LUFS; the status names it", async () => {
+    const h = await createPipelineHarness({ renderer: "real", db, room: "song-room" });
+    const runner = createEmbeddedRunner({
+      db,
+      functions: h.functions,
+      logger: silentLogger,
+      pollIntervalMs: 10,
+    });
+    try {
+      h.chat.files.set("tg-song-1", await songFile(h.dir, 660));
+      const { song } = await h.store.recordPendingSong({
+        conversationId: h.conversation.id,
+        kind: "song",
+        fileId: "tg-song-1",
+        name: "tone.mp3",
+        source: { platform: "playground", fileId: "tg-song-1", name: "tone.mp3" },
+      });
+      await runner.start();
+      await runner.jobs.send({
+        name: "song/dropped",
+        data: {
+          accountId: h.account.id,
+          conversationId: h.conversation.id,
+          target: h.target,
+          songId: song.id,
+        },
+      });
+      await runner.idle();
+      const stored = await h.store.getSong(song.id);
+      expect(stored).toMatchObject({
+        status: "ready",
+        title: "Summer Tone",
+        performer: "The Sines",
+        mimeType: "audio/mpeg",
+      });
+      expect(stored?.durationSeconds).toBeCloseTo(5, 0);
+      const answers = h.chat.records.filter((r) => r.kind === "post").map((r) => r.text);
+      expect(answers).toEqual([
+        "🎵 Got “Summer Tone” by The Sines: it will be the music of the next memory. (`/memory silent` makes one without music.)",
+      ]);
+      expect((await h.store.nextSong(h.conversation.id))?.id).toBe(song.id);
+
+      const { data, video } = await h.requestMemory(2, "With our song", { songId: song.id });
+      await runner.jobs.send({ name: "memory/requested", data });
+      await runner.idle();
+      const row = await h.store.getVideo(video.id);
+      expect(row?.status).toBe("completed");
+      const file = h.blobs.localPath?.(row?.videoKey ?? "") ?? "";
+      expect(Math.abs((await lufs(file)) - -16)).toBeLessThanOrEqual(2);
+      // The song, not the style's music: a narrow band around 660 Hz holds the sound.
+      const whole = await meanVolume(file, 2, 3);
+      expect(whole).toBeGreaterThan(-30);
+      expect(
+        await meanVolume(file, 2, 3, "bandpass=f=660:width_type=q:w=8,bandpass=f=660:width_type=q:w=8,"),
+      ).toBeGreaterThan(whole - 3);
+      const final = h.chat.records.filter((r) => r.kind === "edit").at(-1)?.text ?? "";
+      expect(final).toContain("🎵 Music: “Summer Tone” by The Sines.");
+      // A memory took it: the next one has the style's music again.
+      expect(await h.store.nextSong(h.conversation.id)).toBeNull();
+    } finally {
+      await runner.stop();
+      await h.close();
+    }
+  });
+
+  it("a damaged song is named to the user at intake and the earlier song stays; one that fails only at render gives the style's music and says why", async () => {
+    const h = await createPipelineHarness({ renderer: "real", db, room: "broken-room" });
+    const runner = createEmbeddedRunner({
+      db,
+      functions: h.functions,
+      logger: silentLogger,
+      pollIntervalMs: 10,
+    });
+    try {
+      h.chat.files.set("good", await songFile(h.dir, 440));
+      h.chat.files.set("broken", brokenSong());
+      const send = async (fileId: string, name: string) => {
+        const replaced = await h.store.nextSong(h.conversation.id);
+        const { song } = await h.store.recordPendingSong({
+          conversationId: h.conversation.id,
+          kind: "song",
+          fileId,
+          name,
+          source: { platform: "playground", fileId, name },
+        });
+        await runner.jobs.send({
+          name: "song/dropped",
+          data: {
+            accountId: h.account.id,
+            conversationId: h.conversation.id,
+            target: h.target,
+            songId: song.id,
+            ...(replaced ? { replacesSongId: replaced.id } : {}),
+          },
+        });
+        await runner.idle();
+        return song;
+      };
+      await runner.start();
+      const good = await send("good", "good.mp3");
+      const broken = await send("broken", "holiday.mp3");
+      expect((await h.store.getSong(broken.id))?.status).toBe("rejected");
+      const said = h.chat.records.filter((r) => r.kind === "post").map((r) => r.text ?? "");
+      expect(said[1]).toBe(
+        "🎵 “holiday.mp3” could not be played: the file is damaged or not a sound I can read. The next memory keeps “Summer Tone” by The Sines.",
+      );
+      expect((await h.store.nextSong(h.conversation.id))?.id).toBe(good.id);
+
+      // A file that passed intake but cannot be decoded at render time (its stored bytes went bad).
+      const stored = await h.store.getSong(good.id);
+      await h.blobs.put(stored?.blobKey ?? "", brokenSong(), "audio/mpeg");
+      const { data, video } = await h.requestMemory(2, "Still a memory", { songId: good.id });
+      await runner.jobs.send({ name: "memory/requested", data });
+      await runner.idle();
+      const row = await h.store.getVideo(video.id);
+      expect(row?.status).toBe("completed");
+      const file = h.blobs.localPath?.(row?.videoKey ?? "") ?? "";
+      expect(Math.abs((await lufs(file)) - -16)).toBeLessThanOrEqual(2);
+      expect(await meanVolume(file, 2, 3)).toBeGreaterThan(-30);
+      const final = h.chat.records.filter((r) => r.kind === "edit").at(-1)?.text ?? "";
+      expect(final).toContain(
+        "🎵 “Summer Tone” by The Sines could not be played, so it has the classic style's own music.",
+      );
+    } finally {
+      await runner.stop();
+      await h.close();
+    }
+  });
+});
