@@ -152,7 +152,7 @@ describe("the job functions on Inngest", { timeout: 180_000 }, () => {
 });
 
 describe("/api/inngest", { timeout: 180_000 }, () => {
-  it("serves both functions and their failure handlers through inngest/hono", async () => {
+  it("serves every function and its failure handler through inngest/hono", async () => {
     const { Hono } = await import("hono");
     const { createInngestHandler } = await import("../../src/jobs/inngest-client.ts");
     const h = await createPipelineHarness();
@@ -162,8 +162,9 @@ describe("/api/inngest", { timeout: 180_000 }, () => {
       app.on(["GET", "POST", "PUT"], "/api/inngest", (c) => handler(c));
       const res = await app.request("http://localhost:3000/api/inngest");
       expect(res.status).toBe(200);
-      // Two functions, each with its onFailure handler (Inngest registers those as functions of their own).
-      expect(await res.json()).toMatchObject({ function_count: 4 });
+      // Three functions (ingest-photos, ingest-song, render-memory), each with its onFailure handler (Inngest
+      // registers those as functions of their own).
+      expect(await res.json()).toMatchObject({ function_count: 6 });
     } finally {
       await h.close();
     }
