@@ -90,6 +90,18 @@ const envSchema = z.object({
     emptyToUndefined,
     z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)").optional(),
   ),
+  /** Rate limits shared by every process through Redis; without it they live in the database. */
+  REDIS_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+      .optional(),
+  ),
+  RATE_LIMIT_COMMANDS_PER_MINUTE: int(10, 0, 100_000),
+  RATE_LIMIT_COMMANDS_PER_HOUR: int(100, 0, 1_000_000),
+  RATE_LIMIT_PHOTOS_PER_MINUTE: int(60, 0, 100_000),
+  RATE_LIMIT_PHOTOS_PER_HOUR: int(600, 0, 1_000_000),
   SENTRY_DSN: optionalUrl,
   SENTRY_ENVIRONMENT: optionalString,
   SENTRY_TRACES_SAMPLE_RATE: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0)),
@@ -149,6 +161,12 @@ export interface Config {
   playground: { enabled: boolean; token?: string };
   /** Bearer token for `/metrics`; unset = open (keep the port internal). */
   metricsToken?: string;
+  /** Per-user limits at ingress (0 = off) and where they are counted: Redis when `redisUrl` is set, else the database. */
+  rateLimits: {
+    redisUrl?: string;
+    commands: { points: number; seconds: number }[];
+    photos: { points: number; seconds: number }[];
+  };
   /**
    * Plans and payment providers. No provider configured: billing is off and every style and limit is open.
    * Stripe is on when STRIPE_PAYMENT_LINK_URL is set (with its secret key and webhook secret).
@@ -273,6 +291,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
     ...(e.EDGE_SHARED_SECRET ? { edgeSharedSecret: e.EDGE_SHARED_SECRET } : {}),
+    rateLimits: {
+      ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+      commands: [
+        { points: e.RATE_LIMIT_COMMANDS_PER_MINUTE, seconds: 60 },
+        { points: e.RATE_LIMIT_COMMANDS_PER_HOUR, seconds: 3600 },
+      ],
+      photos: [
+        { points: e.RATE_LIMIT_PHOTOS_PER_MINUTE, seconds: 60 },
+        { points: e.RATE_LIMIT_PHOTOS_PER_HOUR, seconds: 3600 },
+      ],
+    },
     playground: { enabled: playground, ...(e.PLAYGROUND_TOKEN ? { token: e.PLAYGROUND_TOKEN } : {}) },
     billing: {
       plans: {

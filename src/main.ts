@@ -23,6 +23,7 @@ import { createSupabaseBlobStore } from "./core/blobs/supabase-blob-store.ts";
 import type { ChatAdapter } from "./core/chat/chat-adapter.ts";
 import type { Platform, ScriptWriter } from "./core/domain.ts";
 import { createSemaphore } from "./core/jobs/semaphore.ts";
+import { createRateLimits } from "./core/limits/rate-limits.ts";
 import { createLogger, type Logger } from "./core/log.ts";
 import { createSqlMemoryLookup, type MemoryDeps } from "./core/memories/index.ts";
 import { createMemoryRenderer } from "./core/memories/pipeline/index.ts";
@@ -102,6 +103,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
   });
   log.info({ database: db.kind, migrations: migrated }, "database ready");
 
+  // Rate limits: Redis when REDIS_URL is set (a request that finds it down is let through), else the database.
+  const redis = config.rateLimits.redisUrl
+    ? new (await import("ioredis")).Redis(config.rateLimits.redisUrl, {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+      })
+    : undefined;
+  redis?.on("error", (error: unknown) => log.warn({ err: error }, "redis unavailable"));
   const store = createSqlStore(db, { tokenEncryptionKey: config.tokenEncryptionKey });
   const blobs = createBlobStore(config);
   const scriptWriter = createScriptWriter(config, logger);
@@ -171,6 +180,11 @@ export async function startService(config: Config, options: StartOptions = {}): 
         : [],
   });
   const memory: MemoryDeps = {
+    rateLimits: createRateLimits({
+      store: redis ? { kind: "redis", client: redis } : { kind: "db", db },
+      rules: config.rateLimits,
+      logger,
+    }),
     store,
     blobs,
     jobs,
@@ -266,6 +280,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       server.closeAllConnections();
       await closed;
       await db.close();
+      redis?.disconnect();
       log.info("stopped");
     })();
     return stopping;

@@ -4,6 +4,7 @@ import type { BlobStore } from "../blobs/blob-store.ts";
 import type { ChatAdapter } from "../chat/chat-adapter.ts";
 import type { Platform } from "../domain.ts";
 import type { Jobs } from "../jobs/jobs.ts";
+import type { RateLimits } from "../limits/rate-limits.ts";
 import type { Store } from "../store/store.ts";
 import type { Entitlements } from "./entitlements.ts";
 import type { MemoryLookup } from "./memory-lookup.ts";
@@ -17,6 +18,8 @@ export interface MemoryDeps {
   /** The chat adapters of the enabled platforms. */
   chats: Partial<Record<Platform, ChatAdapter>>;
   logger: Logger;
+  /** Per-user rate limits at ingress (commands, photos); none when absent. */
+  rateLimits?: RateLimits;
   now?: () => Date;
 }
 

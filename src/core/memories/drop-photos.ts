@@ -5,6 +5,7 @@
  */
 import type { ChatTarget, FileRef } from "../chat/chat-adapter.ts";
 import type { MemoryDeps } from "./deps.ts";
+import { takeRate } from "./rate-limit.ts";
 import { upsertConversationOf } from "./request-memory.ts";
 
 export interface DropPhotosInput {
@@ -32,8 +33,16 @@ export interface DroppedPhotos {
 /** At most this many files per event (the event schema's cap); a larger burst becomes several events. */
 const FILES_PER_EVENT = 100;
 
-export async function dropPhotos(deps: MemoryDeps, input: DropPhotosInput): Promise<DroppedPhotos> {
+export async function dropPhotos(deps: MemoryDeps, given: DropPhotosInput): Promise<DroppedPhotos> {
+  const rate = await takeRate(deps, {
+    kind: "photos",
+    target: given.target,
+    userId: given.userId ?? `${given.target.platform}:unknown`,
+    count: given.files.length,
+  });
+  const input = rate.refused > 0 ? { ...given, files: given.files.slice(0, rate.allowed) } : given;
   const conversation = await upsertConversationOf(deps, input.target);
+  if (input.files.length === 0) return { conversationId: conversation.id, photoIds: [], fresh: 0 };
   const account = await deps.store.upsertAccount({
     platform: input.target.platform,
     workspaceId: input.target.workspaceId ?? null,

@@ -4,6 +4,7 @@ import type { Resolution } from "../domain.ts";
 import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
 import { cancelMemory, memoryStatus, resetCollection, retryMemory } from "./manage-memory.ts";
 import { type MemoryCommand, parseMemoryCommand } from "./parse-command.ts";
+import { takeRate } from "./rate-limit.ts";
 import { helpReply } from "./replies.ts";
 import { requestMemory } from "./request-memory.ts";
 import { setLanguage } from "./set-language.ts";
@@ -40,6 +41,14 @@ export interface RunCommandInput {
 /** Runs an already parsed command (platforms parse their slash-command arguments themselves). */
 export async function runMemoryCommand(deps: MemoryDeps, input: RunCommandInput): Promise<void> {
   const { command } = input;
+  const rate = await takeRate(deps, {
+    kind: "commands",
+    target: input.target,
+    userId: input.user.id,
+    count: 1,
+    ...(input.statusMessage ? { statusMessage: input.statusMessage } : {}),
+  });
+  if (rate.allowed === 0) return;
   const base = { target: input.target, user: input.user };
   switch (command.kind) {
     case "help":

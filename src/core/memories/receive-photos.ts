@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import type { ChatTarget } from "../chat/chat-adapter.ts";
 import { settlePendingPhoto } from "../photos/ingest.ts";
 import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
+import { takeRate } from "./rate-limit.ts";
 import { plural } from "./replies.ts";
 
 /** A photo's bytes, or the file they were spooled to (read only when its turn comes, one at a time). */
@@ -49,6 +50,13 @@ export async function receivePhotos(
   input: { target: ChatTarget; user: ChatUser; photos: IncomingPhoto[]; postSummary?: boolean },
 ): Promise<PhotoSummary> {
   const { store, blobs } = deps;
+  const rate = await takeRate(deps, {
+    kind: "photos",
+    target: input.target,
+    userId: input.user.id,
+    count: input.photos.length,
+  });
+  const photos = input.photos.slice(0, rate.allowed);
   const conversation = await store.upsertConversation({
     platform: input.target.platform,
     workspaceId: input.target.workspaceId ?? null,
@@ -71,20 +79,23 @@ export async function receivePhotos(
     collected: 0,
     text: "",
   };
-  const recorded = await store.recordPendingPhotos({
-    conversationId: conversation.id,
-    contributorAccountId: account.id,
-    files: input.photos.map((photo) => {
-      const fileId = `upload-${randomUUID()}`;
-      return {
-        fileId,
-        name: photo.name,
-        source: { platform: input.target.platform, fileId, name: photo.name },
-      };
-    }),
-  });
+  const recorded =
+    photos.length === 0
+      ? []
+      : await store.recordPendingPhotos({
+          conversationId: conversation.id,
+          contributorAccountId: account.id,
+          files: photos.map((photo) => {
+            const fileId = `upload-${randomUUID()}`;
+            return {
+              fileId,
+              name: photo.name,
+              source: { platform: input.target.platform, fileId, name: photo.name },
+            };
+          }),
+        });
   // One at a time: a burst of 12 MP photos decoded in parallel would multiply peak memory for no gain on 2 cores.
-  for (const [i, photo] of input.photos.entries()) {
+  for (const [i, photo] of photos.entries()) {
     const pending = recorded[i]?.photo;
     if (!pending) continue;
     const stored = await settlePendingPhoto(
