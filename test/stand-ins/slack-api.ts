@@ -124,6 +124,8 @@ export async function startSlackStandIn(options: {
         posted.set(at, String(params.text ?? ""));
         return sendJson(res, { ok: true, channel: params.channel, ts: at });
       }
+      case "chat.postEphemeral":
+        return sendJson(res, { ok: true, message_ts: `${++ts}.000200` });
       case "chat.update":
         posted.set(String(params.ts), String(params.text ?? ""));
         return sendJson(res, { ok: true, channel: params.channel, ts: params.ts });

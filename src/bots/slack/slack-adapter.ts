@@ -72,6 +72,18 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
     async postMessage(target, message) {
       const web = await client(target.workspaceId);
+      if (message.privateTo) {
+        // Only the asker sees it (a Customer Portal link is a login); ephemeral messages cannot be edited.
+        const ephemeral = await call("chat.postEphemeral", () =>
+          web.chat.postEphemeral({
+            channel: target.channelId,
+            user: message.privateTo,
+            ...(target.threadId ? { thread_ts: target.threadId } : {}),
+            ...toSlackMessage(message),
+          } as webApi.ChatPostEphemeralArguments),
+        );
+        return { target, messageId: String(ephemeral.message_ts), editableUntil: new Date(0).toISOString() };
+      }
       const result = await call("chat.postMessage", () =>
         web.chat.postMessage({
           channel: target.channelId,
