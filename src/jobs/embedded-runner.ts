@@ -2,9 +2,12 @@
  * The embedded job runner: the single-machine default when Inngest is not configured. It executes the same
  * function definitions in-process and keeps every run and completed step in the database, so a restarted process
  * resumes unfinished runs from their last completed step. Retries follow Inngest's backoff (and RetryAfterError),
- * concurrency is one running run per key value (e.g. per account), and `cancelOn` events stop matching runs.
- * One runner per database: a second process on the same database would requeue this one's running runs, so the
- * runner holds a lease in the database while it lives and a second one refuses to start, naming the holder.
+ * concurrency is `limit` running runs per key value (e.g. one per account, held in the database, so across
+ * processes), and `cancelOn` events stop matching runs.
+ * Each running run is leased by the runner that claimed it and renewed while that runner lives; a run whose lease
+ * expired (its runner was killed) is taken over by another runner. On Postgres several runners share one database
+ * (`shared`: PHOTOMEMORY_ROLE=worker processes). PGlite is one process: there the runner also holds a runner lease, a
+ * second runner refuses to start, naming the holder, and a restart resumes the runs its previous life left running.
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
@@ -30,8 +33,17 @@ export interface EmbeddedRunnerOptions {
   maxConcurrentRuns?: number;
   backoff?: Backoff;
   now?: () => number;
-  /** How long the runner lease lasts without renewal (renewed every third of it). Default 30 s. */
+  /**
+   * How long a run's lease (and the runner lease) lasts without renewal; renewed every third of it. A killed
+   * runner's runs are taken over this long after its last renewal. Default 30 s.
+   */
   leaseTtlMs?: number;
+  /**
+   * Other runners work the same database (Postgres with several worker processes): no runner lease, and a start
+   * requeues nothing (the other runners' runs are theirs; a dead one's are taken over when their leases expire).
+   * Default false: one runner per database (PGlite).
+   */
+  shared?: boolean;
 }
 
 /** Whether pid is a live process on this machine other than this one. */
@@ -62,6 +74,7 @@ export interface EmbeddedRunner {
 interface InFlight {
   fnId: string;
   controller: AbortController;
+  /** Cancelled, or no longer this runner's (taken over after its lease expired): its outcome is not recorded. */
   cancelled: boolean;
   done: Promise<void>;
 }
@@ -90,6 +103,7 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
     });
 
   const leaseTtlMs = options.leaseTtlMs ?? 30_000;
+  const shared = options.shared ?? false;
   const me = { owner: `runner_${randomUUID()}`, host: hostname(), pid: process.pid };
   let leaseTimer: NodeJS.Timeout | undefined;
 
@@ -115,7 +129,6 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
   }
 
   const inFlight = new Map<string, InFlight>();
-  const heldKeys = new Map<string, number>();
   let started = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -128,7 +141,6 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
     const value = data[fn.concurrency.key];
     return value === undefined || value === null ? null : String(value);
   };
-  const slot = (fnId: string, key: string) => `${fnId}\u0000${key}`;
 
   async function send(event: JobEvent | JobEvent[]): Promise<void> {
     for (const e of Array.isArray(event) ? event : [event]) {
@@ -190,36 +202,62 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
   }
 
   async function startDue(fn: JobFunction<JobEventName>): Promise<void> {
-    const due = await runs.due(new Date(now()), 50, fn.id);
-    for (const row of due) {
-      if (stopped || running(fn.id) >= maxConcurrentRuns) return;
-      const key = row.concurrency_key;
-      if (key !== null && fn.concurrency && (heldKeys.get(slot(fn.id, key)) ?? 0) >= fn.concurrency.limit)
+    while (!stopped && running(fn.id) < maxConcurrentRuns) {
+      const orphan = await runs.takeOverExpired(fn.id, me.owner, leaseTtlMs);
+      if (orphan) {
+        log.warn(
+          { runId: orphan.id, fn: fn.id, from: orphan.previous_owner },
+          "run taken over: its runner stopped renewing its lease",
+        );
+        execute(fn, orphan);
         continue;
-      if (!(await runs.claim(row.id))) continue;
+      }
+      const row = await runs.claimNext(
+        fn.id,
+        me.owner,
+        leaseTtlMs,
+        fn.concurrency?.limit ?? 1,
+        new Date(now()),
+      );
+      if (!row) return;
       execute(fn, row);
     }
   }
 
   function execute(fn: JobFunction<JobEventName>, row: RunRow): void {
-    const key = row.concurrency_key !== null ? slot(fn.id, row.concurrency_key) : null;
-    if (key) heldKeys.set(key, (heldKeys.get(key) ?? 0) + 1);
     const controller = new AbortController();
     const entry: InFlight = { fnId: fn.id, controller, cancelled: false, done: Promise.resolve() };
     inFlight.set(row.id, entry);
     entry.done = runOnce(fn, row, entry)
       .catch((e: unknown) =>
-        log.error({ err: e, runId: row.id }, "run outcome not recorded; it resumes at the next start"),
+        log.error(
+          { err: e, runId: row.id },
+          "run outcome not recorded; it resumes once its lease expires or at the next start",
+        ),
       )
       .finally(() => {
         inFlight.delete(row.id);
-        if (key) {
-          const held = (heldKeys.get(key) ?? 1) - 1;
-          if (held <= 0) heldKeys.delete(key);
-          else heldKeys.set(key, held);
-        }
         kick();
       });
+  }
+
+  /** Renews the leases of the runs in flight; a run this runner no longer holds (cancelled, taken over) stops here. */
+  async function heartbeat(): Promise<void> {
+    if (!shared) {
+      const taken = await runs.lease(me, leaseTtlMs);
+      if (taken) log.error({ holder: taken }, "job runner lease lost to another process");
+    }
+    // Runs claimed before the renewal started: each was ours when the renewal began, so one it misses is gone.
+    const ours = [...inFlight.keys()];
+    if (ours.length === 0) return;
+    const held = await runs.renewLeases(me.owner, leaseTtlMs);
+    for (const runId of ours) {
+      const entry = inFlight.get(runId);
+      if (!entry || held.has(runId) || entry.cancelled) continue;
+      log.warn({ runId }, "run no longer held here (cancelled or taken over); stopping it");
+      entry.cancelled = true;
+      entry.controller.abort(new Error("run no longer held"));
+    }
   }
 
   async function runOnce(fn: JobFunction<JobEventName>, row: RunRow, entry: InFlight): Promise<void> {
@@ -229,6 +267,7 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
     const step = createDbStep({
       runs,
       runId: row.id,
+      owner: me.owner,
       signal: entry.controller.signal,
       onStepCompleted: () => {
         attempt = 0;
@@ -247,7 +286,7 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
         signal: entry.controller.signal,
       });
       if (entry.controller.signal.aborted) return;
-      await persist("finish", () => runs.finish(row.id, "completed", output));
+      await persist("finish", () => runs.finish(row.id, me.owner, "completed", output));
       runLog.info("run completed");
     } catch (e) {
       // Cancelled: the row already says so. Stopped: leave it `running`, the next start resumes it.
@@ -258,7 +297,7 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
         const delay = isRetryAfterError(error) ? error.retryAfterMs : backoff(attempt);
         runLog.warn({ err: error, attempt, retryInMs: delay }, "step failed; will retry");
         await persist("retry", () =>
-          runs.retryLater(row.id, attempt + 1, new Date(now() + delay), error.message),
+          runs.retryLater(row.id, me.owner, attempt + 1, new Date(now() + delay), error.message),
         );
         schedule(delay);
         return;
@@ -274,6 +313,7 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
             step: createDbStep({
               runs,
               runId: row.id,
+              owner: me.owner,
               prefix: "on-failure:",
               signal: entry.controller.signal,
             }),
@@ -283,7 +323,7 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
           runLog.error({ err: failureError }, "onFailure handler failed");
         }
       }
-      await persist("fail", () => runs.finish(row.id, "failed", null, error.message));
+      await persist("fail", () => runs.finish(row.id, me.owner, "failed", null, error.message));
     }
   }
 
@@ -316,25 +356,24 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
     jobs: { kind: "embedded", send },
     async start() {
       if (started) return;
-      const holder = await acquireLease();
-      if (holder)
-        throw new PhotoMemoryError(
-          RUNNER_BUSY,
-          `Another PhotoMemory process (pid ${holder.pid} on ${holder.host}) runs the jobs of this database: stop it first. The embedded job runner runs in one process per database; to scale out, use Inngest (INNGEST_*).`,
-        );
+      if (!shared) {
+        const holder = await acquireLease();
+        if (holder)
+          throw new PhotoMemoryError(
+            RUNNER_BUSY,
+            `Another PhotoMemory process (pid ${holder.pid} on ${holder.host}) runs the jobs of this database: stop it first. The embedded database runs in one process; to scale out, use Postgres (DATABASE_URL) with PHOTOMEMORY_ROLE=worker processes, or Inngest (INNGEST_*).`,
+          );
+      }
       leaseTimer = setInterval(() => {
-        runs
-          .lease(me, leaseTtlMs)
-          .then((taken) => {
-            if (taken) log.error({ holder: taken }, "job runner lease lost to another process");
-          })
-          .catch((e: unknown) => log.warn({ err: e }, "job runner lease not renewed"));
+        heartbeat().catch((e: unknown) => log.warn({ err: e }, "job leases not renewed"));
       }, leaseTtlMs / 3);
       leaseTimer.unref();
       started = true;
       stopped = false;
-      const orphans = await runs.requeueOrphans();
-      if (orphans > 0) log.info({ runs: orphans }, "resuming runs left unfinished by the last process");
+      if (!shared) {
+        const orphans = await runs.requeueOrphans();
+        if (orphans > 0) log.info({ runs: orphans }, "resuming runs left unfinished by the last process");
+      }
       timer = setInterval(kick, pollIntervalMs);
       timer.unref();
       kick();
@@ -354,6 +393,15 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
       clearTimeout(timeout);
       await ticking;
       if (leaseTimer) clearInterval(leaseTimer);
+      // Stopped runs go back to the queue for another runner (or the next start) at once; one still executing keeps
+      // its lease, which expires once this process is gone.
+      await runs
+        .release(me.owner, [...inFlight.keys()])
+        .then((released) => {
+          if (released > 0) log.info({ runs: released }, "unfinished runs handed back to the queue");
+        })
+        .catch((e: unknown) => log.warn({ err: e }, "unfinished runs not handed back; their leases expire"));
+      if (shared) return;
       // The next start (this machine's restart, a deploy's new instance) need not wait for the lease to expire.
       await runs
         .releaseLease(me.owner)

@@ -12,6 +12,8 @@ export class RunInterruptedError extends Error {
 export function createDbStep(options: {
   runs: RunStore;
   runId: string;
+  /** The runner holding the run's lease: a step completed after the lease was lost is not recorded. */
+  owner: string;
   /** Prefix for step ids (onFailure steps are kept apart from the handler's). */
   prefix?: string;
   /** Aborted on cancel or shutdown: no further step starts. */
@@ -30,7 +32,8 @@ export function createDbStep(options: {
       // A step that finishes after its run was cancelled or the runner stopped is not recorded: a stopped runner
       // must leave the database as a crash would, and a cancelled run has no use for it.
       if (signal.aborted) throw new RunInterruptedError(`run ${runId} stopped during step ${stepId}`);
-      await runs.saveStep(runId, stepId, json);
+      if (!(await runs.saveStep(runId, options.owner, stepId, json)))
+        throw new RunInterruptedError(`run ${runId} is no longer held by this runner (step ${stepId})`);
       options.onStepCompleted?.(stepId);
       return json as T;
     },
