@@ -32,6 +32,10 @@ const envSchema = z.object({
     emptyToUndefined,
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ),
+  /** What this process does: web (webhooks, pages), worker (jobs), or all of it (the default). */
+  PHOTOMEMORY_ROLE: z.preprocess(emptyToUndefined, z.enum(["web", "worker", "all"]).default("all")),
+  /** How long a job run's lease lasts without renewal: a killed worker's run is taken over after it. */
+  JOB_LEASE_MS: int(30_000, 1500, 600_000),
   HOST: z.preprocess(emptyToUndefined, z.string().default("0.0.0.0")),
   PORT: int(3000, 0, 65535),
   PUBLIC_URL: optionalUrl,
@@ -132,8 +136,12 @@ export type Env = z.infer<typeof envSchema>;
 /** The service's own variables (platform blocks list theirs in their schemas); `.env.example` documents each. */
 export const SERVICE_VARIABLES = Object.keys(envSchema.shape);
 
+/** web: webhooks, the playground, the share page, health and /api/inngest; worker: runs jobs; all: both. */
+export type Role = Env["PHOTOMEMORY_ROLE"];
+
 export interface Config {
   env: Env["NODE_ENV"];
+  role: Role;
   logLevel: Env["LOG_LEVEL"];
   host: string;
   port: number;
@@ -150,7 +158,7 @@ export interface Config {
     | { kind: "offline" }
     | { kind: "openai"; apiKey: string; model: string; baseURL?: string; timeoutMs: number };
   jobs:
-    | { kind: "embedded" }
+    | { kind: "embedded"; leaseTtlMs: number }
     | { kind: "inngest"; signingKey?: string; eventKey?: string; dev: boolean; baseUrl?: string };
   renderConcurrency: number;
   /** A "Made with PhotoMemory" line on the closing card. */
@@ -222,9 +230,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       "The configuration is invalid: INNGEST_DEV must not be used in production without INNGEST_SIGNING_KEY.",
     );
   }
+  if (e.PHOTOMEMORY_ROLE !== "all" && !e.DATABASE_URL) {
+    throw new PhotoMemoryError(
+      "config.invalid",
+      `The configuration is invalid: PHOTOMEMORY_ROLE=${e.PHOTOMEMORY_ROLE} needs DATABASE_URL (Postgres): the embedded database lives in one process, which runs as PHOTOMEMORY_ROLE=all.`,
+    );
+  }
   const platforms = parsePlatformConfigs(env);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
-  const playground = e.PLAYGROUND ?? (!e.DATABASE_URL && !Object.values(platforms).some(Boolean));
+  // A worker serves no pages: the playground belongs to web processes.
+  const playground =
+    e.PHOTOMEMORY_ROLE !== "worker" &&
+    (e.PLAYGROUND ?? (!e.DATABASE_URL && !Object.values(platforms).some(Boolean)));
   const localOnly = ["localhost", "127.0.0.1", "[::1]"].includes(new URL(publicUrl).hostname);
   if (playground && !localOnly && !e.PLAYGROUND_TOKEN) {
     throw new PhotoMemoryError(
@@ -248,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     env: e.NODE_ENV,
+    role: e.PHOTOMEMORY_ROLE,
     logLevel: e.LOG_LEVEL,
     host: e.HOST,
     port: e.PORT,
@@ -281,7 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           dev: e.INNGEST_DEV,
           ...(e.INNGEST_BASE_URL ? { baseUrl: e.INNGEST_BASE_URL } : {}),
         }
-      : { kind: "embedded" },
+      : { kind: "embedded", leaseTtlMs: e.JOB_LEASE_MS },
     renderConcurrency: e.RENDER_CONCURRENCY,
     videoCredit: e.VIDEO_CREDIT,
     ffmpeg: {

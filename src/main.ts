@@ -1,7 +1,9 @@
 /**
  * The composition root: reads the configuration, opens and migrates the database, wires the Store, blobs, script
  * writer, jobs (embedded runner or Inngest), chat adapters and use cases, serves the hono app on Node, and shuts
- * down gracefully on SIGTERM/SIGINT (unfinished renders resume at the next start).
+ * down gracefully on SIGTERM/SIGINT (unfinished renders resume at the next start). Every part is built once, from
+ * parts built before it. PHOTOMEMORY_ROLE picks what the process does: `web` serves webhooks, the playground, the
+ * share page and /api/inngest and only sends jobs; `worker` runs jobs and serves health and metrics; `all` both.
  */
 import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
@@ -35,9 +37,8 @@ import { createApp, type MountedRouter } from "./http/app.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { createPlaygroundRoutes } from "./http/playground/routes.ts";
 import { createShareRoutes, sharePath } from "./http/share-routes.ts";
-import { createEmbeddedRunner, type EmbeddedRunner } from "./jobs/embedded-runner.ts";
 import { createJobFunctions } from "./jobs/functions.ts";
-import { createInngestClient, createInngestHandler, createInngestJobs } from "./jobs/inngest-client.ts";
+import { createJobEngine } from "./jobs/job-engine.ts";
 import { databaseStartError, describeStartError } from "./startup-errors.ts";
 
 /** How often finished job runs, old deliveries, the playground log and stale scratch folders are swept. */
@@ -141,23 +142,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
     sharePath,
     ffmpeg: config.ffmpeg,
   });
-  let runner: EmbeddedRunner | undefined;
-  let inngestHandler: Parameters<typeof createApp>[0]["inngestHandler"];
-  let jobs: MemoryDeps["jobs"];
-  if (config.jobs.kind === "embedded") {
-    runner = createEmbeddedRunner({ db, functions, logger });
-    jobs = runner.jobs;
-  } else {
-    const client = createInngestClient({
-      ...(config.jobs.signingKey ? { signingKey: config.jobs.signingKey } : {}),
-      ...(config.jobs.eventKey ? { eventKey: config.jobs.eventKey } : {}),
-      ...(config.jobs.baseUrl ? { baseUrl: config.jobs.baseUrl } : {}),
-      isDev: config.jobs.dev,
-      logger,
-    });
-    jobs = createInngestJobs(client);
-    inngestHandler = createInngestHandler({ client, functions, logger });
-  }
+  const servesWeb = config.role !== "worker";
+  const runsJobs = config.role !== "web";
+  const engine = createJobEngine(config.jobs, { db, functions, logger, servesWeb, runsJobs });
 
   // Billing: off (everything open) until a payment provider or a platform checkout is configured.
   const stripeSettings = config.billing.stripe;
@@ -187,51 +174,65 @@ export async function startService(config: Config, options: StartOptions = {}): 
     }),
     store,
     blobs,
-    jobs,
+    jobs: engine.jobs,
     entitlements: createBillingEntitlements(billing),
     lookup: createSqlMemoryLookup(db),
     chats,
     logger,
   };
-  const bot = createPlaygroundBot(playgroundChat, memory, logger);
-  const platforms = await createPlatformBots(config.platforms, chats, memory, {
-    ...(billing.enabled ? { billing: botBillingFrom(billing, store, logger) } : {}),
-    publicUrl: config.publicUrl,
-  });
+  // Inbound: webhooks, the playground and the platforms' long-lived parts (sockets, polling) live in web processes.
+  const platforms = servesWeb
+    ? await createPlatformBots(config.platforms, chats, memory, {
+        ...(billing.enabled ? { billing: botBillingFrom(billing, store, logger) } : {}),
+        publicUrl: config.publicUrl,
+      })
+    : { inbound: [], start: async () => {}, stop: async () => {} };
+  const web = servesWeb
+    ? {
+        ...(config.playground.enabled
+          ? {
+              playground: createPlaygroundRoutes({
+                bot: createPlaygroundBot(playgroundChat, memory, logger),
+                blobs,
+                token: config.playground.token,
+              }),
+            }
+          : {}),
+        routers: [
+          { path: "/", app: createShareRoutes({ store, blobs, publicUrl: config.publicUrl }) },
+          ...(stripe && stripeSettings
+            ? [
+                {
+                  path: "/",
+                  app: createStripeWebhook({
+                    stripe,
+                    webhookSecret: stripeSettings.webhookSecret,
+                    billing,
+                    logger,
+                  }),
+                },
+              ]
+            : []),
+          ...(options.routers ?? []),
+        ],
+        platforms: platforms.inbound,
+        ...(config.edgeSharedSecret ? { edgeSharedSecret: config.edgeSharedSecret } : {}),
+        ...(engine.inngestHandler ? { inngestHandler: engine.inngestHandler } : {}),
+      }
+    : {};
 
-  let ready = false;
+  const readiness = { started: false };
   const app = createApp({
     logger,
     checkDatabase: async () => {
       await db.query("select 1");
     },
-    isReady: () => ready,
-    ffmpeg: () => ffmpeg.current(),
+    isReady: () => readiness.started,
+    // Only a process that renders needs ffmpeg to be ready.
+    ...(runsJobs ? { ffmpeg: () => ffmpeg.current() } : {}),
     metrics,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
-    ...(config.edgeSharedSecret ? { edgeSharedSecret: config.edgeSharedSecret } : {}),
-    ...(config.playground.enabled
-      ? { playground: createPlaygroundRoutes({ bot, blobs, token: config.playground.token }) }
-      : {}),
-    routers: [
-      { path: "/", app: createShareRoutes({ store, blobs, publicUrl: config.publicUrl }) },
-      ...(stripe && stripeSettings
-        ? [
-            {
-              path: "/",
-              app: createStripeWebhook({
-                stripe,
-                webhookSecret: stripeSettings.webhookSecret,
-                billing,
-                logger,
-              }),
-            },
-          ]
-        : []),
-      ...(options.routers ?? []),
-    ],
-    platforms: platforms.inbound,
-    ...(inngestHandler ? { inngestHandler } : {}),
+    ...web,
   });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
@@ -247,11 +248,11 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
   const url = `http://${host}:${address.port}`;
 
-  await runner?.start();
+  await engine.start();
   // Platforms start in the background: a platform API that is down or hangs at start (grammY's init waits on getMe)
   // must not keep the service, its webhooks or the other platforms from serving. Failures are logged per platform.
   const platformsStarted = platforms.start();
-  ready = true;
+  readiness.started = true;
   const sweep = () =>
     sweepRetention(db, { tmpDir: tmpdir() }).then(
       (swept) => log.info(swept, "retention sweep"),
@@ -261,21 +262,21 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const sweeper = setInterval(sweep, RETENTION_SWEEP_MS);
   sweeper.unref();
   log.info(
-    { url, jobs: jobs.kind, blobs: blobs.kind, script: scriptWriter.name },
-    `PhotoMemory is up: ${config.playground.enabled ? `${url}/playground` : url}`,
+    { url, role: config.role, jobs: engine.jobs.kind, blobs: blobs.kind, script: scriptWriter.name },
+    `PhotoMemory (${config.role}) is up: ${config.playground.enabled ? `${url}/playground` : url}`,
   );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      ready = false;
+      readiness.started = false;
       clearInterval(sweeper);
       log.info("shutting down");
       await Promise.race([platformsStarted, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
       await platforms.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await runner?.stop({ timeoutMs: config.shutdownTimeoutMs });
+      await engine.stop({ timeoutMs: config.shutdownTimeoutMs });
       // Open SSE streams would keep the server up forever; the page reconnects to the next instance.
       server.closeAllConnections();
       await closed;

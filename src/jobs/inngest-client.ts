@@ -2,7 +2,9 @@
  * The Inngest edge of the jobs layer: the client, the Jobs port over `inngest.send`, and the `/api/inngest` handler
  * for hono. Only this folder imports `inngest`.
  */
+import { hostname } from "node:os";
 import { Inngest } from "inngest";
+import { connect } from "inngest/connect";
 import { serve } from "inngest/hono";
 import type { Logger } from "pino";
 import { type JobEvent, parseJobEvent } from "../core/jobs/events.ts";
@@ -61,5 +63,34 @@ export function createInngestHandler(deps: {
     functions: deps.functions.map((fn) => toInngestFunction(deps.client, fn, deps.logger)),
     servePath: "/api/inngest",
     ...(deps.serveOrigin ? { serveOrigin: deps.serveOrigin } : {}),
+  });
+}
+
+/**
+ * A worker's outbound connection to Inngest (`connect()`): Inngest runs the same functions here over a WebSocket, so
+ * a worker needs no public route. Shutdown is ours (SIGTERM stops the service, which closes this and lets runs in
+ * flight finish). Node 20 has no global WebSocket: the `ws` package stands in for it, in this thread only, so there the
+ * connection runs in the main thread instead of the SDK's worker thread (Node 22 has its own WebSocket).
+ */
+export async function connectInngestWorker(deps: {
+  client: Inngest;
+  functions: readonly AnyJobFunction[];
+  logger: Logger;
+}): Promise<{ close(): Promise<void> }> {
+  const nativeWebSocket = "WebSocket" in globalThis;
+  if (!nativeWebSocket) {
+    const { WebSocket } = await import("ws");
+    Object.assign(globalThis, { WebSocket });
+  }
+  return connect({
+    apps: [
+      {
+        client: deps.client,
+        functions: deps.functions.map((fn) => toInngestFunction(deps.client, fn, deps.logger)),
+      },
+    ],
+    instanceId: hostname(),
+    handleShutdownSignals: [],
+    isolateExecution: nativeWebSocket,
   });
 }

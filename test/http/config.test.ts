@@ -33,6 +33,19 @@ describe("loadConfig", () => {
       /SUPABASE_SERVICE_ROLE_KEY/,
     );
   });
+  it("runs everything in one process unless PHOTOMEMORY_ROLE says web or worker, which need Postgres", () => {
+    expect(loadConfig({}).role).toBe("all");
+    expect(() => loadConfig({ PHOTOMEMORY_ROLE: "worker" })).toThrow(
+      /PHOTOMEMORY_ROLE=worker needs DATABASE_URL/,
+    );
+    expect(() => loadConfig({ PHOTOMEMORY_ROLE: "janitor" })).toThrow(/PHOTOMEMORY_ROLE/);
+    const postgres = { DATABASE_URL: "postgres://u@db.example.com:5432/app", PLAYGROUND: "1" };
+    const worker = loadConfig({ ...postgres, PHOTOMEMORY_ROLE: "worker", JOB_LEASE_MS: "5000" });
+    expect(worker.role).toBe("worker");
+    expect(worker.playground.enabled).toBe(false);
+    expect(worker.jobs).toEqual({ kind: "embedded", leaseTtlMs: 5000 });
+    expect(loadConfig({ ...postgres, PHOTOMEMORY_ROLE: "web" }).playground.enabled).toBe(true);
+  });
 });
 
 describe(".env.example", () => {
