@@ -104,7 +104,12 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
 
   const leaseTtlMs = options.leaseTtlMs ?? 30_000;
   const shared = options.shared ?? false;
-  const me = { owner: `runner_${randomUUID()}`, host: hostname(), pid: process.pid };
+  // The owner names the process, so an operator (or a test) sees which machine and pid holds a run.
+  const me = {
+    owner: `runner_${hostname()}_${process.pid}_${randomUUID().slice(0, 8)}`,
+    host: hostname(),
+    pid: process.pid,
+  };
   let leaseTimer: NodeJS.Timeout | undefined;
 
   /**

@@ -41,11 +41,12 @@ export function playgroundClient(baseUrl: string, label: string, headers: Record
         text: string;
       };
     },
-    async say(text: string) {
+    /** Types a line as `user` (the playground's user id: one account per user). */
+    async say(text: string, user = "ada") {
       const res = await fetch(`${await apiFor()}/messages`, {
         method: "POST",
         headers: { ...headers, "content-type": "application/json" },
-        body: JSON.stringify({ text, user: "ada" }),
+        body: JSON.stringify({ text, user }),
       });
       if (!res.ok) throw new Error(`message failed: ${res.status} ${await res.text()}`);
     },
