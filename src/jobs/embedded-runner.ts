@@ -343,10 +343,12 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
     // clock moved, say) gets its own check, not the verdict of a query made with an older clock.
     const waiting = idleWaiters.slice();
     if (waiting.length === 0) return;
+    // A tick may be running meanwhile (polls are short): what counts is the database, read after this runner's
+    // claims were committed (a claim whose run has not reached inFlight yet is a running run of this runner).
     void runs
-      .due(new Date(now()), 1)
-      .then((due) => {
-        if (due.length > 0 || inFlight.size > 0 || ticking) return;
+      .busy(new Date(now()), me.owner)
+      .then((busy) => {
+        if (busy || inFlight.size > 0) return;
         for (const resolve of waiting) {
           const at = idleWaiters.indexOf(resolve);
           if (at === -1) continue;

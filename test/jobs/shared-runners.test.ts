@@ -149,7 +149,9 @@ describePostgres("embedded runners sharing one Postgres", () => {
     await r.jobs.send({ name: "memory/requested", data: memoryRequestedData() });
     await stepStarted.promise;
     // Another runner took it over (this one was cut off from the database long enough for its lease to expire).
-    await handle.db.query("update job_runs set locked_by = 'runner_other'");
+    await handle.db.query(
+      "update job_runs set locked_by = 'runner_other', lease_expires_at = now() + interval '1 hour'",
+    );
     await new Promise((resolve) => setTimeout(resolve, 700)); // a heartbeat notices
     release.open();
     await r.idle();

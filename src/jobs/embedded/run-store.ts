@@ -82,14 +82,14 @@ export function createRunStore(db: Queryable) {
       return rows.length > 0;
     },
 
-    /** Due queued runs in arrival order, of one function when given. */
-    due(now: Date, limit: number, functionId?: string): Promise<RunRow[]> {
-      return db.query<RunRow>(
-        `select ${RUN_COLUMNS} from public.job_runs
-         where status = 'queued' and run_after <= $1 and ($3::text is null or function_id = $3)
-         order by seq limit $2`,
-        [now.toISOString(), limit, functionId ?? null],
+    /** Whether a queued run is due, or owner holds a running run. */
+    async busy(now: Date, owner: string): Promise<boolean> {
+      const [row] = await db.query<{ busy: boolean }>(
+        `select exists (select 1 from public.job_runs where status = 'queued' and run_after <= $1)
+           or exists (select 1 from public.job_runs where status = 'running' and locked_by = $2) as busy`,
+        [now.toISOString(), owner],
       );
+      return row?.busy ?? false;
     },
 
     /**
