@@ -55,7 +55,7 @@ describe("one web and two workers on one Postgres", () => {
   }
 
   it("takes over the killed worker's render, delivers each memory once, one render per account at a time", {
-    timeout: 300_000,
+    timeout: 600_000,
   }, async () => {
     const startedAt = Date.now();
     dataDir = await mkdtemp(path.join(tmpdir(), "pm-scale-"));
@@ -138,7 +138,12 @@ describe("one web and two workers on one Postgres", () => {
     console.info(`scale-out: killed ${Date.now() - startedAt} ms in; taken over after ${takeoverMs} ms`);
 
     // Every memory is delivered, once, with a playable video.
-    for (const { chat } of chats) await chat.waitFor((ms) => ms.some((m) => m.video), 200_000);
+    for (const { chat } of chats)
+      await chat
+        .waitFor((ms) => ms.some((m) => m.video), 400_000)
+        .catch(async (error: unknown) => {
+          throw new Error(`${String(error)}; render runs: ${JSON.stringify(await renderRuns())}`);
+        });
     await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_MS)); // room for a duplicate to show up
     watching = false;
     await watcher;
