@@ -291,7 +291,7 @@ describe("render waits for photos still arriving", { timeout: 180_000 }, () => {
     const edits = h.chat.records.filter((r) => r.kind === "edit").map((r) => r.text ?? "");
     expect(edits.some((t) => /^⏳ [1-5] photos? still arriving…$/.test(t))).toBe(true);
     expect(edits.at(-1)).toMatch(
-      /is ready\. Left out: IMG_4\.heic is damaged or cut off, so it cannot be read/,
+      /is ready\. 🎵 Music: the classic style.s own soundtrack\. Left out: IMG_4\.heic is damaged or cut off, so it cannot be read/,
     );
   });
 });
