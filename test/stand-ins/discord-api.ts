@@ -100,6 +100,19 @@ export async function startDiscordStandIn(): Promise<DiscordStandIn> {
         flags: standIn.applicationFlags,
       });
     }
+    if (req.method === "POST" && path === "/users/@me/channels") {
+      // Create DM: the DM channel object (type 1, DM) with its recipient, as Discord answers it.
+      const recipient = String(call.body.recipient_id ?? "");
+      return sendJson(res, {
+        id: `9${recipient.slice(1)}`,
+        type: 1,
+        last_message_id: null,
+        flags: 0,
+        recipients: [
+          { id: recipient, username: "someone", discriminator: "0", global_name: null, avatar: null },
+        ],
+      });
+    }
     const m = /^\/channels\/(\d+)\/messages$/.exec(path);
     if (m) {
       if (req.method === "GET") return sendJson(res, channelMessages.get(m[1] ?? "") ?? []);

@@ -37,6 +37,8 @@ export interface DiscordAdapter extends ChatAdapter {
     attachmentSizeLimit?: number;
     /** When Discord sent it (unix ms), if earlier than now: the edge received it and it waited in the queue. */
     receivedAt?: number;
+    /** Deferred privately (ephemeral): only a message for `privateTo` this user may fill it. */
+    privateTo?: string;
   }): MessageRef;
 }
 
@@ -57,7 +59,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const uploadLimits = new Map<string, number>();
   const interactions = new Map<
     string,
-    { token: string; expiresAt: number; channelId: string; used: boolean }
+    { token: string; expiresAt: number; channelId: string; used: boolean; privateTo?: string }
   >();
   const replacements = new Map<string, string>();
   const api = new URL(options.apiUrl);
@@ -99,10 +101,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       maxUploadBytes: uploadLimits.get(target.channelId) ?? DISCORD_DEFAULT_UPLOAD_LIMIT,
     }),
 
-    noteInteraction({ id, token, channelId, attachmentSizeLimit, receivedAt }) {
+    noteInteraction({ id, token, channelId, attachmentSizeLimit, receivedAt, privateTo }) {
       prune();
       const expiresAt = Math.min(now(), receivedAt ?? Number.POSITIVE_INFINITY) + INTERACTION_TOKEN_MS;
-      interactions.set(id, { token, expiresAt, channelId, used: false });
+      interactions.set(id, { token, expiresAt, channelId, used: false, ...(privateTo ? { privateTo } : {}) });
       if (attachmentSizeLimit && attachmentSizeLimit > 0) uploadLimits.set(channelId, attachmentSizeLimit);
       return {
         target: { platform: "discord", channelId },
@@ -112,9 +114,15 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     },
 
     async postMessage(target, message) {
-      // The first message for a channel with an unused deferred reply fills that reply ("is thinking…").
+      // The first message for a channel with an unused deferred reply fills that reply ("is thinking…"). A message
+      // for one person fills only that person's private deferral, and a public one never fills a private deferral.
       for (const [id, i] of interactions) {
-        if (!i.used && i.channelId === target.channelId && i.expiresAt - SAFETY_MS > now()) {
+        if (
+          !i.used &&
+          i.channelId === target.channelId &&
+          i.privateTo === message.privateTo &&
+          i.expiresAt - SAFETY_MS > now()
+        ) {
           i.used = true;
           const ref: MessageRef = {
             target,
@@ -124,6 +132,16 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
           await adapter.editMessage?.(ref, message);
           return ref;
         }
+      }
+      if (message.privateTo) {
+        // No private reply to fill (its token expired): a direct message, never the channel.
+        const dm = (await call("open direct message", () =>
+          rest.post(Routes.userChannels(), { body: { recipient_id: message.privateTo } }),
+        )) as { id: string };
+        const sent = (await call("create message", () =>
+          rest.post(Routes.channelMessages(dm.id), { body: toDiscordMessage(message) }),
+        )) as { id: string };
+        return { target: { platform: "discord", channelId: dm.id }, messageId: sent.id };
       }
       const sent = (await call("create message", () =>
         rest.post(Routes.channelMessages(target.channelId), { body: toDiscordMessage(message) }),

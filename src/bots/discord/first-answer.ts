@@ -16,11 +16,14 @@ export interface InteractionHead {
   type: number;
   channel_id?: string;
   channel?: { id: string };
-  data?: { name?: string; custom_id?: string };
+  data?: { name?: string; custom_id?: string; options?: { name: string; value?: unknown }[] };
 }
 
+/** `/memory` actions whose answer is for the asker alone (a Customer Portal link): deferred privately. */
+const PRIVATE_ACTIONS = new Set(["billing"]);
+
 export interface FirstAnswer {
-  body: { type: number; data?: { content: string; flags: number } };
+  body: { type: number; data?: { content?: string; flags: number } };
   follows: "command" | "button" | null;
 }
 
@@ -32,7 +35,11 @@ export function firstAnswer(interaction: InteractionHead): FirstAnswer {
     interaction.type === INTERACTION.applicationCommand &&
     interaction.data?.name === "memory"
   ) {
-    return { body: { type: CALLBACK.deferredChannelMessage }, follows: "command" };
+    const action = interaction.data.options?.find((o) => o.name === "do")?.value;
+    // 64: EPHEMERAL. The deferred reply, and the answer that fills it, are seen by the asker alone.
+    return typeof action === "string" && PRIVATE_ACTIONS.has(action)
+      ? { body: { type: CALLBACK.deferredChannelMessage, data: { flags: 64 } }, follows: "command" }
+      : { body: { type: CALLBACK.deferredChannelMessage }, follows: "command" };
   }
   if (
     channelId &&

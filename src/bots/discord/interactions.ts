@@ -102,10 +102,12 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
       log.info({ interactionId: interaction.id }, "duplicate discord interaction skipped");
       return c.json(deferred);
     }
+    const user = interaction.member?.user ?? interaction.user;
     const statusMessage = adapter.noteInteraction({
       id: interaction.id,
       token: interaction.token,
       channelId,
+      ...(deferred.data?.flags === 64 && user ? { privateTo: user.id } : {}),
       ...(edge ? { receivedAt: edge.receivedAt } : {}),
       ...(interaction.attachment_size_limit
         ? { attachmentSizeLimit: interaction.attachment_size_limit }
@@ -116,7 +118,6 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
       ...(interaction.guild_id ? { workspaceId: interaction.guild_id } : {}),
       channelId,
     };
-    const user = interaction.member?.user ?? interaction.user;
     const work = (async () => {
       // A claim that failed after the deferral (the database went down) leaves the user a sentence, not "thinking…".
       const claimed = await claim.catch(async (error: unknown) => {

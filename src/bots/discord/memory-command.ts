@@ -1,6 +1,6 @@
 /**
  * The `/memory` slash command: its definition (registered through REST at start) and how an invocation's options
- * become a MemoryCommand. Options: what to do (make, help, status, new, cancel), a style, a title, no music, three
+ * become a MemoryCommand. Options: what to do (make, help, status, new, cancel, plan, upgrade, billing), a style, a title, no music, three
  * photos.
  */
 import { ApplicationCommandOptionType, ApplicationCommandType, type REST, Routes } from "discord.js";
@@ -8,7 +8,7 @@ import { STYLE_NAMES } from "../../core/domain.ts";
 import type { MemoryCommand } from "../../core/memories/parse-command.ts";
 
 export const PHOTO_OPTIONS = ["photo1", "photo2", "photo3"] as const;
-const ACTIONS = ["make", "help", "status", "new", "cancel"] as const;
+const ACTIONS = ["make", "help", "status", "new", "cancel", "plan", "upgrade", "billing"] as const;
 
 export const MEMORY_COMMAND = {
   name: "memory",
@@ -76,7 +76,9 @@ export function toMemoryCommand(options: CommandOption[]): MemoryCommand {
   const action = value("do");
   // "reset" is what the command offered before "new"; a client may still send it until the command is re-registered.
   if (action === "new" || action === "reset") return { kind: "reset" };
-  if (action && action !== "make") return { kind: action as "help" | "status" | "cancel" };
+  if (action && action !== "make" && (ACTIONS as readonly string[]).includes(action)) {
+    return { kind: action as "help" | "status" | "cancel" | "plan" | "upgrade" | "billing" };
+  }
   const style = value("style");
   const title = value("title")?.trim().slice(0, 80);
   return {
