@@ -416,6 +416,11 @@ export function fadeBlackMask(plan: RenderPlan, frames: number, weight: "outgoin
   ].join(";");
   const level =
     weight === "outgoing" ? `${w};floor(255*ld(3)/(ld(3)+ld(4))+0.5)` : `${w};floor(255*(1-ld(3)-ld(4))+0.5)`;
+  return maskSource(plan, frames, level);
+}
+
+/** A mask of `frames` frames at the plan's size whose every pixel (all planes) is the geq expression `level`. */
+function maskSource(plan: RenderPlan, frames: number, level: string): string {
   return [
     `nullsrc=s=16x16:r=${plan.fps}`,
     "format=yuv420p",
@@ -432,14 +437,7 @@ export function fadeBlackMask(plan: RenderPlan, frames: number, weight: "outgoin
  */
 export function fadeMask(plan: RenderPlan, frames: number): string {
   const level = `floor(255*(${frames}-N)/${frames}+0.5)`;
-  return [
-    `nullsrc=s=16x16:r=${plan.fps}`,
-    "format=yuv420p",
-    `trim=end_frame=${frames}`,
-    `geq=lum='${level}':cb='${level}':cr='${level}'`,
-    `scale=${plan.width}:${plan.height}:flags=neighbor`,
-    "setsar=1",
-  ].join(",");
+  return maskSource(plan, frames, level);
 }
 
 /**

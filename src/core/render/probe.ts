@@ -46,9 +46,9 @@ const ffprobeJson = z.object({
   ),
 });
 
-export async function probe(file: string, options: { ffprobe?: string } = {}): Promise<ProbeResult> {
-  const ffprobe = options.ffprobe ?? (await resolveFfmpeg()).ffprobe;
-  const out = await new Promise<string>((resolve, reject) => {
+/** ffprobe's JSON (format and streams) for a file, as text; rejects with ffprobe's own error line. */
+export function ffprobeOutput(ffprobe: string, file: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
     const child = spawn(
       ffprobe,
       ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", file],
@@ -66,7 +66,12 @@ export async function probe(file: string, options: { ffprobe?: string } = {}): P
     child.on("close", (code) =>
       code === 0 ? resolve(stdout) : reject(new Error(stderr.trim() || `ffprobe exit ${code}`)),
     );
-  }).catch((cause: unknown) => {
+  });
+}
+
+export async function probe(file: string, options: { ffprobe?: string } = {}): Promise<ProbeResult> {
+  const ffprobe = options.ffprobe ?? (await resolveFfmpeg()).ffprobe;
+  const out = await ffprobeOutput(ffprobe, file).catch((cause: unknown) => {
     throw new PhotoMemoryError("render.ffmpeg_failed", `ffprobe could not read ${file}.`, { cause });
   });
   const parsed = ffprobeJson.parse(JSON.parse(out));

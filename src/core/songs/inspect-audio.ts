@@ -3,11 +3,11 @@
  * sound decodes at all and is not silence (a whole decode with the EBU R128 meter, ~1 s for a 4-minute MP3). Errors
  * are PhotoMemoryErrors with a sentence for the user.
  */
-import { spawn } from "node:child_process";
 import { z } from "zod";
 import { PhotoMemoryError } from "../errors.ts";
 import type { ResolvedFfmpeg } from "../render/ffmpeg-resolve.ts";
 import { runFfmpeg } from "../render/ffmpeg-run.ts";
+import { ffprobeOutput } from "../render/probe.ts";
 
 export interface AudioFacts {
   durationSeconds: number;
@@ -103,26 +103,5 @@ export async function inspectAudio(
 }
 
 async function ffprobe(binary: string, path: string): Promise<z.infer<typeof ffprobeJson>> {
-  const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(
-      binary,
-      ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(stderr.trim() || `ffprobe exit ${code}`)),
-    );
-  });
-  return ffprobeJson.parse(JSON.parse(out));
+  return ffprobeJson.parse(JSON.parse(await ffprobeOutput(binary, path)));
 }
