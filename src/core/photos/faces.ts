@@ -37,7 +37,10 @@ type Reply = { id: number; boxes: RawBox[] } | { id: number; error: string };
 let worker: Worker | null = null;
 let idleTimer: NodeJS.Timeout | null = null;
 let nextId = 1;
-const pending = new Map<number, { resolve: (boxes: RawBox[]) => void; reject: (error: Error) => void }>();
+const pending = new Map<
+  number,
+  { thread: Worker; resolve: (boxes: RawBox[]) => void; reject: (error: Error) => void }
+>();
 
 function thread(): Worker {
   if (idleTimer) clearTimeout(idleTimer);
@@ -55,7 +58,9 @@ function thread(): Worker {
   });
   const fail = (error: Error) => {
     if (worker === started) worker = null;
+    // Only this thread's requests: an idle thread ending while a new one has started must not fail the new one's.
     for (const [id, waiter] of pending) {
+      if (waiter.thread !== started) continue;
       pending.delete(id);
       waiter.reject(error);
     }
@@ -95,9 +100,10 @@ export async function detectFaces(image: Uint8Array): Promise<FaceBox[]> {
   const { width, height } = small.info;
   const id = nextId++;
   const boxes = await new Promise<RawBox[]>((resolve, reject) => {
-    pending.set(id, { resolve, reject });
+    const detector = thread();
+    pending.set(id, { thread: detector, resolve, reject });
     const data = new Uint8Array(small.data.buffer, small.data.byteOffset, small.data.byteLength);
-    thread().postMessage({ id, data, width, height, inputSize: DETECT_SIDE, minScore: MIN_SCORE });
+    detector.postMessage({ id, data, width, height, inputSize: DETECT_SIDE, minScore: MIN_SCORE });
   });
   return boxes
     .map((box) => toFaceBox(box, width, height))

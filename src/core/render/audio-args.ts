@@ -27,9 +27,17 @@ export interface Loudness {
   targetOffset: number;
 }
 
+/**
+ * A looped user file is read for at most the video's length and a minute of leading silence: a file that is silence
+ * (or quieter than the cut's threshold) then ends instead of looping forever.
+ */
+function readAtMost(plan: RenderPlan): string[] {
+  return ["-t", num(plan.durationSeconds + 60, 3)];
+}
+
 /** The user's file as stereo 48 kHz from its first sound (leading silence cut), looped to and trimmed at `seconds`. */
 function userAudio(input: string, seconds: number): string {
-  return `[${input}]silenceremove=start_periods=1:start_threshold=-50dB:start_silence=0.05,aresample=48000,aformat=channel_layouts=stereo,atrim=0:${num(seconds, 3)},asetpts=PTS-STARTPTS`;
+  return `[${input}]silenceremove=start_periods=1:start_threshold=-70dB:start_silence=0.05,aresample=48000,aformat=channel_layouts=stereo,atrim=0:${num(seconds, 3)},asetpts=PTS-STARTPTS`;
 }
 
 /** How long the voice plays: all of it, up to the start of the fade at the end. */
@@ -52,11 +60,16 @@ export function loudnessArgs(plan: RenderPlan, source: string | null): string[] 
       "info",
       "-stream_loop",
       "-1",
+      ...readAtMost(plan),
       "-i",
       source,
       "-filter_complex",
       `${userAudio("0:a", plan.durationSeconds)},${LOUDNORM}:print_format=json`,
       "-vn",
+      // The input loops forever: ffmpeg 5.1 keeps decoding it after atrim has ended the graph, so the output is cut
+      // as well (a 4 s song under a 9.5 s video never finished without this).
+      "-t",
+      num(plan.durationSeconds + 1, 3),
       "-f",
       "null",
       "-",
@@ -135,7 +148,7 @@ export function audioArgs(
     inputs = ["-stream_loop", "-1", "-i", source];
     graph = `[0:a]aresample=48000,aformat=channel_layouts=stereo,atrim=0:${duration},asetpts=PTS-STARTPTS${fades}[a]`;
   } else if (audio.kind === "music") {
-    inputs = ["-stream_loop", "-1", "-i", source];
+    inputs = ["-stream_loop", "-1", ...readAtMost(plan), "-i", source];
     graph = `${userAudio("0:a", plan.durationSeconds)},${levelled(measured)},aresample=48000${fades}[a]`;
   } else {
     // The voice starts over the title card; the music dips under it (and comes back after it) in smooth ramps.
