@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { audioArgs } from "../../src/core/render/audio-args.ts";
 import { budgetFor, MIN_VIDEO_KBPS } from "../../src/core/render/encoder.ts";
-import { filterValue } from "../../src/core/render/filter-escape.ts";
+import { filterValue, num } from "../../src/core/render/filter-escape.ts";
 import {
   fadeMask,
   kenBurns,
@@ -348,7 +348,15 @@ describe("mux and size budget", () => {
       musicPath: "/m/song.mp3",
     });
     const args = audioArgs(withMusic, "/m/song.mp3", "/work/audio.m4a", 96);
-    expect(args.slice(0, 4)).toEqual(["-stream_loop", "-1", "-i", "/m/song.mp3"]);
+    // Looped, and read for at most the video plus a minute (a file that is all silence ends instead of looping on).
+    expect(args.slice(0, 6)).toEqual([
+      "-stream_loop",
+      "-1",
+      "-t",
+      num(withMusic.durationSeconds + 60, 3),
+      "-i",
+      "/m/song.mp3",
+    ]);
     const graph = args[args.indexOf("-filter_complex") + 1] ?? "";
     expect(graph).toContain("loudnorm=I=-16:");
     expect(graph).toContain(`atrim=0:${withMusic.durationSeconds.toFixed(3).replace(/\.?0+$/, "")}`);
