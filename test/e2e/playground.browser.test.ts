@@ -233,9 +233,15 @@ describe("the playground page in Chromium", () => {
           focused.push(await page.evaluate(() => document.activeElement?.id ?? ""));
         }
         expect(focused).toEqual(["new-conversation", "empty-choose"]);
-        const chooser = page.waitForEvent("filechooser");
+        // Enter activates the button, which opens the photo picker (the file input's click). Chromium's own chooser
+        // event is not awaited: after earlier pages in this browser it sometimes never fires under Playwright.
+        await page.evaluate(() => {
+          const input = document.getElementById("photo-input") as HTMLInputElement;
+          input.addEventListener("click", () => document.body.setAttribute("data-picker-opened", "yes"));
+        });
         await page.keyboard.press("Enter");
-        await (await chooser).setFiles({
+        await page.waitForSelector("body[data-picker-opened=yes]", { timeout: 30_000 });
+        await page.setInputFiles("#photo-input", {
           name: "first.jpg",
           mimeType: "image/jpeg",
           buffer: await noisyJpeg(800, 600, 21),
