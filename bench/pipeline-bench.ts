@@ -21,7 +21,10 @@ const PHOTOS = 10;
 const ROUNDS = Number(process.env.PIPELINE_BENCH_ROUNDS ?? 2);
 const OUT = resolve(import.meta.dirname, "out");
 
-async function bareRender(files: string[], workDir: string): Promise<number> {
+async function bareRender(
+  files: string[],
+  workDir: string,
+): Promise<{ seconds: number; videoSeconds: number }> {
   await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
   const photos: PreparedPhoto[] = [];
@@ -49,10 +52,12 @@ async function bareRender(files: string[], workDir: string): Promise<number> {
     posterPath: join(workDir, "poster.jpg"),
     workDir: join(workDir, "scratch"),
   });
-  return (performance.now() - started) / 1000;
+  return { seconds: (performance.now() - started) / 1000, videoSeconds: plan.durationSeconds };
 }
 
-async function pipeline(files: string[], round: number): Promise<{ seconds: number; startMs: number }> {
+async function pipeline(
+  files: string[],
+): Promise<{ seconds: number; startMs: number; videoSeconds: number }> {
   const dataDir = await mkdtemp(join(tmpdir(), "pm-pipeline-bench-"));
   const bootStarted = performance.now();
   const service = await startService(loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir }), {
@@ -60,7 +65,10 @@ async function pipeline(files: string[], round: number): Promise<{ seconds: numb
   });
   const startMs = performance.now() - bootStarted;
   try {
-    const api = `${service.url}/playground/api/conversations/bench-${round}`;
+    // Conversation ids are issued by the server (short ones are refused as guessable).
+    const created = await fetch(`${service.url}/playground/api/conversations`, { method: "POST" });
+    const { id } = (await created.json()) as { id: string };
+    const api = `${service.url}/playground/api/conversations/${id}`;
     const form = new FormData();
     for (const [i, file] of files.entries()) {
       form.append("photos", new File([await readFile(file)], `photo-${i + 1}.jpg`, { type: "image/jpeg" }));
@@ -86,7 +94,9 @@ async function pipeline(files: string[], round: number): Promise<{ seconds: numb
     }
     const seconds = (performance.now() - started) / 1000;
     await reader.cancel();
-    return { seconds, startMs };
+    // The video message names its length: the comparison only holds if both sides rendered the same video.
+    const videoSeconds = Number(/"durationSeconds":([0-9.]+)/.exec(seen)?.[1] ?? Number.NaN);
+    return { seconds, startMs, videoSeconds };
   } finally {
     await service.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -97,11 +107,18 @@ const files = (await ensurePhotoSet(join(OUT, "photos"))).slice(0, PHOTOS);
 const bare: number[] = [];
 const piped: number[] = [];
 let startMs = 0;
+const lengths = new Set<string>();
 for (let round = 0; round < ROUNDS; round++) {
-  bare.push(await bareRender(files, join(OUT, "work", "pipeline-bare")));
-  const run = await pipeline(files, round);
+  const alone = await bareRender(files, join(OUT, "work", "pipeline-bare"));
+  bare.push(alone.seconds);
+  const run = await pipeline(files);
   piped.push(run.seconds);
   startMs = run.startMs;
+  lengths.add(`bare ${alone.videoSeconds.toFixed(2)} s, pipeline ${run.videoSeconds.toFixed(2)} s`);
+  if (!(Math.abs(alone.videoSeconds - run.videoSeconds) < 0.05))
+    throw new Error(
+      `the two sides rendered different videos (${[...lengths].join("; ")}): the ratio would mean nothing`,
+    );
 }
 const bestBare = Math.min(...bare);
 const bestPipeline = Math.min(...piped);
@@ -118,6 +135,7 @@ const lines = [
   `| pipeline (/memory → video message in the playground) | ${fmt(piped)} | ${bestPipeline.toFixed(2)} |`,
   "",
   `ratio pipeline / bare: ${ratio.toFixed(3)} → overhead ${overhead.toFixed(1)} % (target < 15 %) ${overhead < 15 ? "OK" : "OVER TARGET"}`,
+  `video length: ${[...lengths].join("; ")}`,
   `service start (open PGlite, migrate, listen): ${(startMs / 1000).toFixed(2)} s, not counted`,
   `load average at the end: ${loadavg()
     .map((l) => l.toFixed(2))
