@@ -3,7 +3,12 @@
  * Billing off (no provider configured): everything is open and `/memory plan` says so.
  */
 import { STYLE_NAMES } from "../domain.ts";
-import type { EntitlementInput, Entitlements, PlanReply } from "../memories/entitlements.ts";
+import {
+  type EntitlementInput,
+  type Entitlements,
+  type PlanReply,
+  unlimitedClaim,
+} from "../memories/entitlements.ts";
 import type { Billing } from "./billing.ts";
 import { planIncludes, resetDay } from "./plans.ts";
 import { lockedStyleText, quotaReachedText } from "./texts.ts";
@@ -30,15 +35,7 @@ export function createBillingEntitlements(billing: Billing): Entitlements {
     },
 
     async claimMemory(input) {
-      if (!billing.enabled) {
-        return {
-          allowed: true,
-          photosPerMemory: null,
-          premiumPhotosPerMemory: null,
-          attach: async () => {},
-          giveBack: async () => {},
-        };
-      }
+      if (!billing.enabled) return unlimitedClaim();
       const holder = await billing.holderOf(input);
       const { plan, limits } = await billing.planOf(holder);
       const { period, resetsAt } = billing.period();

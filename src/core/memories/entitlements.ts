@@ -70,6 +70,17 @@ export function lockedStyleReply(style: StyleName): string {
   return `The ${style} style is a premium style and it is locked on the free plan. Try \`/memory classic\` or \`/memory modern\`: they are free.`;
 }
 
+/** A claim with no quota behind it (no payment provider): no photo limit, nothing to attach or give back. */
+export function unlimitedClaim(): MemoryClaim {
+  return {
+    allowed: true,
+    photosPerMemory: null,
+    premiumPhotosPerMemory: null,
+    attach: async () => {},
+    giveBack: async () => {},
+  };
+}
+
 const noPayment = "Payments are not set up on this server.";
 
 /** The free plan with no payment provider and no quota: premium styles are locked and say so by name. */
@@ -82,13 +93,7 @@ export function createFreeEntitlements(): Entitlements {
       return { allowed: true };
     },
     async claimMemory() {
-      return {
-        allowed: true,
-        photosPerMemory: null,
-        premiumPhotosPerMemory: null,
-        attach: async () => {},
-        giveBack: async () => {},
-      };
+      return unlimitedClaim();
     },
     async describePlan() {
       return { message: { text: "This chat is on the free plan: classic and modern styles." } };
