@@ -30,6 +30,22 @@ export function botBillingFrom(
     };
   }
 
+  /**
+   * What a Stars payment or refund says of its subscription: whose it is, where to tell, and the invoice it belongs
+   * to (one subscription per invoice: renewals carry the same payload, so they extend the same row).
+   */
+  async function starsSubscription(event: { token: string; userId: string; at: Date }) {
+    const { holder, target } = await starsHolder(event.token, event.userId);
+    return {
+      holder,
+      target,
+      provider: "telegram_stars" as const,
+      externalSubscriptionId: event.token,
+      externalCustomerId: event.userId,
+      eventAt: event.at,
+    };
+  }
+
   async function entitlementHolder(entitlement: DiscordEntitlement): Promise<Holder | null> {
     if (entitlement.guildId) return holderForWorkspace(store, "discord", entitlement.guildId);
     if (entitlement.userId) return holderForUser(store, "discord", entitlement.userId);
@@ -47,34 +63,18 @@ export function botBillingFrom(
         payment.chargeId,
         payment.renewal ? "renewal" : "payment",
         async () => {
-          const { holder, target } = await starsHolder(payment.token, payment.userId);
-          // One subscription per invoice: renewals carry the same payload, so they extend the same row.
-          await billing.grantPremium({
-            holder,
-            provider: "telegram_stars",
-            externalSubscriptionId: payment.token,
-            externalCustomerId: payment.userId,
-            until: payment.paidUntil,
-            eventAt: payment.at,
-            target,
-          });
+          await billing.grantPremium({ ...(await starsSubscription(payment)), until: payment.paidUntil });
         },
       );
     },
 
     async starsRefunded(refund) {
       await billing.processEventOnce("telegram_stars", `refund:${refund.chargeId}`, "refund", async () => {
-        const { holder, target } = await starsHolder(refund.token, refund.userId);
         // Recorded even when the payment has not been seen yet: the refund is newer, so a late payment loses.
         await billing.setSubscription({
-          holder,
-          provider: "telegram_stars",
-          externalSubscriptionId: refund.token,
-          externalCustomerId: refund.userId,
+          ...(await starsSubscription(refund)),
           status: "cancelled",
           currentPeriodEnd: refund.at,
-          eventAt: refund.at,
-          target,
         });
       });
     },
