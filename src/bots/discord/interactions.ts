@@ -20,7 +20,7 @@ import { BUTTON_PREFIX, firstAnswer } from "./first-answer.ts";
 import { type CommandOption, PHOTO_OPTIONS, toMemoryCommand } from "./memory-command.ts";
 import { type IntentState, NO_VISIBLE_PHOTOS_HINT } from "./message-content-intent.ts";
 import { interactionEntitlements } from "./premium.ts";
-import { isValidDiscordSignature } from "./verify.ts";
+import { readSignedDiscordJson } from "./verify.ts";
 
 /** How long the answer may wait for the delivery claim before deferring anyway. */
 const CLAIM_WAIT_MS = 1500;
@@ -66,26 +66,10 @@ export function createInteractionHandler(options: InteractionHandlerOptions) {
   const log = deps.logger.child({ module: "discord" });
 
   return async (c: Context): Promise<Response> => {
-    const raw = new Uint8Array(await c.req.arrayBuffer());
+    const read = await readSignedDiscordJson<Interaction>(c, options.publicKey, log, "discord interaction");
+    if ("refusal" in read) return read.refusal;
+    const interaction = read.body;
     const edge = edgeDeliveryOf(c);
-    const valid =
-      edge !== undefined ||
-      isValidDiscordSignature({
-        key: options.publicKey,
-        rawBody: raw,
-        signature: c.req.header("x-signature-ed25519"),
-        timestamp: c.req.header("x-signature-timestamp"),
-      });
-    if (!valid) {
-      log.warn("discord interaction refused: bad signature");
-      return c.json({ error: "invalid request signature" }, 401);
-    }
-    let interaction: Interaction;
-    try {
-      interaction = JSON.parse(new TextDecoder().decode(raw)) as Interaction;
-    } catch {
-      return c.json({ error: "bad_request" }, 400);
-    }
     const answer = firstAnswer(interaction);
     const channelId = interaction.channel_id ?? interaction.channel?.id;
     if (!answer.follows || !channelId) return c.json(answer.body);

@@ -10,8 +10,7 @@ import type { APIEntitlement } from "discord.js";
 import type { Context } from "hono";
 import type { Logger } from "pino";
 import type { BotBilling, DiscordEntitlement } from "../common/bot-deps.ts";
-import { edgeDeliveryOf } from "../common/edge-delivery.ts";
-import { isValidDiscordSignature } from "./verify.ts";
+import { readSignedDiscordJson } from "./verify.ts";
 
 /** Action values of this form render as Discord's premium button for that SKU (see components.ts). */
 export const SKU_VALUE_PREFIX = "discord-sku:";
@@ -115,30 +114,14 @@ export interface WebhookEventsOptions {
 export function createWebhookEventsHandler(options: WebhookEventsOptions) {
   const log = options.logger.child({ module: "discord-events" });
   return async (c: Context): Promise<Response> => {
-    const raw = new Uint8Array(await c.req.arrayBuffer());
-    // Forwarded by the edge Worker: verified there (and answered 204), its timestamp may be past our window since.
-    const valid =
-      edgeDeliveryOf(c) !== undefined ||
-      isValidDiscordSignature({
-        key: options.publicKey,
-        rawBody: raw,
-        signature: c.req.header("x-signature-ed25519"),
-        timestamp: c.req.header("x-signature-timestamp"),
-      });
-    if (!valid) {
-      log.warn("discord webhook event refused: bad signature");
-      return c.json({ error: "invalid request signature" }, 401);
-    }
-    let payload: {
+    // Forwarded by the edge Worker: verified there (and answered 204).
+    const read = await readSignedDiscordJson<{
       type?: number;
       application_id?: string;
       event?: { type?: string; timestamp?: string; data?: EntitlementLike };
-    };
-    try {
-      payload = JSON.parse(new TextDecoder().decode(raw));
-    } catch {
-      return c.json({ error: "bad_request" }, 400);
-    }
+    }>(c, options.publicKey, log, "discord webhook event");
+    if ("refusal" in read) return read.refusal;
+    const payload = read.body;
     if (payload.type === 0) return c.body(null, 204);
     if (payload.type !== 1 || !payload.event) return c.json({ error: "bad_request" }, 400);
     if (payload.application_id !== options.applicationId) {

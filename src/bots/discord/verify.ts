@@ -5,6 +5,9 @@
  * captured request cannot be replayed later (a replay inside the window is caught by the interaction id dedupe).
  */
 import { createPublicKey, type KeyObject, verify } from "node:crypto";
+import type { Context } from "hono";
+import type { Logger } from "pino";
+import { edgeDeliveryOf } from "../common/edge-delivery.ts";
 
 export const DISCORD_MAX_SKEW_SECONDS = 300;
 
@@ -36,5 +39,35 @@ export function isValidDiscordSignature(input: {
     return verify(null, message, input.key, Buffer.from(signature, "hex"));
   } catch {
     return false;
+  }
+}
+
+/**
+ * The JSON body of a POST Discord signed (or the edge Worker verified and forwarded: its timestamp may be past our
+ * window since), or the answer refusing it: 401 for a bad signature, which Discord probes for; 400 when not JSON.
+ */
+export async function readSignedDiscordJson<T>(
+  c: Context,
+  key: KeyObject,
+  log: Logger,
+  what: string,
+): Promise<{ body: T } | { refusal: Response }> {
+  const raw = new Uint8Array(await c.req.arrayBuffer());
+  const valid =
+    edgeDeliveryOf(c) !== undefined ||
+    isValidDiscordSignature({
+      key,
+      rawBody: raw,
+      signature: c.req.header("x-signature-ed25519"),
+      timestamp: c.req.header("x-signature-timestamp"),
+    });
+  if (!valid) {
+    log.warn(`${what} refused: bad signature`);
+    return { refusal: c.json({ error: "invalid request signature" }, 401) };
+  }
+  try {
+    return { body: JSON.parse(new TextDecoder().decode(raw)) as T };
+  } catch {
+    return { refusal: c.json({ error: "bad_request" }, 400) };
   }
 }
