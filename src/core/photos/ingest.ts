@@ -64,31 +64,75 @@ export async function ingestPendingPhoto(
     return { status: "skipped", photoId: photo.id, name, code, reason };
   };
 
-  const file = fileRefSchema.safeParse(photo.source);
+  const fetched = await downloadPendingFile(deps, {
+    attempt: input.attempt,
+    retries: input.retries,
+    ...(input.signal ? { signal: input.signal } : {}),
+    id: photo.id,
+    kind: "photo",
+    name,
+    source: photo.source,
+    maxBytes: PHOTO_DEFAULTS.maxBytes,
+    log,
+  });
+  if ("code" in fetched) return reject(fetched.code, fetched.reason);
+  const { bytes } = fetched;
+  return settlePendingPhoto(deps, { photoId: photo.id, conversationId: photo.conversationId, name, bytes });
+}
+
+/**
+ * Fetches a pending photo's or song's bytes from its chat. A download that fails for a passing reason throws
+ * RetryAfterError while retries remain (the job waits a little and runs again); otherwise the failure comes back as
+ * the code and sentence to reject the file with, and the error for callers that name some failures their own way.
+ */
+export async function downloadPendingFile(
+  deps: Pick<IngestPhotoDeps, "chats" | "downloadRetryDelaysMs">,
+  input: {
+    id: string;
+    kind: "photo" | "song";
+    /** How the user knows the file, at the start of a sentence. */
+    name: string;
+    source: unknown;
+    maxBytes: number;
+    attempt: number;
+    retries: number;
+    signal?: AbortSignal;
+    log: Logger;
+  },
+): Promise<{ bytes: Uint8Array } | { code: string; reason: string; error?: unknown }> {
+  const { name, log } = input;
+  const file = fileRefSchema.safeParse(input.source);
   const chat = file.success ? deps.chats[file.data.platform] : undefined;
   if (!file.success || !chat) {
-    return reject("platform.failed", `${name} could not be fetched: that chat is not connected any more.`);
+    return {
+      code: "platform.failed",
+      reason: `${name} could not be fetched: that chat is not connected any more.`,
+    };
   }
-  let bytes: Uint8Array;
   try {
-    bytes = await chat.downloadFile(file.data, {
-      maxBytes: PHOTO_DEFAULTS.maxBytes,
-      ...(input.signal ? { signal: input.signal } : {}),
-    });
+    return {
+      bytes: await chat.downloadFile(file.data, {
+        maxBytes: input.maxBytes,
+        ...(input.signal ? { signal: input.signal } : {}),
+      }),
+    };
   } catch (error) {
     const passing = !isPhotoMemoryError(error) || error.code === "download.failed";
     if (passing && input.attempt < input.retries) {
-      log.warn({ err: error, attempt: input.attempt }, "photo download failed; will retry");
+      log.warn({ err: error, attempt: input.attempt }, `${input.kind} download failed; will retry`);
       const delays = deps.downloadRetryDelaysMs ?? DOWNLOAD_RETRY_DELAYS_MS;
       const delay = delays[Math.min(input.attempt, delays.length - 1)] ?? 30_000;
-      throw new RetryAfterError(`Downloading ${photo.id} failed`, delay, { cause: error });
+      throw new RetryAfterError(`Downloading ${input.id} failed`, delay, { cause: error });
     }
-    log.warn({ err: error }, "photo download failed for good");
+    log.warn({ err: error }, `${input.kind} download failed for good`);
     return isPhotoMemoryError(error) && !passing
-      ? reject(error.code, `${name}: ${error.message}`)
-      : reject("download.failed", `${name} could not be downloaded from the chat; please send it again.`);
+      ? { code: error.code, reason: `${name}: ${error.message}`, error }
+      : {
+          code: "download.failed",
+          reason: `${name} could not be downloaded from the chat; please send it again.`,
+          error,
+        };
   }
-  return settlePendingPhoto(deps, { photoId: photo.id, conversationId: photo.conversationId, name, bytes });
 }
 
 /**

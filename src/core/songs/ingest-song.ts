@@ -9,9 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isPhotoMemoryError } from "../errors.ts";
-import { fileRefSchema } from "../jobs/events.ts";
-import { RetryAfterError } from "../jobs/job-errors.ts";
-import { DOWNLOAD_RETRY_DELAYS_MS, type IngestPhotoDeps } from "../photos/ingest.ts";
+import { downloadPendingFile, type IngestPhotoDeps } from "../photos/ingest.ts";
 import { type ResolvedFfmpeg, resolveFfmpeg } from "../render/ffmpeg-resolve.ts";
 import type { Song } from "../store/records.ts";
 import { inspectAudio } from "./inspect-audio.ts";
@@ -51,35 +49,23 @@ export async function ingestPendingSong(
     return { status: "skipped", songId: song.id, code, reason };
   };
 
-  const file = fileRefSchema.safeParse(song.source);
-  const chat = file.success ? deps.chats[file.data.platform] : undefined;
-  if (!file.success || !chat) {
-    return reject("platform.failed", `${name} could not be fetched: that chat is not connected any more.`);
+  const fetched = await downloadPendingFile(deps, {
+    attempt: input.attempt,
+    retries: input.retries,
+    ...(input.signal ? { signal: input.signal } : {}),
+    id: song.id,
+    kind: "song",
+    name,
+    source: song.source,
+    maxBytes: SONG_MAX_BYTES,
+    log,
+  });
+  if ("code" in fetched) {
+    return isPhotoMemoryError(fetched.error, "download.too_large")
+      ? reject("song.too_large", `${name} is larger than the ${SONG_MAX_BYTES / 1024 / 1024} MB I can take.`)
+      : reject(fetched.code, fetched.reason);
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = await chat.downloadFile(file.data, {
-      maxBytes: SONG_MAX_BYTES,
-      ...(input.signal ? { signal: input.signal } : {}),
-    });
-  } catch (error) {
-    const passing = !isPhotoMemoryError(error) || error.code === "download.failed";
-    if (passing && input.attempt < input.retries) {
-      log.warn({ err: error, attempt: input.attempt }, "song download failed; will retry");
-      const delays = deps.downloadRetryDelaysMs ?? DOWNLOAD_RETRY_DELAYS_MS;
-      const delay = delays[Math.min(input.attempt, delays.length - 1)] ?? 30_000;
-      throw new RetryAfterError(`Downloading ${song.id} failed`, delay, { cause: error });
-    }
-    log.warn({ err: error }, "song download failed for good");
-    if (isPhotoMemoryError(error, "download.too_large"))
-      return reject(
-        "song.too_large",
-        `${name} is larger than the ${SONG_MAX_BYTES / 1024 / 1024} MB I can take.`,
-      );
-    return isPhotoMemoryError(error) && !passing
-      ? reject(error.code, `${name}: ${error.message}`)
-      : reject("download.failed", `${name} could not be downloaded from the chat; please send it again.`);
-  }
+  const { bytes } = fetched;
   return settlePendingSong(deps, { song, name, bytes, ...(input.signal ? { signal: input.signal } : {}) });
 }
 
