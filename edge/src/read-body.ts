@@ -1,3 +1,5 @@
+import { readCappedStream } from "../../src/core/net/read-capped.ts";
+
 /** Webhooks are a few KB; the queue takes 128 KB a message, and the body is read no further than this. */
 export const MAX_BODY_BYTES = 96 * 1024;
 /** A queued message, serialised, stays under Cloudflare's 128 KB. */
@@ -10,24 +12,5 @@ export async function readCappedBody(
 ): Promise<Uint8Array<ArrayBuffer> | null> {
   if (Number(request.headers.get("content-length") ?? "0") > limit) return null;
   if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return readCappedStream(request.body, limit);
 }

@@ -6,6 +6,7 @@
 import { PhotoMemoryError } from "../errors.ts";
 import { sniffPhoto } from "../photos/sniff.ts";
 import { checkUrl, type HostPolicy } from "./host-policy.ts";
+import { readCappedStream } from "./read-capped.ts";
 
 export interface DownloadOptions {
   policy: HostPolicy;
@@ -97,26 +98,9 @@ export async function safeDownloadImage(rawUrl: string | URL, options: DownloadO
 
 async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
   if (!response.body) return new Uint8Array();
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  const bytes = await readCappedStream(response.body, maxBytes);
+  if (!bytes) throw tooLarge(maxBytes);
+  return bytes;
 }
 
 function tooLarge(maxBytes: number): PhotoMemoryError {
