@@ -41,6 +41,15 @@ function parseJson(text: string): Record<string, unknown> | null {
   }
 }
 
+/** Both Discord URLs (interactions, Webhook Events) are signed alike: Ed25519 with the application's public key. */
+const discordSigned: Omit<EdgeRoute, "answer"> = {
+  platform: "discord",
+  secret: (env) => env.DISCORD_PUBLIC_KEY,
+  verify: verifyDiscord,
+  refusal: 401,
+  passHeaders: ["x-signature-ed25519", "x-signature-timestamp"],
+};
+
 export const ROUTES: Record<string, EdgeRoute> = {
   "/slack/events": {
     platform: "slack",
@@ -65,11 +74,7 @@ export const ROUTES: Record<string, EdgeRoute> = {
     },
   },
   "/discord/interactions": {
-    platform: "discord",
-    secret: (env) => env.DISCORD_PUBLIC_KEY,
-    verify: verifyDiscord,
-    refusal: 401,
-    passHeaders: ["x-signature-ed25519", "x-signature-timestamp"],
+    ...discordSigned,
     answer(text) {
       const interaction = parseJson(text) as (InteractionHead & { id?: unknown }) | null;
       if (!interaction || typeof interaction.type !== "number") return badRequest();
@@ -80,11 +85,7 @@ export const ROUTES: Record<string, EdgeRoute> = {
     },
   },
   "/discord/webhook-events": {
-    platform: "discord",
-    secret: (env) => env.DISCORD_PUBLIC_KEY,
-    verify: verifyDiscord,
-    refusal: 401,
-    passHeaders: ["x-signature-ed25519", "x-signature-timestamp"],
+    ...discordSigned,
     answer(text) {
       // Discord's Webhook Events (entitlements): 204 within 3 s; a PING (type 0) is all there is to it.
       const payload = parseJson(text) as {
