@@ -202,7 +202,13 @@ describe("help, status, reset, cancel, retry", () => {
     expect((await h.botTexts()).at(-1)).toContain("2 photos in this collection");
     await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory Lake" });
     await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory status" });
-    expect((await h.botTexts()).at(-1)).toMatch(/0 photos in this collection\. “Lake” is waiting/);
+    // The photos are not used up: the status says a memory of them can be made again.
+    expect((await h.botTexts()).at(-1)).toMatch(
+      /^No new photos in this collection since the last memory; `\/memory <style>` makes another memory of the same 2 photos\. “Lake” is waiting/,
+    );
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory new" });
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory status" });
+    expect((await h.botTexts()).at(-1)).toMatch(/^0 photos in this collection\. “Lake” is waiting/);
   });
 
   it("remakes the last memory's photos in another style when no new photos came, until /memory new", async () => {

@@ -26,7 +26,13 @@ export async function memoryStatus(deps: MemoryDeps, input: CommandInput): Promi
   const conversation = await upsertConversationOf(deps, input.target);
   const photos = await deps.store.listPhotosSinceLastMemory(conversation.id);
   const latest = await latestOf(deps, conversation.id);
-  const lines = [`${plural(photos.length, "photo")} in this collection.`];
+  // Photos are never used up: with none new, say that the last memory's photos are there for another memory.
+  const remakable = photos.length === 0 ? await deps.store.listPhotosOfLastMemory(conversation.id) : [];
+  const lines = [
+    remakable.length > 0
+      ? `No new photos in this collection since the last memory; \`/memory <style>\` makes another memory of the same ${plural(remakable.length, "photo")}.`
+      : `${plural(photos.length, "photo")} in this collection.`,
+  ];
   const song = await deps.store.nextSong(conversation.id);
   if (song) lines.push(`The next memory's music: ${songLabel(song)}.`);
   if (latest) lines.push(videoStatusLine(latest.video, latest.project.title));
