@@ -1,16 +1,19 @@
 /**
  * The share page: `/share/<token>` shows a finished memory to anyone holding its unguessable token (the link the bot
  * posts when a video is too large for the chat). Video and poster stream with Range from local disk, or redirect to
- * a short-lived signed URL when the files live in Supabase Storage.
+ * a short-lived signed URL when the files live in Supabase Storage. The video is never taller than the window (a
+ * portrait memory on a desktop screen included), so its controls and the download button are in view.
  *
  * The link unfurls as a playable video: Open Graph (`og:video` with its type and size, `og:image` from the poster:
  * Discord and Telegram play or preview it) and a Twitter player card (`twitter:player`, a bare embeddable player at
- * `/share/<token>/embed`, which Slack's unfurler reads). Crawlers need absolute URLs, hence `publicUrl`.
+ * `/share/<token>/embed`, which Slack's unfurler reads and the chat apps put in a frame: so the player, and only
+ * the player, may be framed by any site). Crawlers need absolute URLs, hence `publicUrl`.
  */
 import { Hono } from "hono";
 import type { BlobStore } from "../core/blobs/blob-store.ts";
 import type { Store } from "../core/store/store.ts";
 import { serveBytes, serveFile } from "./range.ts";
+import { shareCsp } from "./security-headers.ts";
 
 const SIGNED_URL_SECONDS = 15 * 60;
 
@@ -105,11 +108,11 @@ ${image}
       page(
         `${title} · PhotoMemory`,
         meta,
-        `<main><h1>${title}</h1><video controls playsinline preload="metadata"${poster} src="${base}/video.mp4" width="${width}" height="${height}"></video>
+        `<main><h1 dir="auto">${title}</h1><video controls playsinline preload="metadata"${poster} src="${base}/video.mp4" width="${width}" height="${height}" style="--ratio:${width}/${height}"></video>
 <p class="actions"><a class="button" href="${base}/video.mp4?download=1" download="${escapeHtml(fileName(rawTitle))}">Download the video</a></p></main>`,
       ),
       200,
-      privateHeaders,
+      { ...privateHeaders, "content-security-policy": shareCsp({ frameable: false }) },
     );
   });
 
@@ -125,7 +128,7 @@ ${image}
 <style>html,body{margin:0;height:100%;background:#000}video{width:100%;height:100%;object-fit:contain}</style></head>
 <body><video controls playsinline preload="metadata"${poster} src="${base}/video.mp4"></video></body></html>`,
       200,
-      privateHeaders,
+      { ...privateHeaders, "content-security-policy": shareCsp({ frameable: true }) },
     );
   });
 
@@ -165,7 +168,8 @@ function page(title: string, meta: string, body: string): string {
 <meta name="robots" content="noindex"><title>${title}</title>
 ${meta}
 <style>body{margin:0;min-height:100vh;display:grid;place-items:center;background:#111;color:#eee;font:16px system-ui,sans-serif}
-main{width:min(960px,94vw)}h1{font-size:20px;font-weight:600}video{width:100%;height:auto;border-radius:8px;background:#000}
+main{width:min(960px,94vw)}h1{font-size:20px;font-weight:600}
+video{display:block;margin:0 auto;width:min(100%,calc(78vh * var(--ratio,16/9)));height:auto;aspect-ratio:var(--ratio,16/9);border-radius:8px;background:#000}
 .actions{margin-top:16px}.button{display:inline-block;padding:12px 18px;border-radius:8px;background:#f5c542;color:#111;font-weight:600;text-decoration:none}
 .button:focus-visible{outline:3px solid #fff;outline-offset:2px}.gone{text-align:center;max-width:520px}code{background:#333;padding:2px 6px;border-radius:4px}</style></head>
 <body>${body}</body></html>`;
