@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { createSilentLogger } from "../../src/core/log.ts";
@@ -173,6 +173,66 @@ describe("the playground page in Chromium", () => {
       .last()
       .waitFor({ timeout: 30_000 });
     await phone.close();
+  });
+
+  it("shows the conversation without waiting for the live connection, polls while it is down, and reconnects", {
+    timeout: 120_000,
+  }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    // The live connection hangs: the server never answers it.
+    const held: Route[] = [];
+    await page.route("**/events", (route) => {
+      held.push(route);
+    });
+    // A new conversation is greeted at once, while the server is still issuing its id.
+    let issue = () => {};
+    const issuing = new Promise<void>((resolve) => {
+      issue = resolve;
+    });
+    await page.route("**/playground/api/conversations", async (route) => {
+      await issuing;
+      await route.continue();
+    });
+    await page.goto(`${service.url}/playground`);
+    const empty = page.locator("#empty");
+    await empty.waitFor({ state: "visible", timeout: 10_000 });
+    issue();
+    await page.waitForURL(/conversation=/);
+    // A conversation the page knows by its address is shown from its first fetch too.
+    await page.reload();
+    await empty.waitFor({ state: "visible", timeout: 10_000 });
+    expect(held.length).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: path.join(screenshots, "playground-empty-without-live.png") });
+
+    // Without the stream the page says so and polls: a message written meanwhile shows up.
+    const conversation = new URL(page.url()).searchParams.get("conversation");
+    await page.waitForFunction(
+      () =>
+        document.getElementById("status")?.textContent ===
+        "live updates unavailable: checking every few seconds",
+      undefined,
+      { timeout: 15_000 },
+    );
+    const said = await fetch(`${service.url}/playground/api/conversations/${conversation}/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "hello", user: "ada" }),
+    });
+    expect(said.status).toBe(201);
+    await page.getByText("to make a memory video", { exact: false }).waitFor({ timeout: 15_000 });
+    await empty.waitFor({ state: "hidden" });
+
+    // The stream comes back: the page reconnects on its own and is live again.
+    await page.unroute("**/events");
+    for (const route of held) await route.abort().catch(() => {});
+    await page.waitForFunction(() => document.getElementById("status")?.textContent === "live", undefined, {
+      timeout: 30_000,
+    });
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   it("greets an empty conversation with what to do, on a desktop and a phone; its buttons work by keyboard and by touch", {
