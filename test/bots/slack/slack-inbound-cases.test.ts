@@ -2,56 +2,33 @@
  * Slack inbound cases seen with real workspaces: Slack Connect files announced by id only, photos in a thread's root
  * message, replayed slash commands and button presses, and an event still processing at the 3 s deadline.
  */
-import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BotDeps } from "../../../src/bots/common/bot-deps.ts";
-import { createSlackBot } from "../../../src/bots/slack/slack-bot.ts";
-import { signSlackRequest } from "../../../src/bots/slack/verify.ts";
 import { type SlackStandIn, startSlackStandIn } from "../../stand-ins/slack-api.ts";
 import { createFakeDeps, type FakeDeps, waitFor } from "../fake-deps.ts";
+import { SLACK_TOKEN, signedSlackPost, slackBotOn, slackFixture } from "./contract-kit.ts";
 
-const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
-const TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy";
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/slack/${name}`, import.meta.url), "utf8");
+const fixture = slackFixture;
 
 let slack: SlackStandIn;
 let deps: FakeDeps;
-let bot: ReturnType<typeof createSlackBot>;
+let bot: ReturnType<typeof slackBotOn>;
 
 beforeAll(async () => {
-  slack = await startSlackStandIn({ botToken: TOKEN });
+  slack = await startSlackStandIn({ botToken: SLACK_TOKEN });
 });
 afterAll(() => slack.close());
 afterEach(() => {
-  expect(deps.logs()).not.toContain(TOKEN);
+  expect(deps.logs()).not.toContain(SLACK_TOKEN);
 });
 
 function setup(overrides: Partial<BotDeps> = {}) {
   deps = createFakeDeps(overrides);
-  bot = createSlackBot(
-    { ...deps, publicUrl: "http://localhost:3000" },
-    { signingSecret: SECRET, botToken: TOKEN, apiUrl: slack.apiUrl },
-  );
+  bot = slackBotOn(slack, deps);
 }
 
-/** Signs now, as Slack does; `at` replays a request signed earlier with its original headers. */
-function signed(body: string, type = "application/json", at = Math.floor(Date.now() / 1000)) {
-  return {
-    method: "POST",
-    body,
-    headers: {
-      "content-type": type,
-      "x-slack-request-timestamp": String(at),
-      "x-slack-signature": signSlackRequest(SECRET, at, body),
-    },
-  };
-}
-
-const post = (body: string, type?: string, headers: Record<string, string> = {}) => {
-  const init = signed(body, type);
-  return bot.router.request("/events", { ...init, headers: { ...init.headers, ...headers } });
-};
+const post = (body: string, headers: Record<string, string> = {}) =>
+  bot.router.request("/events", signedSlackPost(body, { headers }));
 
 describe("Slack: photos the listener used to miss", () => {
   it("looks a Slack Connect file (check_file_info) up with files.info and takes it", async () => {
@@ -144,7 +121,10 @@ describe("Slack: replayed signed requests", () => {
       "__RESPONSE_URL__",
       encodeURIComponent(`${slack.server.url}/respond/9`),
     );
-    const captured = signed(body, "application/x-www-form-urlencoded", Math.floor(Date.now() / 1000) - 120);
+    const captured = signedSlackPost(body, {
+      type: "application/x-www-form-urlencoded",
+      at: Math.floor(Date.now() / 1000) - 120,
+    });
     expect((await bot.router.request("/events", captured)).status).toBe(200);
     await waitFor(() => deps.commands.length === 1, "the command");
     expect((await bot.router.request("/events", captured)).status).toBe(200);
@@ -158,7 +138,9 @@ describe("Slack: replayed signed requests", () => {
       "__RESPONSE_URL__",
       `${slack.server.url}/respond/10`,
     );
-    const captured = signed(`payload=${encodeURIComponent(payload)}`, "application/x-www-form-urlencoded");
+    const captured = signedSlackPost(`payload=${encodeURIComponent(payload)}`, {
+      type: "application/x-www-form-urlencoded",
+    });
     expect((await bot.router.request("/events", captured)).status).toBe(200);
     await waitFor(() => deps.commands.length === 1, "the button press");
     expect((await bot.router.request("/events", captured)).status).toBe(200);
@@ -192,7 +174,7 @@ describe("Slack: an event still processing at the deadline", () => {
     expect(Date.now() - started).toBeLessThan(3000);
 
     // Slack's immediate retry while the first attempt still runs: not acknowledged either.
-    const early = await post(fixture("message-file-share.json"), undefined, {
+    const early = await post(fixture("message-file-share.json"), {
       "x-slack-retry-num": "1",
       "x-slack-retry-reason": "http_error",
     });
@@ -201,7 +183,7 @@ describe("Slack: an event still processing at the deadline", () => {
 
     failFirst();
     await waitFor(() => deps.logs().includes("Slack's retry will redo it"), "the first attempt to fail");
-    const retry = await post(fixture("message-file-share.json"), undefined, {
+    const retry = await post(fixture("message-file-share.json"), {
       "x-slack-retry-num": "2",
       "x-slack-retry-reason": "http_error",
     });

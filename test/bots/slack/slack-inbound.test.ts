@@ -1,54 +1,31 @@
-import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createSlackBot } from "../../../src/bots/slack/slack-bot.ts";
 import { signSlackRequest } from "../../../src/bots/slack/verify.ts";
 import { type SlackStandIn, startSlackStandIn } from "../../stand-ins/slack-api.ts";
 import { createFakeDeps, type FakeDeps, waitFor } from "../fake-deps.ts";
+import { SLACK_SECRET, SLACK_TOKEN, signedSlackPost, slackBotOn, slackFixture } from "./contract-kit.ts";
 
-const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
-const TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy";
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/slack/${name}`, import.meta.url), "utf8");
+const fixture = slackFixture;
 
 let slack: SlackStandIn;
 let deps: FakeDeps;
-let bot: ReturnType<typeof createSlackBot>;
+let bot: ReturnType<typeof slackBotOn>;
 
 beforeAll(async () => {
-  slack = await startSlackStandIn({ botToken: TOKEN });
+  slack = await startSlackStandIn({ botToken: SLACK_TOKEN });
 });
 afterAll(() => slack.close());
 
 function setup() {
   deps = createFakeDeps();
-  bot = createSlackBot(
-    { ...deps, publicUrl: "http://localhost:3000" },
-    {
-      signingSecret: SECRET,
-      botToken: TOKEN,
-      apiUrl: slack.apiUrl,
-    },
-  );
+  bot = slackBotOn(slack, deps);
 }
 afterEach(() => {
   // The token must never reach the logs, whatever the test did.
-  expect(deps.logs()).not.toContain(TOKEN);
+  expect(deps.logs()).not.toContain(SLACK_TOKEN);
 });
 
-function post(
-  body: string,
-  options: { type?: string; ts?: number; signature?: string | null; headers?: Record<string, string> } = {},
-) {
-  const ts = options.ts ?? Math.floor(Date.now() / 1000);
-  const headers: Record<string, string> = {
-    "content-type": options.type ?? "application/json",
-    "x-slack-request-timestamp": String(ts),
-    ...options.headers,
-  };
-  const signature = options.signature === undefined ? signSlackRequest(SECRET, ts, body) : options.signature;
-  if (signature !== null) headers["x-slack-signature"] = signature;
-  return bot.router.request("/events", { method: "POST", headers, body });
-}
+const post = (body: string, options?: Parameters<typeof signedSlackPost>[1]) =>
+  bot.router.request("/events", signedSlackPost(body, options));
 
 describe("Slack: POST /slack/events verification", () => {
   it("answers url_verification with the challenge when signed", async () => {
@@ -74,7 +51,9 @@ describe("Slack: POST /slack/events verification", () => {
     const body = fixture("message-file-share.json");
     const now = Math.floor(Date.now() / 1000);
     for (const ts of [now - 301, now + 301]) {
-      expect((await post(body, { ts, signature: signSlackRequest(SECRET, ts, body) })).status).toBe(401);
+      expect((await post(body, { at: ts, signature: signSlackRequest(SLACK_SECRET, ts, body) })).status).toBe(
+        401,
+      );
     }
     expect(deps.dropped).toHaveLength(0);
   });
@@ -84,8 +63,12 @@ describe("Slack: POST /slack/events verification", () => {
     const raw = fixture("message-file-share.json");
     const ts = Math.floor(Date.now() / 1000);
     const reserialised = JSON.stringify(JSON.parse(raw));
-    expect((await post(reserialised, { ts, signature: signSlackRequest(SECRET, ts, raw) })).status).toBe(401);
-    expect((await post(raw, { ts, signature: signSlackRequest(SECRET, ts, raw) })).status).toBe(200);
+    expect(
+      (await post(reserialised, { at: ts, signature: signSlackRequest(SLACK_SECRET, ts, raw) })).status,
+    ).toBe(401);
+    expect((await post(raw, { at: ts, signature: signSlackRequest(SLACK_SECRET, ts, raw) })).status).toBe(
+      200,
+    );
   });
 });
 
@@ -121,7 +104,7 @@ describe("Slack: photos dropped", () => {
     });
     expect(drop?.files.map((f) => f.fileId)).toEqual(["F0001"]);
     expect(deps.dropped[0]?.messageId).toBe("1700000001.000200");
-    expect(JSON.stringify(drop)).not.toContain(TOKEN);
+    expect(JSON.stringify(drop)).not.toContain(SLACK_TOKEN);
     // The reaction is the intake job's, after the photo was accepted (test/bots/e2e/slack-e2e.test.ts).
     expect(slack.callsTo("reactions.add").slice(before)).toHaveLength(0);
   });

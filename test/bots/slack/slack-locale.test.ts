@@ -4,23 +4,18 @@
  * written in that locale unless the conversation chose one with `/memory lang`.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { botDepsFrom } from "../../../src/bots/common/platform-bots.ts";
-import { createSlackBot } from "../../../src/bots/slack/slack-bot.ts";
-import { signSlackRequest } from "../../../src/bots/slack/verify.ts";
 import { createHarness, type Harness } from "../../memories/harness.ts";
 import { type SlackStandIn, startSlackStandIn } from "../../stand-ins/slack-api.ts";
 import { createFakeDeps, type FakeDeps, waitFor } from "../fake-deps.ts";
+import { SLACK_TOKEN, signedSlackPost, slackBotOn, slackFixture } from "./contract-kit.ts";
 
-const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
-const TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy";
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/slack/${name}`, import.meta.url), "utf8");
+const fixture = slackFixture;
 
 let slack: SlackStandIn;
 beforeAll(async () => {
-  slack = await startSlackStandIn({ botToken: TOKEN });
+  slack = await startSlackStandIn({ botToken: SLACK_TOKEN });
 });
 afterAll(() => slack.close());
 beforeEach(() => {
@@ -29,25 +24,10 @@ beforeEach(() => {
   slack.calls.length = 0;
 });
 
-function botOn(deps: FakeDeps | ReturnType<typeof botDepsFrom>) {
-  return createSlackBot(
-    { ...deps, publicUrl: "http://localhost:3000" },
-    { signingSecret: SECRET, botToken: TOKEN, apiUrl: slack.apiUrl },
-  );
-}
+const botOn = (deps: FakeDeps | ReturnType<typeof botDepsFrom>) => slackBotOn(slack, deps);
 
-function post(bot: ReturnType<typeof createSlackBot>, body: string, type = "application/json") {
-  const ts = Math.floor(Date.now() / 1000);
-  return bot.router.request("/events", {
-    method: "POST",
-    headers: {
-      "content-type": type,
-      "x-slack-request-timestamp": String(ts),
-      "x-slack-signature": signSlackRequest(SECRET, ts, body),
-    },
-    body,
-  });
-}
+const post = (bot: ReturnType<typeof slackBotOn>, body: string, type = "application/json") =>
+  bot.router.request("/events", signedSlackPost(body, { type }));
 
 /** `/memory <text>` typed by U0001 in C0001, as Slack posts it, with its own trigger id. */
 function slash(text: string): string {

@@ -3,47 +3,29 @@
  * audio/webm, with its transcription), the same kind of clip labelled video/mp4 by older clients, and an uploaded MP3
  * next to a photo, announced again by file_shared. Clips are voice notes, uploads are songs; each is recorded once.
  */
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSlackBot } from "../../../src/bots/slack/slack-bot.ts";
-import { signSlackRequest } from "../../../src/bots/slack/verify.ts";
 import { type SlackStandIn, startSlackStandIn } from "../../stand-ins/slack-api.ts";
 import { createFakeDeps, type FakeDeps } from "../fake-deps.ts";
+import { SLACK_TOKEN, signedSlackPost, slackBotOn, slackFixture } from "./contract-kit.ts";
 
-const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
-const TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy";
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/slack/${name}`, import.meta.url), "utf8");
+const fixture = slackFixture;
 
 let slack: SlackStandIn;
 let deps: FakeDeps;
-let bot: ReturnType<typeof createSlackBot>;
+let bot: ReturnType<typeof slackBotOn>;
 
 beforeAll(async () => {
-  slack = await startSlackStandIn({ botToken: TOKEN });
+  slack = await startSlackStandIn({ botToken: SLACK_TOKEN });
 });
 afterAll(() => slack.close());
 
 function setup() {
   deps = createFakeDeps();
-  bot = createSlackBot(
-    { ...deps, publicUrl: "http://localhost:3000" },
-    { signingSecret: SECRET, botToken: TOKEN, apiUrl: slack.apiUrl },
-  );
+  bot = slackBotOn(slack, deps);
 }
 
 async function post(name: string) {
-  const body = fixture(name);
-  const ts = Math.floor(Date.now() / 1000);
-  const response = await bot.router.request("/events", {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-slack-request-timestamp": String(ts),
-      "x-slack-signature": signSlackRequest(SECRET, ts, body),
-    },
-    body,
-  });
+  const response = await bot.router.request("/events", signedSlackPost(fixture(name)));
   expect(response.status).toBe(200);
 }
 
