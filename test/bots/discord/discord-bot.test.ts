@@ -1,20 +1,22 @@
-import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createDiscordBot, type DiscordBot } from "../../../src/bots/discord/discord-bot.ts";
+import type { DiscordBot } from "../../../src/bots/discord/discord-bot.ts";
 import { onDroppedMessage } from "../../../src/bots/discord/gateway.ts";
 import { isPhotoMemoryError } from "../../../src/core/errors.ts";
 import { type DiscordStandIn, startDiscordStandIn } from "../../stand-ins/discord-api.ts";
 import { createFakeDeps, type FakeDeps } from "../fake-deps.ts";
+import {
+  DISCORD_BOT_TOKEN,
+  discordBotOn,
+  discordFixture,
+  discordPrivateKey,
+  signedDiscordPost,
+} from "./contract-kit.ts";
 
-const BOT_TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.GhJkLm.s3cretB0tT0kenValueForTests_xyz";
 const INTERACTION_TOKEN = "aW50ZXJhY3Rpb246MTIwMDAwMDAwMDAwMDAwMDAwMjpzZWNyZXQtaW50ZXJhY3Rpb24tdG9rZW4";
-const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-const publicKeyHex = (publicKey.export({ format: "der", type: "spki" }) as Buffer)
-  .subarray(-32)
-  .toString("hex");
 
 let discord: DiscordStandIn;
 let deps: FakeDeps;
@@ -26,45 +28,22 @@ beforeAll(async () => {
 });
 afterAll(() => discord.close());
 afterEach(() => {
-  expect(deps.logs()).not.toContain(BOT_TOKEN);
+  expect(deps.logs()).not.toContain(DISCORD_BOT_TOKEN);
   expect(deps.logs()).not.toContain(INTERACTION_TOKEN);
 });
 
 function setup(gateway = false) {
   deps = createFakeDeps();
-  pending = [];
-  bot = createDiscordBot(
-    deps,
-    {
-      applicationId: "1100000000000000001",
-      token: BOT_TOKEN,
-      publicKey: publicKeyHex,
-      apiUrl: discord.apiUrl,
-      gateway,
-    },
-    { onSettled: (w) => pending.push(w) },
-  );
+  ({ bot, pending } = discordBotOn(discord, deps, { gateway }));
 }
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/discord/${name}`, import.meta.url), "utf8").replaceAll(
-    "__CDN__",
-    discord.cdn,
-  );
+const fixture = (name: string) => discordFixture(discord, name);
 
-function post(body: string, key: KeyObject = privateKey, tamper?: (b: string) => string) {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = sign(null, Buffer.from(timestamp + body), key).toString("hex");
-  return bot.router.request("/interactions", {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-signature-ed25519": signature,
-      "x-signature-timestamp": timestamp,
-    },
-    body: tamper ? tamper(body) : body,
-  });
-}
+const post = (body: string, key?: KeyObject, tamper?: (b: string) => string) =>
+  bot.router.request(
+    "/interactions",
+    signedDiscordPost(body, { ...(key ? { key } : {}), ...(tamper ? { sent: tamper(body) } : {}) }),
+  );
 
 describe("Discord interactions", () => {
   it("answers a signed PING with PONG", async () => {
@@ -79,7 +58,8 @@ describe("Discord interactions", () => {
     const other = generateKeyPairSync("ed25519").privateKey;
     expect((await post(fixture("ping.json"), other)).status).toBe(401);
     expect(
-      (await post(fixture("memory-command.json"), privateKey, (b) => b.replace("Porto", "Porta"))).status,
+      (await post(fixture("memory-command.json"), discordPrivateKey, (b) => b.replace("Porto", "Porta")))
+        .status,
     ).toBe(401);
     const res = await bot.router.request("/interactions", { method: "POST", body: fixture("ping.json") });
     expect(res.status).toBe(401);

@@ -2,19 +2,18 @@
  * Discord inbound cases seen with real servers: replayed or stale signed requests, attachments without
  * `content_type`, forwarded messages, and a bot without the Message Content intent (history shows no attachments).
  */
-import { generateKeyPairSync, sign } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createDiscordBot, type DiscordBot } from "../../../src/bots/discord/discord-bot.ts";
+import type { DiscordBot } from "../../../src/bots/discord/discord-bot.ts";
 import { onDroppedMessage } from "../../../src/bots/discord/gateway.ts";
 import { type DiscordStandIn, startDiscordStandIn } from "../../stand-ins/discord-api.ts";
 import { createFakeDeps, type FakeDeps } from "../fake-deps.ts";
-
-const BOT_TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.GhJkLm.s3cretB0tT0kenValueForTests_xyz";
-const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-const publicKeyHex = (publicKey.export({ format: "der", type: "spki" }) as Buffer)
-  .subarray(-32)
-  .toString("hex");
+import {
+  DISCORD_BOT_TOKEN,
+  discordBotOn,
+  discordFixture,
+  discordMemoryIn,
+  signedDiscordPost,
+} from "./contract-kit.ts";
 
 let discord: DiscordStandIn;
 let deps: FakeDeps;
@@ -26,42 +25,19 @@ beforeAll(async () => {
 });
 afterAll(() => discord.close());
 afterEach(() => {
-  expect(deps.logs()).not.toContain(BOT_TOKEN);
+  expect(deps.logs()).not.toContain(DISCORD_BOT_TOKEN);
   discord.applicationFlags = 1 << 18;
 });
 
 function setup() {
   deps = createFakeDeps();
-  pending = [];
-  bot = createDiscordBot(
-    deps,
-    {
-      applicationId: "1100000000000000001",
-      token: BOT_TOKEN,
-      publicKey: publicKeyHex,
-      apiUrl: discord.apiUrl,
-      gateway: false,
-    },
-    { onSettled: (w) => pending.push(w) },
-  );
+  ({ bot, pending } = discordBotOn(discord, deps));
 }
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/discord/${name}`, import.meta.url), "utf8").replaceAll(
-    "__CDN__",
-    discord.cdn,
-  );
+const fixture = (name: string) => discordFixture(discord, name);
 
-/** `/memory` typed in `channelId` with no photo attached (the recorded command, its photo option removed). */
-function memoryIn(channelId: string, interactionId: string): string {
-  const command = JSON.parse(fixture("memory-command.json"));
-  command.id = interactionId;
-  command.channel_id = channelId;
-  command.channel.id = channelId;
-  command.data.options = command.data.options.filter((o: { type: number }) => o.type !== 11);
-  delete command.data.resolved;
-  return JSON.stringify(command);
-}
+const memoryIn = (channelId: string, interactionId: string) =>
+  discordMemoryIn(discord, channelId, interactionId);
 
 /** What the bot showed in the channel since call number `from`: new messages and its deferred replies. */
 function shownSince(from: number, channelId: string): string[] {
@@ -75,18 +51,8 @@ function shownSince(from: number, channelId: string): string[] {
     .map((c) => String(c.body.content));
 }
 
-function post(body: string, timestamp = String(Math.floor(Date.now() / 1000))) {
-  const signature = sign(null, Buffer.from(timestamp + body), privateKey).toString("hex");
-  return bot.router.request("/interactions", {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-signature-ed25519": signature,
-      "x-signature-timestamp": timestamp,
-    },
-    body,
-  });
-}
+const post = (body: string, timestamp?: string) =>
+  bot.router.request("/interactions", signedDiscordPost(body, timestamp ? { timestamp } : {}));
 
 describe("Discord: signed requests replayed", () => {
   it("refuses correctly signed requests with a 2017, a non-numeric, or a 301 s old or ahead timestamp", async () => {

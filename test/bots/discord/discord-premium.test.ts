@@ -3,22 +3,24 @@
  * events handed to billing, a forged or altered delivery → 401), entitlements carried by an interaction reported
  * before its command runs, and the premium button (component style 6 with the SKU) on the upgrade card.
  */
-import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BotBilling, DiscordEntitlement } from "../../../src/bots/common/bot-deps.ts";
 import { toDiscordMessage } from "../../../src/bots/discord/components.ts";
 import { parseDiscordConfig } from "../../../src/bots/discord/config.ts";
-import { createDiscordBot, type DiscordBot } from "../../../src/bots/discord/discord-bot.ts";
+import type { DiscordBot } from "../../../src/bots/discord/discord-bot.ts";
 import { type DiscordStandIn, startDiscordStandIn } from "../../stand-ins/discord-api.ts";
 import { createFakeDeps, type FakeDeps } from "../fake-deps.ts";
+import {
+  DISCORD_BOT_TOKEN,
+  discordBotOn,
+  discordFixture,
+  discordPrivateKey,
+  discordPublicKeyHex,
+  signedDiscordPost,
+} from "./contract-kit.ts";
 
-const BOT_TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.GhJkLm.s3cretB0tT0kenValueForTests_xyz";
 const SKU = "1250000000000000001";
-const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-const publicKeyHex = (publicKey.export({ format: "der", type: "spki" }) as Buffer)
-  .subarray(-32)
-  .toString("hex");
 
 interface FakeBilling extends BotBilling {
   entitlements: DiscordEntitlement[];
@@ -58,39 +60,13 @@ function setup(premiumSkuId: string | null = SKU) {
       deps.commands.push({ ...input, userName: `entitlements seen: ${billing.entitlements.length}` });
     },
   });
-  pending = [];
-  bot = createDiscordBot(
-    deps,
-    {
-      applicationId: "1100000000000000001",
-      token: BOT_TOKEN,
-      publicKey: publicKeyHex,
-      apiUrl: discord.apiUrl,
-      gateway: false,
-      ...(premiumSkuId ? { premiumSkuId } : {}),
-    },
-    { onSettled: (w) => pending.push(w) },
-  );
+  ({ bot, pending } = discordBotOn(discord, deps, premiumSkuId ? { premiumSkuId } : {}));
 }
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/discord/${name}`, import.meta.url), "utf8").replaceAll(
-    "__CDN__",
-    discord.cdn,
-  );
+const fixture = (name: string) => discordFixture(discord, name);
 
-function signed(path: string, body: string, key: KeyObject = privateKey, sent: string = body) {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  return bot.router.request(path, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-signature-ed25519": sign(null, Buffer.from(timestamp + body), key).toString("hex"),
-      "x-signature-timestamp": timestamp,
-    },
-    body: sent,
-  });
-}
+const signed = (path: string, body: string, key?: KeyObject, sent?: string) =>
+  bot.router.request(path, signedDiscordPost(body, { ...(key ? { key } : {}), ...(sent ? { sent } : {}) }));
 const event = (body: string, key?: KeyObject, sent?: string) => signed("/webhook-events", body, key, sent);
 
 describe("Discord Webhook Events URL", () => {
@@ -105,9 +81,9 @@ describe("Discord Webhook Events URL", () => {
     setup();
     const body = fixture("entitlement-create.json");
     expect((await event(body, generateKeyPairSync("ed25519").privateKey)).status).toBe(401);
-    expect((await event(body, privateKey, body.replace('"deleted": false', '"deleted": true '))).status).toBe(
-      401,
-    );
+    expect(
+      (await event(body, discordPrivateKey, body.replace('"deleted": false', '"deleted": true '))).status,
+    ).toBe(401);
     const bare = await bot.router.request("/webhook-events", { method: "POST", body });
     expect(bare.status).toBe(401);
     expect(
@@ -120,15 +96,7 @@ describe("Discord Webhook Events URL", () => {
     setup();
     const body = fixture("entitlement-create.json");
     const timestamp = String(Math.floor(Date.now() / 1000) - 600);
-    const init = {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-signature-ed25519": sign(null, Buffer.from(timestamp + body), privateKey).toString("hex"),
-        "x-signature-timestamp": timestamp,
-      },
-      body,
-    };
+    const init = signedDiscordPost(body, { timestamp });
     expect((await bot.router.request("/webhook-events", init)).status).toBe(401);
     expect(billing.entitlements).toHaveLength(0);
     const edge = { receivedAt: Date.now() - 600_000 };
@@ -294,8 +262,8 @@ describe("Discord premium button", () => {
     expect(bot.adapter.checkout).toBeUndefined();
     const env = {
       DISCORD_APPLICATION_ID: "1100000000000000001",
-      DISCORD_TOKEN: BOT_TOKEN,
-      DISCORD_PUBLIC_KEY: publicKeyHex,
+      DISCORD_TOKEN: DISCORD_BOT_TOKEN,
+      DISCORD_PUBLIC_KEY: discordPublicKeyHex,
     };
     expect(parseDiscordConfig({ ...env, DISCORD_PREMIUM_SKU_ID: SKU })?.premiumSkuId).toBe(SKU);
     expect(() => parseDiscordConfig({ ...env, DISCORD_PREMIUM_SKU_ID: "premium" })).toThrow(

@@ -3,19 +3,13 @@
  * voice-message.ogg attachment with duration_secs and waveform), an MP3 attachment, and an M4A without content_type;
  * read from the channel's history by `/memory` (no gateway) and from the gateway as they arrive.
  */
-import { generateKeyPairSync, sign } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDiscordBot, type DiscordBot } from "../../../src/bots/discord/discord-bot.ts";
+import type { DiscordBot } from "../../../src/bots/discord/discord-bot.ts";
 import { onDroppedMessage } from "../../../src/bots/discord/gateway.ts";
 import { type DiscordStandIn, startDiscordStandIn } from "../../stand-ins/discord-api.ts";
 import { createFakeDeps, type FakeDeps } from "../fake-deps.ts";
+import { discordBotOn, discordFixture, discordMemoryIn, signedDiscordPost } from "./contract-kit.ts";
 
-const BOT_TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.GhJkLm.s3cretB0tT0kenValueForTests_xyz";
-const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-const publicKeyHex = (publicKey.export({ format: "der", type: "spki" }) as Buffer)
-  .subarray(-32)
-  .toString("hex");
 const CHANNEL = "1400000000000000007";
 
 let discord: DiscordStandIn;
@@ -30,51 +24,18 @@ afterAll(() => discord.close());
 
 function setup() {
   deps = createFakeDeps();
-  pending = [];
-  bot = createDiscordBot(
-    deps,
-    {
-      applicationId: "1100000000000000001",
-      token: BOT_TOKEN,
-      publicKey: publicKeyHex,
-      apiUrl: discord.apiUrl,
-      gateway: false,
-    },
-    { onSettled: (w) => pending.push(w) },
-  );
+  ({ bot, pending } = discordBotOn(discord, deps));
 }
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/discord/${name}`, import.meta.url), "utf8").replaceAll(
-    "__CDN__",
-    discord.cdn,
-  );
+const fixture = (name: string) => discordFixture(discord, name);
 
-function post(body: string) {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = sign(null, Buffer.from(timestamp + body), privateKey).toString("hex");
-  return bot.router.request("/interactions", {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-signature-ed25519": signature,
-      "x-signature-timestamp": timestamp,
-    },
-    body,
-  });
-}
+const post = (body: string) => bot.router.request("/interactions", signedDiscordPost(body));
 
 describe("Discord: songs and voice messages", () => {
   it("/memory reads the history: a voice message is a voice note, an MP3 and an M4A without content_type are songs", async () => {
     setup();
     discord.channelMessages.set(CHANNEL, JSON.parse(fixture("channel-history-songs.json")));
-    const command = JSON.parse(fixture("memory-command.json"));
-    command.id = "1200000000000000701";
-    command.channel_id = CHANNEL;
-    command.channel.id = CHANNEL;
-    command.data.options = command.data.options.filter((o: { type: number }) => o.type !== 11);
-    delete command.data.resolved;
-    await post(JSON.stringify(command));
+    await post(discordMemoryIn(discord, CHANNEL, "1200000000000000701"));
     await Promise.all(pending);
     expect(deps.dropped).toHaveLength(0);
     // Oldest first, so the newest (the voice message) is recorded last and is the next memory's.
