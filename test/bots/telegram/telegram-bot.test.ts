@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -7,44 +7,37 @@ import { isPhotoMemoryError } from "../../../src/core/errors.ts";
 import { TINY_JPEG } from "../../stand-ins/local-server.ts";
 import { startTelegramStandIn, type TelegramStandIn } from "../../stand-ins/telegram-api.ts";
 import { createFakeDeps, type FakeDeps, waitFor } from "../fake-deps.ts";
+import {
+  TELEGRAM_SECRET,
+  TELEGRAM_TOKEN,
+  telegramBotOn,
+  telegramFixture,
+  telegramPost,
+} from "./contract-kit.ts";
 
-const TOKEN = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-const SECRET = "s3cr3t_webhook-token";
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/telegram/${name}`, import.meta.url), "utf8");
+const fixture = telegramFixture;
 
 let tg: TelegramStandIn;
 let deps: FakeDeps;
 let bot: TelegramBot;
 
 beforeAll(async () => {
-  tg = await startTelegramStandIn(TOKEN);
+  tg = await startTelegramStandIn(TELEGRAM_TOKEN);
 });
 afterAll(() => tg.close());
 afterEach(async () => {
   await bot.stop();
-  expect(deps.logs()).not.toContain(TOKEN);
-  expect(deps.logs()).not.toContain(TOKEN.split(":")[1]);
+  expect(deps.logs()).not.toContain(TELEGRAM_TOKEN);
+  expect(deps.logs()).not.toContain(TELEGRAM_TOKEN.split(":")[1]);
 });
 
 function setup() {
   deps = createFakeDeps();
-  bot = createTelegramBot(
-    deps,
-    { token: TOKEN, webhookSecret: SECRET, apiRoot: tg.apiRoot },
-    { albumQuietMs: 50 },
-  );
+  bot = telegramBotOn(tg, deps, {}, { albumQuietMs: 50 });
 }
 
-const post = (body: string, secret: string | null = SECRET) =>
-  bot.router.request("/webhook", {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      ...(secret === null ? {} : { "x-telegram-bot-api-secret-token": secret }),
-    },
-    body,
-  });
+const post = (body: string, secret?: string | null) =>
+  bot.router.request("/webhook", telegramPost(body, secret));
 
 describe("Telegram webhook", () => {
   it("refuses a missing or wrong secret token with 401 and processes nothing", async () => {
@@ -62,7 +55,7 @@ describe("Telegram webhook", () => {
     expect(deps.dropped[0]?.target).toEqual({ platform: "telegram", channelId: "5550001" });
     expect(deps.dropped[0]?.files[0]).toMatchObject({ fileId: "AgACAgQAAxkBAAMpZ-large", size: 98532 });
     expect(deps.dropped[0]?.messageId).toBe("41");
-    expect(JSON.stringify(deps.dropped)).not.toContain(TOKEN);
+    expect(JSON.stringify(deps.dropped)).not.toContain(TELEGRAM_TOKEN);
     expect(tg.callsTo("setMessageReaction")).toHaveLength(0);
   });
 
@@ -161,7 +154,7 @@ describe("Telegram adapter", () => {
         (e: unknown) => e,
       );
     expect(isPhotoMemoryError(error, "download.html_page")).toBe(true);
-    expect(String((error as Error).message)).not.toContain(TOKEN);
+    expect(String((error as Error).message)).not.toContain(TELEGRAM_TOKEN);
   });
 
   it("sends the video with its title and the share link as its caption", async () => {
@@ -218,16 +211,11 @@ describe("Telegram adapter", () => {
 describe("Telegram start", () => {
   it("sets the webhook with the secret when PUBLIC_URL is set", async () => {
     deps = createFakeDeps();
-    bot = createTelegramBot(deps, {
-      token: TOKEN,
-      webhookSecret: SECRET,
-      apiRoot: tg.apiRoot,
-      publicUrl: "https://photomemory.example",
-    });
+    bot = telegramBotOn(tg, deps, { publicUrl: "https://photomemory.example" });
     await bot.start();
     expect(tg.callsTo("setWebhook").at(-1)?.params).toMatchObject({
       url: "https://photomemory.example/telegram/webhook",
-      secret_token: SECRET,
+      secret_token: TELEGRAM_SECRET,
     });
   });
 });
@@ -235,7 +223,7 @@ describe("Telegram start", () => {
 describe("Telegram long polling", () => {
   it("without a webhook secret, polls getUpdates and collects photos from them", async () => {
     deps = createFakeDeps();
-    bot = createTelegramBot(deps, { token: TOKEN, apiRoot: tg.apiRoot });
+    bot = createTelegramBot(deps, { token: TELEGRAM_TOKEN, apiRoot: tg.apiRoot });
     expect(
       (await bot.router.request("/webhook", { method: "POST", body: fixture("photo.json") })).status,
     ).toBe(404);

@@ -1,39 +1,31 @@
 /** Telegram inbound cases seen in real groups: anonymous admins write as the group (`sender_chat`). */
-import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTelegramBot, type TelegramBot } from "../../../src/bots/telegram/telegram-bot.ts";
+import type { TelegramBot } from "../../../src/bots/telegram/telegram-bot.ts";
 import { startTelegramStandIn, type TelegramStandIn } from "../../stand-ins/telegram-api.ts";
 import { createFakeDeps, type FakeDeps } from "../fake-deps.ts";
+import { TELEGRAM_TOKEN, telegramBotOn, telegramFixture, telegramPost } from "./contract-kit.ts";
 
-const TOKEN = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-const SECRET = "s3cr3t_webhook-token";
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/telegram/${name}`, import.meta.url), "utf8");
+const fixture = telegramFixture;
 
 let tg: TelegramStandIn;
 let deps: FakeDeps;
 let bot: TelegramBot;
 
 beforeAll(async () => {
-  tg = await startTelegramStandIn(TOKEN);
+  tg = await startTelegramStandIn(TELEGRAM_TOKEN);
 });
 afterAll(() => tg.close());
 afterEach(async () => {
   await bot.stop();
-  expect(deps.logs()).not.toContain(TOKEN.split(":")[1]);
+  expect(deps.logs()).not.toContain(TELEGRAM_TOKEN.split(":")[1]);
 });
 
 function setup() {
   deps = createFakeDeps();
-  bot = createTelegramBot(deps, { token: TOKEN, webhookSecret: SECRET, apiRoot: tg.apiRoot });
+  bot = telegramBotOn(tg, deps);
 }
 
-const post = (body: string) =>
-  bot.router.request("/webhook", {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-    body,
-  });
+const post = (body: string) => bot.router.request("/webhook", telegramPost(body));
 
 describe("Telegram: anonymous group admins", () => {
   it("takes an anonymous admin's photo and /memory, with the group as the sender", async () => {

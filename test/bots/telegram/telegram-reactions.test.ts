@@ -2,32 +2,23 @@
  * Telegram reactions as the Bot API sends them (`message_reaction` with a person's old and new set, from a user or an
  * anonymous admin's `actor_chat`; `message_reaction_count` for anonymous reactions), and the updates the bot asks for.
  */
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createTelegramBot } from "../../../src/bots/telegram/telegram-bot.ts";
 import { startTelegramStandIn, type TelegramStandIn } from "../../stand-ins/telegram-api.ts";
 import { createFakeDeps } from "../fake-deps.ts";
+import { TELEGRAM_TOKEN, telegramBotOn, telegramFixture, telegramPost } from "./contract-kit.ts";
 
-const TOKEN = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-const SECRET = "s3cr3t_webhook-token";
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/telegram/${name}`, import.meta.url), "utf8");
+const fixture = telegramFixture;
 
 let tg: TelegramStandIn;
 beforeAll(async () => {
-  tg = await startTelegramStandIn(TOKEN);
+  tg = await startTelegramStandIn(TELEGRAM_TOKEN);
 });
 afterAll(() => tg.close());
 
 it("records a person's reactions as their whole new set, an anonymous admin's as the group's, and anonymous counts", async () => {
   const deps = createFakeDeps();
-  const bot = createTelegramBot(deps, { token: TOKEN, webhookSecret: SECRET, apiRoot: tg.apiRoot });
-  const post = (body: string) =>
-    bot.router.request("/webhook", {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-      body,
-    });
+  const bot = telegramBotOn(tg, deps);
+  const post = (body: string) => bot.router.request("/webhook", telegramPost(body));
   for (const name of [
     "reaction-added.json",
     "reaction-changed.json",
@@ -59,12 +50,7 @@ it("records a person's reactions as their whole new set, an anonymous admin's as
 
 it("asks Telegram for reaction updates when it sets the webhook", async () => {
   const deps = createFakeDeps();
-  const bot = createTelegramBot(deps, {
-    token: TOKEN,
-    webhookSecret: SECRET,
-    apiRoot: tg.apiRoot,
-    publicUrl: "https://photomemory.example",
-  });
+  const bot = telegramBotOn(tg, deps, { publicUrl: "https://photomemory.example" });
   await bot.start();
   const allowed = tg.callsTo("setWebhook").at(-1)?.params.allowed_updates;
   const list = typeof allowed === "string" ? JSON.parse(allowed) : allowed;

@@ -3,23 +3,20 @@
  * performer Telegram read from its tags (and a thumbnail), an audio without any optional field, an M4A sent as a
  * document, a long one. Each becomes the next memory's music (a pending song for the intake job).
  */
-import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTelegramBot, type TelegramBot } from "../../../src/bots/telegram/telegram-bot.ts";
+import type { TelegramBot } from "../../../src/bots/telegram/telegram-bot.ts";
 import { startTelegramStandIn, type TelegramStandIn } from "../../stand-ins/telegram-api.ts";
 import { createFakeDeps, type FakeDeps } from "../fake-deps.ts";
+import { TELEGRAM_TOKEN, telegramBotOn, telegramFixture, telegramPost } from "./contract-kit.ts";
 
-const TOKEN = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-const SECRET = "s3cr3t_webhook-token";
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/telegram/${name}`, import.meta.url), "utf8");
+const fixture = telegramFixture;
 
 let tg: TelegramStandIn;
 let deps: FakeDeps;
 let bot: TelegramBot;
 
 beforeAll(async () => {
-  tg = await startTelegramStandIn(TOKEN);
+  tg = await startTelegramStandIn(TELEGRAM_TOKEN);
 });
 afterAll(() => tg.close());
 afterEach(async () => {
@@ -28,15 +25,11 @@ afterEach(async () => {
 
 function setup() {
   deps = createFakeDeps();
-  bot = createTelegramBot(deps, { token: TOKEN, webhookSecret: SECRET, apiRoot: tg.apiRoot });
+  bot = telegramBotOn(tg, deps);
 }
 
 const post = async (name: string) => {
-  const response = await bot.router.request("/webhook", {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-    body: fixture(name),
-  });
+  const response = await bot.router.request("/webhook", telegramPost(fixture(name)));
   expect(response.status).toBe(200);
 };
 

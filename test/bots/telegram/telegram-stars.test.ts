@@ -3,21 +3,18 @@
  * request (in time even when the token check hangs), payments, renewals and refunds handed to billing once per
  * update, /paysupport and /terms, and allowed_updates that let pre-checkout queries through.
  */
-import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BotBilling, StarsPayment, StarsRefund } from "../../../src/bots/common/bot-deps.ts";
 import { parseTelegramConfig, type TelegramConfig } from "../../../src/bots/telegram/config.ts";
 import { STARS_SUBSCRIPTION_PERIOD } from "../../../src/bots/telegram/stars.ts";
-import { createTelegramBot, type TelegramBot } from "../../../src/bots/telegram/telegram-bot.ts";
+import type { TelegramBot } from "../../../src/bots/telegram/telegram-bot.ts";
 import { isPhotoMemoryError } from "../../../src/core/errors.ts";
 import { startTelegramStandIn, type TelegramStandIn } from "../../stand-ins/telegram-api.ts";
 import { createFakeDeps, type FakeDeps } from "../fake-deps.ts";
+import { TELEGRAM_TOKEN, telegramBotOn, telegramFixture, telegramPost } from "./contract-kit.ts";
 
-const TOKEN = "7000000001:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
-const SECRET = "s3cr3t_webhook-token";
 const UPGRADE_TOKEN = "pmu_Zk3v9QeL0wYt7bN2xR5aH1cD";
-const fixture = (name: string) =>
-  readFileSync(new URL(`../../fixtures/telegram/${name}`, import.meta.url), "utf8");
+const fixture = telegramFixture;
 
 interface FakeBilling extends BotBilling {
   paid: StarsPayment[];
@@ -61,12 +58,12 @@ let billing: FakeBilling;
 let bot: TelegramBot;
 
 beforeAll(async () => {
-  tg = await startTelegramStandIn(TOKEN);
+  tg = await startTelegramStandIn(TELEGRAM_TOKEN);
 });
 afterAll(() => tg.close());
 afterEach(async () => {
   await bot.stop();
-  expect(deps.logs()).not.toContain(TOKEN);
+  expect(deps.logs()).not.toContain(TELEGRAM_TOKEN);
 });
 
 const STARS: Partial<TelegramConfig> = {
@@ -78,25 +75,15 @@ const STARS: Partial<TelegramConfig> = {
 function setup(extra: Partial<TelegramConfig> = STARS, options: { deadlineMs?: number } = {}) {
   billing = createFakeBilling();
   deps = createFakeDeps({ billing });
-  bot = createTelegramBot(
+  bot = telegramBotOn(
+    tg,
     deps,
-    {
-      token: TOKEN,
-      webhookSecret: SECRET,
-      apiRoot: tg.apiRoot,
-      publicUrl: "https://photomemory.example",
-      ...extra,
-    },
+    { publicUrl: "https://photomemory.example", ...extra },
     { albumQuietMs: 50, ...(options.deadlineMs ? { preCheckoutDeadlineMs: options.deadlineMs } : {}) },
   );
 }
 
-const post = (body: string) =>
-  bot.router.request("/webhook", {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-    body,
-  });
+const post = (body: string) => bot.router.request("/webhook", telegramPost(body));
 
 /** A fixture with another update_id (Telegram's redelivery keeps it; a new update gets a new one). */
 function withUpdateId(
@@ -300,7 +287,7 @@ describe("Telegram Stars: /paysupport and /terms", () => {
 });
 
 describe("Telegram Stars: configuration", () => {
-  const env = { TELEGRAM_BOT_TOKEN: TOKEN };
+  const env = { TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN };
 
   it("reads the price, the support contact and the terms link", () => {
     expect(
