@@ -4,6 +4,7 @@
  * resumes unfinished runs from their last completed step. Retries follow Inngest's backoff (and RetryAfterError),
  * concurrency is `limit` running runs per key value (e.g. one per account, held in the database, so across
  * processes), and `cancelOn` events stop matching runs.
+ * A step that sleeps (`step.sleepUntil`) puts its run back in the queue for that time, holding no runner or slot.
  * Each running run is leased by the runner that claimed it and renewed while that runner lives; a run whose lease
  * expired (its runner was killed) is taken over by another runner. On Postgres several runners share one database
  * (`shared`: PHOTOMEMORY_ROLE=worker processes). PGlite is one process: there the runner also holds a runner lease, a
@@ -20,7 +21,7 @@ import type { Jobs } from "../core/jobs/jobs.ts";
 import type { Queryable } from "../core/store/db.ts";
 import type { AnyJobFunction, JobFunction, ReceivedEvent } from "./define-function.ts";
 import { type Backoff, inngestBackoff } from "./embedded/backoff.ts";
-import { createDbStep, RunInterruptedError } from "./embedded/db-step.ts";
+import { createDbStep, RunInterruptedError, RunSleepingError } from "./embedded/db-step.ts";
 import { createRunStore, type LeaseHolder, type RunRow } from "./embedded/run-store.ts";
 
 export interface EmbeddedRunnerOptions {
@@ -277,6 +278,7 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
       onStepCompleted: () => {
         attempt = 0;
       },
+      now,
     });
     try {
       const output = await fn.handler({
@@ -296,6 +298,12 @@ export function createEmbeddedRunner(options: EmbeddedRunnerOptions): EmbeddedRu
     } catch (e) {
       // Cancelled: the row already says so. Stopped: leave it `running`, the next start resumes it.
       if (entry.cancelled || stopped || e instanceof RunInterruptedError) return;
+      if (e instanceof RunSleepingError) {
+        await persist("sleep", () => runs.sleepUntil(row.id, me.owner, e.until));
+        runLog.info({ until: e.until.toISOString() }, "run sleeping");
+        schedule(e.until.getTime() - now());
+        return;
+      }
       const error = e instanceof Error ? e : new Error(String(e));
       const retriesLeft = attempt < fn.retries && !isNonRetriableError(error);
       if (retriesLeft) {

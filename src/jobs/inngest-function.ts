@@ -14,6 +14,7 @@ import { inngestEventTypes } from "./events.ts";
 
 interface InngestStepTools {
   run(id: string, fn: () => Promise<unknown>): Promise<unknown>;
+  sleepUntil(id: string, time: Date): Promise<void>;
 }
 
 /** Inngest's step tools behind the core Step port. */
@@ -27,6 +28,9 @@ export function wrapInngestStep(step: InngestStepTools): Step {
           throw toInngestError(e);
         }
       }) as Promise<T>;
+    },
+    sleepUntil(id: string, until: Date) {
+      return step.sleepUntil(id, until);
     },
   };
 }

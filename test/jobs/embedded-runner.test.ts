@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { hostname } from "node:os";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RetryAfterError } from "../../src/core/jobs/job-errors.ts";
+import { LONGEST_SLEEP_MS, sleepUntilInHops } from "../../src/core/jobs/jobs.ts";
 import type { Db } from "../../src/core/store/db.ts";
 import { defineFunction } from "../../src/jobs/define-function.ts";
 import { createEmbeddedRunner, type EmbeddedRunner, RUNNER_BUSY } from "../../src/jobs/embedded-runner.ts";
@@ -205,6 +206,81 @@ function runnerSuite(openDb: () => Promise<{ db: Db; close(): Promise<void> }>) 
       await r.idle();
       expect(attempts).toBe(2);
       expect(await runStatuses(db)).toEqual([{ status: "completed", function_id: "rate-limited" }]);
+    });
+
+    it("puts a sleeping run back in the queue until its time, then resumes it after its finished steps", async () => {
+      const { db, runner } = await setup();
+      let clock = Date.parse("2026-12-07T08:00:00Z");
+      const wake = new Date("2026-12-07T09:00:00Z");
+      const ran: string[] = [];
+      const fn = defineFunction({
+        id: "sleeper",
+        trigger: "memory/requested",
+        retries: 0,
+        async handler({ step }) {
+          await step.run("before", async () => ran.push("before"));
+          await step.sleepUntil("wait", wake);
+          return step.run("after", async () => ran.push("after"));
+        },
+      });
+      const r = runner([fn], { now: () => clock });
+      await r.start();
+      await r.jobs.send({ name: "memory/requested", data: memoryRequestedData() });
+      await r.idle();
+      await new Promise((resolve) => setTimeout(resolve, 60)); // several polls at the same clock
+      expect(ran).toEqual(["before"]);
+      const [sleeping] = await db.query<{ status: string; run_after: Date; locked_by: string | null }>(
+        "select status, run_after, locked_by from job_runs",
+      );
+      expect(sleeping).toMatchObject({ status: "queued", locked_by: null });
+      expect(new Date(sleeping?.run_after ?? 0).toISOString()).toBe(wake.toISOString());
+
+      clock = wake.getTime();
+      await r.idle();
+      expect(ran).toEqual(["before", "after"]);
+      expect(await runStatuses(db)).toEqual([{ status: "completed", function_id: "sleeper" }]);
+      const steps = await db.query<{ step_id: string }>("select step_id from job_steps");
+      expect(steps.map((s) => s.step_id).sort()).toEqual(["after", "before", "wait"]);
+    });
+
+    it("sleeps a long wait in hops of at most six days, the same hops on every replay", async () => {
+      const { db, runner } = await setup();
+      const start = Date.parse("2026-12-07T08:00:00Z");
+      let clock = start;
+      const until = new Date(start + 20 * 86_400_000);
+      let done = 0;
+      const fn = defineFunction({
+        id: "long-sleeper",
+        trigger: "memory/requested",
+        retries: 0,
+        async handler({ step }) {
+          await sleepUntilInHops(step, "wait", new Date(start), until);
+          await step.run("done", async () => done++);
+        },
+      });
+      const r = runner([fn], { now: () => clock });
+      await r.start();
+      await r.jobs.send({ name: "memory/requested", data: memoryRequestedData() });
+      const wakes: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        await r.idle();
+        const [row] = await db.query<{ status: string; run_after: Date }>(
+          "select status, run_after from job_runs",
+        );
+        if (row?.status !== "queued") break;
+        wakes.push(new Date(row.run_after).toISOString());
+        clock = new Date(row.run_after).getTime();
+      }
+      await r.idle();
+      expect(wakes).toEqual([
+        new Date(start + LONGEST_SLEEP_MS).toISOString(),
+        new Date(start + 2 * LONGEST_SLEEP_MS).toISOString(),
+        new Date(start + 3 * LONGEST_SLEEP_MS).toISOString(),
+        until.toISOString(),
+      ]);
+      expect(LONGEST_SLEEP_MS).toBeLessThan(7 * 86_400_000);
+      expect(done).toBe(1);
+      expect(await runStatuses(db)).toEqual([{ status: "completed", function_id: "long-sleeper" }]);
     });
 
     it("runs one render per account at a time while other accounts go ahead", async () => {

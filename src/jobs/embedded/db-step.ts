@@ -9,6 +9,14 @@ export class RunInterruptedError extends Error {
   override readonly name = "RunInterruptedError";
 }
 
+/** Thrown by `sleepUntil` before its time: the runner queues the run again for `until` and lets it go. */
+export class RunSleepingError extends Error {
+  override readonly name = "RunSleepingError";
+  constructor(readonly until: Date) {
+    super(`sleeping until ${until.toISOString()}`);
+  }
+}
+
 export function createDbStep(options: {
   runs: RunStore;
   runId: string;
@@ -19,8 +27,11 @@ export function createDbStep(options: {
   /** Aborted on cancel or shutdown: no further step starts. */
   signal: AbortSignal;
   onStepCompleted?: (stepId: string) => void;
+  /** The runner's clock (tests move it). */
+  now?: () => number;
 }): Step {
   const { runs, runId, signal } = options;
+  const now = options.now ?? Date.now;
   return {
     async run<T>(id: string, fn: () => Promise<T>): Promise<T> {
       const stepId = `${options.prefix ?? ""}${id}`;
@@ -36,6 +47,17 @@ export function createDbStep(options: {
         throw new RunInterruptedError(`run ${runId} is no longer held by this runner (step ${stepId})`);
       options.onStepCompleted?.(stepId);
       return json as T;
+    },
+
+    async sleepUntil(id: string, until: Date): Promise<void> {
+      const stepId = `${options.prefix ?? ""}${id}`;
+      if ((await runs.stepOutput(runId, stepId)).found) return;
+      if (signal.aborted) throw new RunInterruptedError(`run ${runId} stopped before step ${stepId}`);
+      // Not yet: the run goes back to the queue for `until`; replayed then, this step finds its time has come.
+      if (now() < until.getTime()) throw new RunSleepingError(until);
+      if (!(await runs.saveStep(runId, options.owner, stepId, null)))
+        throw new RunInterruptedError(`run ${runId} is no longer held by this runner (step ${stepId})`);
+      options.onStepCompleted?.(stepId);
     },
   };
 }

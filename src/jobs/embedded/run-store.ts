@@ -227,6 +227,16 @@ export function createRunStore(db: Queryable) {
       );
     },
 
+    /** A sleeping run: queued again for `until`, its attempts reset (a sleep is a step), holding no slot. */
+    async sleepUntil(id: string, owner: string, until: Date): Promise<void> {
+      await db.query(
+        `update public.job_runs set status = 'queued', attempt = 0, run_after = $2, locked_by = null,
+           lease_expires_at = null, concurrency_slot = null, updated_at = now()
+         where id = $1 and status = 'running' and locked_by = $3`,
+        [id, until.toISOString(), owner],
+      );
+    },
+
     /** Cancels unfinished runs of a function whose event data field equals value; returns their ids. */
     async cancel(functionId: string, field: string, value: string): Promise<string[]> {
       const rows = await db.query<{ id: string }>(
