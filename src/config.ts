@@ -114,6 +114,8 @@ const envSchema = z.object({
   BILLING_FREE_PHOTOS_PER_MEMORY: int(30, 1, 300),
   BILLING_PREMIUM_MEMORIES_PER_MONTH: int(200, 1, 1_000_000),
   BILLING_PREMIUM_PHOTOS_PER_MEMORY: int(100, 1, 300),
+  /** How long after a Telegram Stars period ends the chat is told premium ended, if no renewal came. */
+  BILLING_END_GRACE_SECONDS: int(3600, 0, 86_400),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_PAYMENT_LINK_URL: z.preprocess(
@@ -181,6 +183,8 @@ export interface Config {
    */
   billing: {
     plans: PlanNumbers;
+    /** How long after a paid period ends its end is looked at (room for a renewal charged at the end to arrive). */
+    endGraceMs: number;
     stripe: { secretKey: string; webhookSecret: string; paymentLinkUrl: string; apiBase?: string } | null;
   };
   /** Checks webhooks forwarded by the edge Worker; unset = such requests are refused (direct ones still work). */
@@ -332,6 +336,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           photosPerMemory: e.BILLING_PREMIUM_PHOTOS_PER_MEMORY,
         },
       },
+      endGraceMs: e.BILLING_END_GRACE_SECONDS * 1000,
       stripe:
         e.STRIPE_PAYMENT_LINK_URL && e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
           ? {

@@ -129,6 +129,27 @@ export async function startService(config: Config, options: StartOptions = {}): 
         "select status::text as status, count(*)::int as count from public.generated_videos where status in ('queued', 'processing') group by status",
       ),
   });
+  // Billing: off (everything open) until a payment provider or a platform checkout is configured.
+  const stripeSettings = config.billing.stripe;
+  const stripe = stripeSettings ? createStripeClient(stripeSettings) : null;
+  const billing = createBilling({
+    db,
+    store,
+    chats,
+    logger,
+    plans: config.billing.plans,
+    endGraceMs: config.billing.endGraceMs,
+    providers:
+      stripe && stripeSettings
+        ? [
+            createStripeProvider({
+              stripe,
+              paymentLinkUrl: stripeSettings.paymentLinkUrl,
+              returnUrl: config.publicUrl,
+            }),
+          ]
+        : [],
+  });
   const functions = createJobFunctions({
     renderer: metrics.instrumentRenderer(createMemoryRenderer({ credit: config.videoCredit })),
     store,
@@ -141,31 +162,12 @@ export async function startService(config: Config, options: StartOptions = {}): 
     publicUrl: config.publicUrl,
     sharePath,
     ffmpeg: config.ffmpeg,
+    billing,
   });
   const servesWeb = config.role !== "worker";
   const runsJobs = config.role !== "web";
   const engine = createJobEngine(config.jobs, { db, functions, logger, servesWeb, runsJobs });
 
-  // Billing: off (everything open) until a payment provider or a platform checkout is configured.
-  const stripeSettings = config.billing.stripe;
-  const stripe = stripeSettings ? createStripeClient(stripeSettings) : null;
-  const billing = createBilling({
-    db,
-    store,
-    chats,
-    logger,
-    plans: config.billing.plans,
-    providers:
-      stripe && stripeSettings
-        ? [
-            createStripeProvider({
-              stripe,
-              paymentLinkUrl: stripeSettings.paymentLinkUrl,
-              returnUrl: config.publicUrl,
-            }),
-          ]
-        : [],
-  });
   const memory: MemoryDeps = {
     rateLimits: createRateLimits({
       store: redis ? { kind: "redis", client: redis } : { kind: "db", db },
@@ -183,7 +185,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   // Inbound: webhooks, the playground and the platforms' long-lived parts (sockets, polling) live in web processes.
   const platforms = servesWeb
     ? await createPlatformBots(config.platforms, chats, memory, {
-        ...(billing.enabled ? { billing: botBillingFrom(billing, store, logger) } : {}),
+        ...(billing.enabled ? { billing: botBillingFrom(billing, store, logger, engine.jobs) } : {}),
         publicUrl: config.publicUrl,
       })
     : { inbound: [], start: async () => {}, stop: async () => {} };

@@ -9,6 +9,7 @@ import {
   memoryCancelledSchema,
   memoryRequestedSchema,
   photosDroppedSchema,
+  premiumPeriodRecordedSchema,
   songDroppedSchema,
 } from "../core/jobs/events.ts";
 
@@ -20,6 +21,7 @@ export type {
   MemoryCancelled,
   MemoryRequested,
   PhotosDropped,
+  PremiumPeriodRecorded,
   SongDropped,
 } from "../core/jobs/events.ts";
 export { jobEventSchemas, parseJobEvent } from "../core/jobs/events.ts";
@@ -28,10 +30,14 @@ export const photosDropped = eventType("photos/dropped", { schema: photosDropped
 export const songDropped = eventType("song/dropped", { schema: songDroppedSchema });
 export const memoryRequested = eventType("memory/requested", { schema: memoryRequestedSchema });
 export const memoryCancelled = eventType("memory/cancelled", { schema: memoryCancelledSchema });
+export const premiumPeriodRecorded = eventType("premium/period-recorded", {
+  schema: premiumPeriodRecordedSchema,
+});
 
 export const inngestEventTypes = {
   "photos/dropped": photosDropped,
   "song/dropped": songDropped,
   "memory/requested": memoryRequested,
   "memory/cancelled": memoryCancelled,
+  "premium/period-recorded": premiumPeriodRecorded,
 } as const satisfies Record<JobEventName, unknown>;

@@ -3,6 +3,7 @@
  * (`createInngestHandler`) and the embedded runner (`createEmbeddedRunner`).
  */
 import type { Logger } from "pino";
+import type { Billing } from "../core/billing/index.ts";
 import type { BlobStore } from "../core/blobs/blob-store.ts";
 import type { ChatAdapter } from "../core/chat/chat-adapter.ts";
 import type { Platform, ScriptWriter } from "../core/domain.ts";
@@ -13,6 +14,7 @@ import type { Store } from "../core/store/store.ts";
 import type { AnyJobFunction } from "./define-function.ts";
 import { ingestPhotosFunction } from "./functions/ingest-photos.ts";
 import { ingestSongFunction } from "./functions/ingest-song.ts";
+import { premiumEndCheckFunction } from "./functions/premium-end-check.ts";
 import { renderMemoryFunction } from "./functions/render-memory.ts";
 
 export interface JobFunctionDeps {
@@ -38,6 +40,8 @@ export interface JobFunctionDeps {
   downloadRetryDelaysMs?: readonly number[];
   tmpDir?: string;
   now?: () => number;
+  /** Billing, for the check at the end of a paid premium period (absent: no such function). */
+  billing?: Pick<Billing, "checkPeriodEnd">;
 }
 
 export function createJobFunctions(deps: JobFunctionDeps): AnyJobFunction[] {
@@ -56,5 +60,10 @@ export function createJobFunctions(deps: JobFunctionDeps): AnyJobFunction[] {
     ...(deps.downloadRetryDelaysMs ? { downloadRetryDelaysMs: deps.downloadRetryDelaysMs } : {}),
     ...(deps.now ? { now: deps.now } : {}),
   };
-  return [ingestPhotosFunction(pipeline), ingestSongFunction(pipeline), renderMemoryFunction(pipeline)];
+  return [
+    ingestPhotosFunction(pipeline),
+    ingestSongFunction(pipeline),
+    renderMemoryFunction(pipeline),
+    ...(deps.billing ? [premiumEndCheckFunction(deps.billing)] : []),
+  ];
 }

@@ -355,7 +355,9 @@ export function billingCoreContract(name: string, open: () => Promise<{ db: Db; 
         eventAt: t(4),
       });
       expect(ended).toMatchObject({ applied: true, premiumBefore: true, premiumAfter: false });
-      expect((await botTexts(target)).at(-1)?.text).toMatch(/Premium has ended here/);
+      expect((await botTexts(target)).at(-1)?.text).toMatch(
+        /^Premium has ended for you\. This is the free plan/,
+      );
     });
 
     it("ends premium at the end of the paid period even with no further event", async () => {
@@ -371,6 +373,247 @@ export function billingCoreContract(name: string, open: () => Promise<{ db: Db; 
       expect((await billing.planOf(holder)).plan).toBe("premium");
       clock = new Date(Date.now() + 120_000);
       expect((await billing.planOf(holder)).plan).toBe("free");
+    });
+
+    describe("the end of a paid period no provider reports (a cancelled Stars subscription running out)", () => {
+      const HOUR = 3_600_000;
+      /** A Stars-like subscription bought from a new thread, paid until `until` (a real future time). */
+      async function starsPeriod(billing: Billing, until: Date) {
+        const target = newTarget();
+        const holder = await holderOf(billing, target, user().id);
+        const sub = `pmu_${randomBytes(9).toString("base64url")}`;
+        await billing.grantPremium({
+          holder,
+          provider: "telegram_stars",
+          externalSubscriptionId: sub,
+          until,
+          eventAt: clock,
+          target,
+        });
+        const check = (periodEnd = until) =>
+          billing.checkPeriodEnd({ provider: "telegram_stars", externalSubscriptionId: sub, periodEnd });
+        return { target, holder, sub, check };
+      }
+      const ended = async (target: ChatTarget) =>
+        (await botTexts(target)).filter((m) => /^Premium has ended/.test(m.text));
+
+      it("schedules the check at the end plus the grace, once per period", async () => {
+        const { billing } = setup();
+        const until = new Date(Date.now() + 10 * 86_400_000);
+        const { sub, holder } = await starsPeriod(billing, until);
+        const { subscription } = await billing.planOf(holder);
+        const event = subscription ? billing.periodEndCheck(subscription) : null;
+        expect(event).toMatchObject({
+          name: "premium/period-recorded",
+          id: `premium-end:telegram_stars:${sub}:${until.getTime()}`,
+          data: {
+            provider: "telegram_stars",
+            externalSubscriptionId: sub,
+            periodEnd: until.toISOString(),
+            checkAt: new Date(until.getTime() + HOUR).toISOString(),
+          },
+        });
+      });
+
+      it("tells the thread once, with the upgrade button, when the period ran out with no renewal; run twice, once", async () => {
+        const { billing } = setup();
+        const until = new Date(Date.now() + 60_000);
+        const { target, holder, check } = await starsPeriod(billing, until);
+        expect((await botTexts(target)).at(-1)?.text).toMatch(/Premium is on for you/);
+        clock = new Date(until.getTime() + HOUR);
+        const outcomes = await Promise.all([check(), check()]);
+        expect(outcomes.sort()).toEqual(["told", "told-before"]);
+        expect(await check()).toBe("told-before");
+        const told = await ended(target);
+        expect(told).toHaveLength(1);
+        expect(told[0]?.text).toMatch(
+          /^Premium has ended for you: it was paid until \d+ \w+ \d{4} and was not renewed\. This is the free plan again: the classic and modern styles \(cinematic and vintage are locked\), up to 30 photos per memory and 3 memories a month\. To get it back, press the button below or type `\/memory upgrade`\.$/,
+        );
+        // The button is a fresh upgrade for the same holder and thread.
+        const link = told[0]?.actions?.[0]?.value ?? "";
+        const token = new URL(link).searchParams.get("client_reference_id");
+        const upgrade = await billing.rows.findUpgradeToken(token);
+        expect(upgrade?.holder).toEqual(holder);
+        expect(upgrade?.target).toEqual(target);
+        expect((await billing.planOf(holder)).plan).toBe("free");
+      });
+
+      it("does nothing when a renewal extended premium before the check, and tells at the renewed period's end", async () => {
+        const { billing } = setup();
+        const until = new Date(Date.now() + 60_000);
+        const { target, holder, sub, check } = await starsPeriod(billing, until);
+        const next = new Date(until.getTime() + 30 * 86_400_000);
+        clock = new Date(until.getTime() - 1000);
+        await billing.grantPremium({
+          holder,
+          provider: "telegram_stars",
+          externalSubscriptionId: sub,
+          until: next,
+          eventAt: clock,
+          target,
+        });
+        clock = new Date(until.getTime() + HOUR);
+        expect(await check()).toBe("renewed");
+        expect((await billing.planOf(holder)).plan).toBe("premium");
+        clock = new Date(next.getTime() + HOUR);
+        expect(await check(next)).toBe("told");
+        expect(await ended(target)).toHaveLength(1);
+        expect((await botTexts(target)).filter((m) => /Premium is on/.test(m.text))).toHaveLength(1);
+      });
+
+      it("tells a later period's end again after premium came back (a renewal after the end was told)", async () => {
+        const { billing } = setup();
+        const until = new Date(Date.now() + 60_000);
+        const { target, holder, sub, check } = await starsPeriod(billing, until);
+        clock = new Date(until.getTime() + HOUR);
+        expect(await check()).toBe("told");
+        const next = new Date(clock.getTime() + 30 * 86_400_000);
+        await billing.grantPremium({
+          holder,
+          provider: "telegram_stars",
+          externalSubscriptionId: sub,
+          until: next,
+          eventAt: clock,
+          target,
+        });
+        expect((await billing.planOf(holder)).plan).toBe("premium");
+        expect((await botTexts(target)).filter((m) => /Premium is on/.test(m.text))).toHaveLength(2);
+        clock = new Date(next.getTime() + HOUR);
+        expect(await check(next)).toBe("told");
+        expect(await ended(target)).toHaveLength(2);
+      });
+
+      it("does not tell a second time after a refund ended premium", async () => {
+        const { billing } = setup();
+        const until = new Date(Date.now() + 60_000);
+        const { target, holder, sub, check } = await starsPeriod(billing, until);
+        clock = new Date(clock.getTime() + 5000);
+        await billing.setSubscription({
+          holder,
+          provider: "telegram_stars",
+          externalSubscriptionId: sub,
+          status: "cancelled",
+          currentPeriodEnd: clock,
+          eventAt: clock,
+          target,
+        });
+        const refunded = await ended(target);
+        expect(refunded).toHaveLength(1);
+        expect(refunded[0]?.text).toMatch(/^Premium has ended for you\. This is the free plan again/);
+        clock = new Date(until.getTime() + HOUR);
+        expect(await check()).toBe("ended-before");
+        expect(await ended(target)).toHaveLength(1);
+      });
+
+      it("does not tell while the holder has premium from another subscription", async () => {
+        const { billing } = setup();
+        const until = new Date(Date.now() + 60_000);
+        const { target, holder, check } = await starsPeriod(billing, until);
+        await billing.grantPremium({
+          holder,
+          provider: "telegram_stars",
+          externalSubscriptionId: `pmu_${randomBytes(9).toString("base64url")}`,
+          until: new Date(until.getTime() + 30 * 86_400_000),
+          eventAt: clock,
+          target,
+        });
+        clock = new Date(until.getTime() + HOUR);
+        expect(await check()).toBe("premium-elsewhere");
+        expect(await ended(target)).toHaveLength(0);
+      });
+
+      it("a provider's end event after the period ran out (Stripe's subscription.deleted) still tells once", async () => {
+        const { billing } = setup();
+        const target = newTarget();
+        const holder = await holderOf(billing, target, user().id);
+        const sub = `sub_${randomBytes(6).toString("hex")}`;
+        const end = new Date(Date.now() + 60_000);
+        await billing.setSubscription({
+          holder,
+          provider: "stripe",
+          externalSubscriptionId: sub,
+          status: "active",
+          currentPeriodEnd: end,
+          eventAt: clock,
+          target,
+        });
+        // Stripe ends a subscription cancelled at period end at that time; its event comes a few seconds later.
+        clock = new Date(end.getTime() + 5000);
+        for (const at of [6000, 9000]) {
+          await billing.updateSubscription({
+            provider: "stripe",
+            externalSubscriptionId: sub,
+            status: "cancelled",
+            currentPeriodEnd: end,
+            eventAt: new Date(end.getTime() + at),
+          });
+        }
+        const told = await ended(target);
+        expect(told).toHaveLength(1);
+        expect(told[0]?.actions?.[0]?.value).toMatch(/client_reference_id=/);
+      });
+    });
+
+    describe("/memory plan and /memory upgrade say until when premium lasts", () => {
+      const day = (d: Date) =>
+        d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
+      async function premiumBy(
+        provider: "stripe" | "telegram_stars",
+        cancelAtPeriodEnd: boolean | null,
+      ): Promise<{ deps: MemoryDeps; target: ChatTarget; ada: { id: string; name: string }; end: Date }> {
+        const { billing, deps } = setup();
+        const target = newTarget();
+        const ada = user();
+        const end = new Date(Date.now() + 20 * 86_400_000);
+        await billing.setSubscription({
+          holder: await holderOf(billing, target, ada.id),
+          provider,
+          externalSubscriptionId: `sub_${randomBytes(6).toString("hex")}`,
+          status: "active",
+          currentPeriodEnd: end,
+          cancelAtPeriodEnd,
+          eventAt: clock,
+          target,
+        });
+        return { deps, target, ada, end };
+      }
+      const ask = async (
+        deps: MemoryDeps,
+        target: ChatTarget,
+        ada: { id: string; name: string },
+        kind: "plan" | "upgrade",
+      ) => {
+        await runMemoryCommand(deps, { target, user: ada, command: { kind } });
+        return (await botTexts(target)).at(-1)?.text ?? "";
+      };
+
+      it("a cancelled subscription that still runs: until when, and how to keep it", async () => {
+        const { deps, target, ada, end } = await premiumBy("stripe", true);
+        expect(await ask(deps, target, ada, "plan")).toContain(
+          `Premium was cancelled and lasts until ${day(end)}; then this is the free plan again. Type \`/memory billing\` to keep it.`,
+        );
+        expect(await ask(deps, target, ada, "upgrade")).toBe(
+          `Premium is on here until ${day(end)}: it was cancelled and does not renew. Type \`/memory billing\` to keep it. Type \`/memory plan\` to see its limits.`,
+        );
+      });
+
+      it("a renewing subscription: the day it renews", async () => {
+        const { deps, target, ada, end } = await premiumBy("stripe", false);
+        expect(await ask(deps, target, ada, "plan")).toContain(`Premium renews on ${day(end)}.`);
+        expect(await ask(deps, target, ada, "upgrade")).toBe(
+          `Premium is already on here, paid until ${day(end)}. Type \`/memory plan\` to see its limits.`,
+        );
+      });
+
+      it("a Stars period (Telegram tells nobody of a cancellation): paid until, and where it is cancelled", async () => {
+        const { deps, target, ada, end } = await premiumBy("telegram_stars", null);
+        expect(await ask(deps, target, ada, "plan")).toMatch(
+          new RegExp(
+            `^You are on the premium plan: every style.*\\n.*\\nPremium is paid until ${day(end)}; it renews then unless the subscription was cancelled in Telegram \\(Settings → My Stars\\)\\.$`,
+          ),
+        );
+      });
     });
   });
 }

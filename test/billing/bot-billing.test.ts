@@ -1,7 +1,9 @@
 /**
  * The bots' billing port on the billing core and a real database (PGlite): Stars payments grant premium to the
  * token's holder until the expiration date (once per charge id, renewals extend and never shorten, a refund ends it
- * even when it arrives before its payment), and Discord entitlements are premium for their server or DM user.
+ * even when it arrives before its payment), and Discord entitlements are premium for their server or DM user. Each
+ * recorded period with an end schedules one look at that end (Telegram sends nothing when a cancelled subscription
+ * runs out).
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +17,7 @@ import {
   holderForWorkspace,
 } from "../../src/core/billing/index.ts";
 import type { ChatAdapter, ChatTarget } from "../../src/core/chat/chat-adapter.ts";
+import type { JobEvent } from "../../src/core/jobs/events.ts";
 import { createSilentLogger } from "../../src/core/log.ts";
 import { createSqlStore, type Db, migrate, type Store } from "../../src/core/store/index.ts";
 import { createPgliteDb } from "../../src/core/store/pglite-db.ts";
@@ -25,6 +28,7 @@ let store: Store;
 let billing: Billing;
 let bot: BotBilling;
 const told: { target: ChatTarget; text: string }[] = [];
+const scheduled: JobEvent[] = [];
 
 /** A chat that records what billing tells each thread. */
 function recordingChat(platform: "telegram" | "discord"): ChatAdapter {
@@ -61,7 +65,11 @@ beforeAll(async () => {
     chats: { telegram: recordingChat("telegram"), discord: recordingChat("discord") },
     logger: createSilentLogger(),
   });
-  bot = botBillingFrom(billing, store, createSilentLogger());
+  bot = botBillingFrom(billing, store, createSilentLogger(), {
+    async send(event) {
+      scheduled.push(...(Array.isArray(event) ? event : [event]));
+    },
+  });
   // A PGlite boot and its migrations take seconds, and far longer on a busy machine.
 }, 180_000);
 afterAll(() => db.close());
@@ -98,6 +106,11 @@ function payment(token: string, userId: string, over: Partial<StarsPayment> = {}
 }
 
 const plan = async (holder: Holder) => billing.planOf(holder);
+/** The period-end checks scheduled for a subscription, by the period end they look at. */
+const checksFor = (subscriptionId: string) =>
+  scheduled
+    .filter((e) => e.name === "premium/period-recorded" && e.data.externalSubscriptionId === subscriptionId)
+    .map((e) => (e.name === "premium/period-recorded" ? e.data.periodEnd : ""));
 
 describe("Telegram Stars", () => {
   it("knows the live upgrade tokens only", async () => {
@@ -116,6 +129,25 @@ describe("Telegram Stars", () => {
     expect(now.plan).toBe("premium");
     expect(now.subscription?.currentPeriodEnd?.getTime()).toBe(paid.paidUntil.getTime());
     expect(toldTo(target.channelId, /Premium is on/)).toBe(1);
+  });
+
+  it("schedules a look at the end of each paid period (a renewal's too), once per period", async () => {
+    const { token, userId } = await telegramUpgrade();
+    const first = payment(token, userId);
+    await bot.starsPaid(first);
+    const renewal = payment(token, userId, {
+      renewal: true,
+      at: new Date(first.at.getTime() + 1000),
+      paidUntil: new Date(first.at.getTime() + 60 * DAY),
+    });
+    await bot.starsPaid(renewal);
+    expect(checksFor(token)).toEqual([first.paidUntil.toISOString(), renewal.paidUntil.toISOString()]);
+    const ids = scheduled.filter((e) => e.name === "premium/period-recorded").map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const [event] = scheduled.filter((e) => e.id?.includes(token));
+    expect(event?.name === "premium/period-recorded" && event.data.checkAt).toBe(
+      new Date(first.paidUntil.getTime() + 3_600_000).toISOString(),
+    );
   });
 
   it("extends premium with each renewal, and a renewal delivered late never shortens it", async () => {
@@ -190,6 +222,8 @@ describe("Discord entitlements", () => {
     await bot.discordEntitlement({ ...created });
     expect((await plan(holder)).plan).toBe("premium");
     expect(toldTo(asked.channelId, /Premium is on for everyone/)).toBe(1);
+    // No end known (Discord sets ends_at only when the subscription ends): nothing to look at.
+    expect(checksFor(created.entitlementId)).toHaveLength(0);
 
     await bot.discordEntitlement({
       ...created,
@@ -216,6 +250,8 @@ describe("Discord entitlements", () => {
       eventId: `update:${id()}`,
     });
     expect((await plan(holder)).subscription?.currentPeriodEnd?.getTime()).toBeGreaterThan(Date.now());
+    // Discord sends ENTITLEMENT_UPDATE when a subscription ends; an end seen ahead of time is looked at too.
+    expect(checksFor(created.entitlementId)).toHaveLength(1);
     await bot.discordEntitlement({
       ...created,
       source: "update",
@@ -225,5 +261,6 @@ describe("Discord entitlements", () => {
       eventId: `update:${id()}`,
     });
     expect((await plan(holder)).plan).toBe("free");
+    expect(toldTo(created.target?.channelId ?? "", /^Premium has ended for you\./)).toBe(1);
   });
 });

@@ -59,6 +59,8 @@ export function createStripeWebhook(deps: {
       externalCustomerId: idOf(subscription.customer),
       status: subscriptionStatusOf(subscription.status),
       currentPeriodEnd: periodEndOf(subscription),
+      // A cancellation at the period's end (or at a set time) keeps premium until then, and says so in /memory plan.
+      cancelAtPeriodEnd: subscription.cancel_at_period_end || subscription.cancel_at !== null,
       eventAt: billing.now(),
     };
     if (link) return billing.setSubscription({ ...link, ...state });

@@ -3,12 +3,15 @@
  * upgrade token's holder until `subscription_expiration_date` and each renewal extends it; a refund ends it. A
  * Discord entitlement to the premium SKU is premium for its server (or, bought in a DM, for its user) while it is
  * active. Each provider event is recorded once (the Stars charge id, the Discord event), and the thread the upgrade
- * was asked from is told when premium starts or ends.
+ * was asked from is told when premium starts or ends. Telegram sends nothing when a cancelled Stars subscription runs
+ * out, so each recorded period schedules a check at its end (`premium-end-check`); Discord sends ENTITLEMENT_UPDATE
+ * with ends_at when a subscription ends, and an entitlement seen with a future ends_at gets the same check.
  */
 import type { Logger } from "pino";
 import type { Billing, Holder } from "../../core/billing/index.ts";
 import { holderForUser, holderForWorkspace } from "../../core/billing/index.ts";
 import type { ChatTarget } from "../../core/chat/chat-adapter.ts";
+import type { Jobs } from "../../core/jobs/jobs.ts";
 import type { Store } from "../../core/store/store.ts";
 import type { BotBilling, DiscordEntitlement } from "./bot-deps.ts";
 
@@ -16,8 +19,15 @@ export function botBillingFrom(
   billing: Billing,
   store: Pick<Store, "upsertAccount" | "upsertWorkspace">,
   logger: Logger,
+  jobs: Pick<Jobs, "send">,
 ): BotBilling {
   const log = logger.child({ module: "bot-billing" });
+
+  /** Schedules the look at the end of the period just recorded; inside the event's processing, so a failure retries. */
+  async function watchPeriodEnd(result: Awaited<ReturnType<Billing["setSubscription"]>>): Promise<void> {
+    const check = billing.periodEndCheck(result.subscription);
+    if (check) await jobs.send(check);
+  }
 
   /** Who a Stars payment is for: the token's holder, else (a token no longer known) the Telegram user who paid. */
   async function starsHolder(token: string, userId: string): Promise<{ holder: Holder; target: ChatTarget }> {
@@ -63,7 +73,11 @@ export function botBillingFrom(
         payment.chargeId,
         payment.renewal ? "renewal" : "payment",
         async () => {
-          await billing.grantPremium({ ...(await starsSubscription(payment)), until: payment.paidUntil });
+          const result = await billing.grantPremium({
+            ...(await starsSubscription(payment)),
+            until: payment.paidUntil,
+          });
+          await watchPeriodEnd(result);
         },
       );
     },
@@ -91,16 +105,19 @@ export function botBillingFrom(
         }
         // Where to say premium started: the thread its upgrade card was asked from, else where it was seen.
         const target = (await billing.rows.latestUpgradeThread(holder)) ?? entitlement.target ?? null;
-        await billing.setSubscription({
+        const result = await billing.setSubscription({
           holder,
           provider: "discord",
           externalSubscriptionId: entitlement.entitlementId,
           externalCustomerId: entitlement.userId ?? null,
           status: entitlement.active ? "active" : "cancelled",
           currentPeriodEnd: entitlement.endsAt ?? null,
+          // An entitlement with an end ends then; without one it renews until cancelled (Discord does not say when).
+          cancelAtPeriodEnd: entitlement.endsAt ? true : null,
           eventAt: entitlement.at,
           target,
         });
+        await watchPeriodEnd(result);
       });
     },
   };

@@ -1,12 +1,15 @@
 /**
  * Billing's own rows (migration 20261207170000_billing_core.sql): upgrade tokens, provider events seen, payments not
- * tied to anyone, and the monthly memory counters. Subscriptions themselves stay in the Store (upsertSubscription).
+ * tied to anyone, and the monthly memory counters. Subscriptions themselves stay in the Store (upsertSubscription);
+ * billing keeps the thread they were bought from and whether that thread was told premium ended (`ended_told_at`,
+ * 20261207182000_premium_end_notice.sql).
  */
 import { randomBytes } from "node:crypto";
 import type { ChatTarget } from "../chat/chat-adapter.ts";
 import { PhotoMemoryError } from "../errors.ts";
 import type { Db } from "../store/db.ts";
-import type { SubscriptionProvider } from "../store/records.ts";
+import type { Subscription, SubscriptionProvider } from "../store/records.ts";
+import { toSubscription } from "../store/row-mappers.ts";
 import { isUuid } from "../store/sql-helpers.ts";
 import type { Holder } from "./holder.ts";
 import { holderKey } from "./holder.ts";
@@ -224,6 +227,62 @@ export function createBillingRows(db: Db) {
         [provider, externalSubscriptionId],
       );
       return row?.chat_target ? (asJson(row.chat_target) as ChatTarget) : null;
+    },
+
+    /** A subscription by the provider's id, with its holder and the thread it was bought from. */
+    async findSubscription(
+      provider: BillingProvider,
+      externalSubscriptionId: string,
+    ): Promise<{ subscription: Subscription; holder: Holder; thread: ChatTarget | null } | null> {
+      const [row] = await db.query<Row>(
+        "select * from public.subscriptions where provider = $1 and external_subscription_id = $2",
+        [provider, externalSubscriptionId],
+      );
+      if (!row) return null;
+      const subscription = toSubscription(row);
+      return {
+        subscription,
+        holder: subscription.workspaceId
+          ? { kind: "workspace", id: subscription.workspaceId }
+          : { kind: "account", id: subscription.accountId as string },
+        thread: row.chat_target ? (asJson(row.chat_target) as ChatTarget) : null,
+      };
+    },
+
+    /**
+     * Takes the right to tell the thread that this subscription's premium ended: true once until premium starts again
+     * (`resetEndNotice`), so a refund, a provider's end event and the period-end check never tell it twice. With
+     * `periodEnd`, only while the subscription still says active until exactly then and that time has passed at `now`
+     * (the period ran out and nothing renewed or ended it meanwhile).
+     */
+    async claimEndNotice(
+      provider: BillingProvider,
+      externalSubscriptionId: string,
+      lapsed?: { periodEnd: Date; now: Date },
+    ): Promise<boolean> {
+      const rows = await db.query(
+        `update public.subscriptions set ended_told_at = now()
+         where provider = $1 and external_subscription_id = $2 and ended_told_at is null
+           and ($3::timestamptz is null or (status in ('active', 'past_due') and current_period_end = $3
+             and current_period_end <= $4::timestamptz))
+         returning id`,
+        [
+          provider,
+          externalSubscriptionId,
+          lapsed?.periodEnd.toISOString() ?? null,
+          lapsed?.now.toISOString() ?? null,
+        ],
+      );
+      return rows.length > 0;
+    },
+
+    /** Premium is on again (a renewal, a new period), or the end could not be told: its end may be told again. */
+    async resetEndNotice(provider: BillingProvider, externalSubscriptionId: string): Promise<void> {
+      await db.query(
+        `update public.subscriptions set ended_told_at = null
+         where provider = $1 and external_subscription_id = $2 and ended_told_at is not null`,
+        [provider, externalSubscriptionId],
+      );
     },
 
     /** The thread this holder last asked to upgrade from (where a purchase made outside that thread is told). */

@@ -1,6 +1,7 @@
 /**
  * The billing service: which plan a holder is on, the monthly memory quota, upgrade tokens and cards, recording what
- * a payment provider reports (deduplicated), and telling the thread premium was bought from when it starts or ends.
+ * a payment provider reports (deduplicated), and telling the thread premium was bought from when it starts or ends
+ * (once per end, with the upgrade button), also at the end of a paid period that no provider event reports.
  * Providers (Stripe, Telegram Stars, Discord) plug in as BillingProviderPlugin; with none, billing is off and every
  * style and limit is open.
  */
@@ -14,7 +15,8 @@ import type { Store } from "../store/store.ts";
 import { type BillingProvider, createBillingRows } from "./billing-store.ts";
 import { type Holder, resolveHolder, subscriptionHolder } from "./holder.ts";
 import { DEFAULT_PLAN_NUMBERS, type Plan, type PlanLimits, type PlanNumbers, quotaPeriod } from "./plans.ts";
-import { premiumEndedText, premiumPaymentIssueText, premiumStartedText } from "./texts.ts";
+import { createPremiumEnds } from "./premium-end.ts";
+import { premiumPaymentIssueText, premiumStartedText } from "./texts.ts";
 
 /** A button of an upgrade card (a link button where the value is an https URL). */
 export type UpgradeAction = MessageAction;
@@ -50,6 +52,8 @@ export interface SubscriptionChange {
   status: SubscriptionStatus;
   /** The end of the paid period (premium lasts until then; null: open-ended). */
   currentPeriodEnd?: Date | null;
+  /** Cancelled, so premium ends at currentPeriodEnd (true), renews then (false), or not said (absent, null). */
+  cancelAtPeriodEnd?: boolean | null;
   /** When the provider's state was observed; an older observation than the last applied is ignored. */
   eventAt: Date;
   /** The thread the purchase was made from (kept with the subscription, told when premium starts or ends). */
@@ -77,6 +81,8 @@ export interface BillingDeps {
   plans?: PlanNumbers;
   providers?: readonly BillingProviderPlugin[];
   now?: () => Date;
+  /** How long after a paid period ends to look whether it was renewed (BILLING_END_GRACE_SECONDS; default 1 h). */
+  endGraceMs?: number;
 }
 
 export type Billing = ReturnType<typeof createBilling>;
@@ -87,6 +93,7 @@ export function createBilling(deps: BillingDeps) {
   const providers = deps.providers ?? [];
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ module: "billing" });
+  const enabled = providers.length > 0 || Object.values(deps.chats).some((chat) => Boolean(chat?.checkout));
 
   const isPremium = (s: Subscription | null): boolean =>
     s !== null &&
@@ -99,6 +106,41 @@ export function createBilling(deps: BillingDeps) {
     return { plan, limits: plans[plan], subscription: plan === "premium" ? subscription : null };
   }
 
+  /** The upgrade buttons for a chat: one fresh token, each provider's action for this platform. */
+  async function upgradeActions(input: {
+    holder: Holder;
+    target: ChatTarget;
+    requestedByAccountId?: string;
+    email?: string;
+  }): Promise<UpgradeAction[]> {
+    const offering = providers.filter((p) => p.upgradeAction);
+    const platform = deps.chats[input.target.platform];
+    if (offering.length === 0 && !platform?.checkout) return [];
+    const token = await rows.createUpgradeToken({
+      holder: input.holder,
+      target: input.target,
+      requestedByAccountId: input.requestedByAccountId ?? null,
+    });
+    const actions: UpgradeAction[] = [];
+    // The platform's own checkout first (Discord wants premium buyable inside Discord); an exclusive one alone
+    // (Telegram: digital goods are paid in Stars only).
+    if (platform?.checkout) {
+      const checkout = await platform.checkout({ token, target: input.target });
+      if (checkout.exclusive) return [checkout.action];
+      actions.push(checkout.action);
+    }
+    for (const provider of offering) {
+      const action = await provider.upgradeAction?.({
+        token,
+        holder: input.holder,
+        target: input.target,
+        ...(input.email ? { email: input.email } : {}),
+      });
+      if (action) actions.push(action);
+    }
+    return actions;
+  }
+
   async function notify(target: ChatTarget | null, text: string): Promise<void> {
     if (!target) return;
     try {
@@ -108,8 +150,25 @@ export function createBilling(deps: BillingDeps) {
     }
   }
 
+  const ends = createPremiumEnds({
+    ...deps,
+    rows,
+    plans,
+    now,
+    log,
+    enabled,
+    isPremium,
+    planOf,
+    upgradeActions,
+  });
+
   async function setSubscription(change: SubscriptionChange): Promise<SubscriptionChangeResult> {
     const before = await planOf(change.holder);
+    // Whether this subscription gave premium until now by its own row, even if its period ran out unnoticed: a
+    // provider's end event after the period (Stripe's customer.subscription.deleted) still tells the thread.
+    const previous = await rows.findSubscription(change.provider, change.externalSubscriptionId);
+    const gavePremium =
+      previous?.subscription.status === "active" || previous?.subscription.status === "past_due";
     const result = await deps.store.upsertSubscription({
       ...subscriptionHolder(change.holder),
       provider: change.provider,
@@ -117,6 +176,7 @@ export function createBilling(deps: BillingDeps) {
       externalCustomerId: change.externalCustomerId ?? null,
       status: change.status,
       currentPeriodEnd: change.currentPeriodEnd ?? null,
+      cancelAtPeriodEnd: change.cancelAtPeriodEnd ?? null,
       eventAt: change.eventAt,
     });
     if (change.target)
@@ -142,9 +202,18 @@ export function createBilling(deps: BillingDeps) {
         change.target ??
         null;
       const wasIssue = before.subscription?.status === "past_due";
+      // Premium by this subscription again: the end of this period may be told when it comes.
+      if (isPremium(result.subscription))
+        await rows.resetEndNotice(change.provider, change.externalSubscriptionId);
       if (!premiumBefore && premiumAfter)
         await notify(thread, premiumStartedText(plans.premium, change.holder));
-      else if (premiumBefore && !premiumAfter) await notify(thread, premiumEndedText(plans.free));
+      else if (
+        !premiumAfter &&
+        (premiumBefore || gavePremium) &&
+        thread &&
+        (await rows.claimEndNotice(change.provider, change.externalSubscriptionId))
+      )
+        await ends.tellEnded(change.holder, thread, {});
       else if (premiumAfter && result.subscription.status === "past_due" && !wasIssue)
         await notify(thread, premiumPaymentIssueText());
     }
@@ -156,7 +225,7 @@ export function createBilling(deps: BillingDeps) {
      * False when no payment is configured (no provider, no platform checkout such as Telegram Stars or a Discord SKU):
      * every style and limit is open.
      */
-    enabled: providers.length > 0 || Object.values(deps.chats).some((chat) => Boolean(chat?.checkout)),
+    enabled,
     plans,
     providers,
     rows,
@@ -176,22 +245,12 @@ export function createBilling(deps: BillingDeps) {
      * Changes a subscription already recorded, found by the provider's id (a refund, an entitlement deleted).
      * Null when it was never recorded.
      */
-    async updateSubscription(input: {
-      provider: BillingProvider;
-      externalSubscriptionId: string;
-      status: SubscriptionStatus;
-      currentPeriodEnd?: Date | null;
-      eventAt: Date;
-    }): Promise<SubscriptionChangeResult | null> {
-      const [row] = await deps.db.query<{ account_id: string | null; workspace_id: string | null }>(
-        "select account_id, workspace_id from public.subscriptions where provider = $1 and external_subscription_id = $2",
-        [input.provider, input.externalSubscriptionId],
-      );
-      if (!row) return null;
-      const holder: Holder = row.workspace_id
-        ? { kind: "workspace", id: row.workspace_id }
-        : { kind: "account", id: row.account_id as string };
-      return setSubscription({ ...input, holder });
+    async updateSubscription(
+      input: Omit<SubscriptionChange, "holder" | "target">,
+    ): Promise<SubscriptionChangeResult | null> {
+      const found = await rows.findSubscription(input.provider, input.externalSubscriptionId);
+      if (!found) return null;
+      return setSubscription({ ...input, holder: found.holder });
     },
 
     /**
@@ -215,43 +274,13 @@ export function createBilling(deps: BillingDeps) {
       return "processed";
     },
 
-    /** The upgrade buttons for a chat: one fresh token, each provider's action for this platform. */
-    async upgradeActions(input: {
-      holder: Holder;
-      target: ChatTarget;
-      requestedByAccountId?: string;
-      email?: string;
-    }): Promise<UpgradeAction[]> {
-      const offering = providers.filter((p) => p.upgradeAction);
-      const platform = deps.chats[input.target.platform];
-      if (offering.length === 0 && !platform?.checkout) return [];
-      const token = await rows.createUpgradeToken({
-        holder: input.holder,
-        target: input.target,
-        requestedByAccountId: input.requestedByAccountId ?? null,
-      });
-      const actions: UpgradeAction[] = [];
-      // The platform's own checkout first (Discord wants premium buyable inside Discord); an exclusive one alone
-      // (Telegram: digital goods are paid in Stars only).
-      if (platform?.checkout) {
-        const checkout = await platform.checkout({ token, target: input.target });
-        if (checkout.exclusive) return [checkout.action];
-        actions.push(checkout.action);
-      }
-      for (const provider of offering) {
-        const action = await provider.upgradeAction?.({
-          token,
-          holder: input.holder,
-          target: input.target,
-          ...(input.email ? { email: input.email } : {}),
-        });
-        if (action) actions.push(action);
-      }
-      return actions;
-    },
+    upgradeActions,
 
     /** Tells a thread something about the plan (a provider's own notice); failures are logged, never thrown. */
     notify,
+
+    periodEndCheck: ends.periodEndCheck,
+    checkPeriodEnd: ends.checkPeriodEnd,
 
     /** The quota period now ('YYYY-MM' UTC) and when it resets. */
     period: () => quotaPeriod(now()),

@@ -11,7 +11,7 @@ import {
 } from "../memories/entitlements.ts";
 import type { Billing } from "./billing.ts";
 import { planIncludes, resetDay } from "./plans.ts";
-import { lockedStyleText, quotaReachedText } from "./texts.ts";
+import { lockedStyleText, premiumAlreadyOnText, premiumTermText, quotaReachedText } from "./texts.ts";
 
 export function createBillingEntitlements(billing: Billing): Entitlements {
   const { plans } = billing;
@@ -91,10 +91,8 @@ export function createBillingEntitlements(billing: Billing): Entitlements {
       ];
       if (subscription?.status === "past_due")
         lines.push("⚠️ The last payment did not go through; type `/memory billing` to update the card.");
-      if (subscription?.currentPeriodEnd)
-        lines.push(
-          `Premium is paid until ${subscription.currentPeriodEnd.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })}.`,
-        );
+      const term = subscription ? premiumTermText(subscription) : null;
+      if (term) lines.push(term);
       if (plan === "free")
         lines.push(
           `Premium: every style, up to ${plans.premium.photosPerMemory} photos per memory and ${plans.premium.memoriesPerMonth} memories a month. Type \`/memory upgrade\`.`,
@@ -106,9 +104,8 @@ export function createBillingEntitlements(billing: Billing): Entitlements {
       if (!billing.enabled)
         return { message: { text: "No payment is configured on this server: everything is already open." } };
       const holder = await billing.holderOf(input);
-      const { plan } = await billing.planOf(holder);
-      if (plan === "premium")
-        return { message: { text: "Premium is already on here. Type `/memory plan` to see its limits." } };
+      const { plan, subscription } = await billing.planOf(holder);
+      if (plan === "premium") return { message: { text: premiumAlreadyOnText(subscription) } };
       const actions = await upgradeFor(input, holder);
       if (actions.length === 0)
         return { message: { text: "Premium cannot be bought from this chat on this server." } };

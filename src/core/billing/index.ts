@@ -22,7 +22,14 @@
  *   `billing.updateSubscription({ provider, externalSubscriptionId, status, currentPeriodEnd?, eventAt })` for a row
  *   already recorded (refund, entitlement deleted). Events older (`eventAt`) than the last applied one are ignored.
  *   When premium starts or ends (or a renewal fails), the thread kept with the subscription (`target`, first one
- *   wins) is told through that platform's ChatAdapter.
+ *   wins) is told through that platform's ChatAdapter; the end is told once (with the upgrade button), whichever of
+ *   a refund, the provider's end event (Stripe's customer.subscription.deleted, Discord's ENTITLEMENT_UPDATE with
+ *   ends_at) or the period-end check comes first.
+ * - Ends no provider reports: `billing.periodEndCheck(subscription)` is the job event (`premium/period-recorded`)
+ *   to send when a paid period with a known end is recorded by a provider that sends nothing when a cancelled
+ *   subscription runs out (Telegram Stars); the job `premium-end-check` sleeps until the end plus
+ *   BILLING_END_GRACE_SECONDS and calls `billing.checkPeriodEnd(...)`. Stripe needs none: it sends
+ *   customer.subscription.deleted when a subscription ends.
  * - Dedupe: `billing.processEventOnce(provider, eventId, type, fn)` runs `fn` once per (provider, event id); a throw
  *   marks the event failed so the provider's retry runs it again. Providers: 'stripe' | 'telegram_stars' | 'discord'.
  * - Quotas: `createBillingEntitlements(billing)` implements the memories' Entitlements port (styles, the atomic
@@ -61,3 +68,4 @@ export {
   quotaPeriod,
   stylesOf,
 } from "./plans.ts";
+export { DEFAULT_END_GRACE_MS, type PeriodEndOutcome } from "./premium-end.ts";

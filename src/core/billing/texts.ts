@@ -1,5 +1,6 @@
 /** What billing says in chat. One place, so every platform and provider says it the same way. */
 import { PREMIUM_STYLES } from "../domain.ts";
+import type { Subscription } from "../store/records.ts";
 import type { Holder } from "./holder.ts";
 import { type PlanLimits, resetDay } from "./plans.ts";
 
@@ -13,8 +14,33 @@ export function premiumStartedText(premium: PlanLimits, holder: Holder): string 
   return `✨ Premium is on ${where(holder)}: the ${premiumStyles()} styles, up to ${premium.photosPerMemory} photos per memory and ${premium.memoriesPerMonth} memories a month. Thank you!`;
 }
 
-export function premiumEndedText(free: PlanLimits): string {
-  return `Premium has ended here, so this is the free plan again: classic and modern, up to ${free.photosPerMemory} photos per memory and ${free.memoriesPerMonth} memories a month. Type \`/memory upgrade\` to get premium back.`;
+/** "6 January 2027" (UTC): the end of a paid period, in words. */
+export function longDay(date: Date): string {
+  return date.toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
+}
+
+export function premiumEndedText(
+  free: PlanLimits,
+  holder: Holder,
+  input: {
+    /** The end of the period that ran out without a renewal (absent: ended otherwise, e.g. a refund). */
+    lapsedAt?: Date;
+    /** An upgrade button comes with the message. */
+    upgradable: boolean;
+  },
+): string {
+  const head = input.lapsedAt
+    ? `Premium has ended ${where(holder)}: it was paid until ${longDay(input.lapsedAt)} and was not renewed.`
+    : `Premium has ended ${where(holder)}.`;
+  const again = input.upgradable
+    ? "To get it back, press the button below or type `/memory upgrade`."
+    : "Type `/memory upgrade` to get it back.";
+  return `${head} This is the free plan again: the classic and modern styles (${premiumStyles()} are locked), up to ${free.photosPerMemory} photos per memory and ${free.memoriesPerMonth} memories a month. ${again}`;
 }
 
 export function premiumPaymentIssueText(): string {
@@ -38,4 +64,29 @@ export function quotaReachedText(input: {
   if (input.plan === "free" && input.upgradable)
     return `${head} Upgrade to premium for ${input.premium.memoriesPerMonth} memories a month: press the button or type \`/memory upgrade\`.`;
   return head;
+}
+
+/**
+ * Until when premium lasts and whether it renews, as far as the provider says (`/memory plan`): a cancelled
+ * subscription lasts to the end of its paid period; Telegram tells nobody of a cancellation, so a Stars period says
+ * where it is cancelled; a Discord subscription without an end renews until cancelled (no line).
+ */
+export function premiumTermText(subscription: Subscription): string | null {
+  const end = subscription.currentPeriodEnd;
+  if (!end) return null;
+  const day = longDay(end);
+  if (subscription.cancelAtPeriodEnd === true)
+    return `Premium was cancelled and lasts until ${day}; then this is the free plan again.${subscription.provider === "stripe" ? " Type `/memory billing` to keep it." : ""}`;
+  if (subscription.cancelAtPeriodEnd === false) return `Premium renews on ${day}.`;
+  if (subscription.provider === "telegram_stars")
+    return `Premium is paid until ${day}; it renews then unless the subscription was cancelled in Telegram (Settings → My Stars).`;
+  return `Premium is paid until ${day}.`;
+}
+
+/** `/memory upgrade` where premium is on: nothing to buy; a cancelled subscription says until when it lasts. */
+export function premiumAlreadyOnText(subscription: Subscription | null): string {
+  const end = subscription?.currentPeriodEnd;
+  if (subscription && end && subscription.cancelAtPeriodEnd === true)
+    return `Premium is on here until ${longDay(end)}: it was cancelled and does not renew.${subscription.provider === "stripe" ? " Type `/memory billing` to keep it." : ""} Type \`/memory plan\` to see its limits.`;
+  return `Premium is already on here${end ? `, paid until ${longDay(end)}` : ""}. Type \`/memory plan\` to see its limits.`;
 }

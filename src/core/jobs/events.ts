@@ -96,11 +96,29 @@ export const memoryCancelledSchema = z.object({
   reason: z.string().optional(),
 });
 
+/**
+ * A paid premium period with a known end was recorded (a Telegram Stars payment, a Discord entitlement with ends_at):
+ * `premium-end-check` wakes at `checkAt` (the end plus a grace for a late renewal) and, if nothing extended premium
+ * meanwhile, tells the thread it was bought from that premium has ended. Telegram sends nothing when a cancelled
+ * Stars subscription runs out.
+ */
+export const premiumPeriodRecordedSchema = z.object({
+  provider: z.enum(["stripe", "telegram_stars", "discord"]),
+  externalSubscriptionId: z.string().min(1),
+  /** The end of the paid period (ISO 8601). */
+  periodEnd: z.iso.datetime(),
+  /** When to look (ISO 8601): the end plus the grace. */
+  checkAt: z.iso.datetime(),
+  /** When the period was recorded (ISO 8601): where the wait starts. */
+  recordedAt: z.iso.datetime(),
+});
+
 export const jobEventSchemas = {
   "photos/dropped": photosDroppedSchema,
   "song/dropped": songDroppedSchema,
   "memory/requested": memoryRequestedSchema,
   "memory/cancelled": memoryCancelledSchema,
+  "premium/period-recorded": premiumPeriodRecordedSchema,
 } as const;
 
 export type JobEventName = keyof typeof jobEventSchemas;
@@ -113,6 +131,7 @@ export type PhotosDropped = JobEventData<"photos/dropped">;
 export type SongDropped = JobEventData<"song/dropped">;
 export type MemoryRequested = JobEventData<"memory/requested">;
 export type MemoryCancelled = JobEventData<"memory/cancelled">;
+export type PremiumPeriodRecorded = JobEventData<"premium/period-recorded">;
 
 /** An event as sent. `id` deduplicates (use the platform's delivery id: `slack:<event_id>`, `tg:<update_id>`). */
 export type JobEvent = {

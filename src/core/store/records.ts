@@ -182,6 +182,8 @@ export interface Subscription {
   externalSubscriptionId: string;
   status: SubscriptionStatus;
   currentPeriodEnd: Date | null;
+  /** Cancelled, ending at currentPeriodEnd (true), renewing then (false), or not known (null: Telegram Stars). */
+  cancelAtPeriodEnd: boolean | null;
   lastEventAt: Date;
   createdAt: Date;
   updatedAt: Date;

@@ -163,6 +163,10 @@ export const toSubscription = (r: Row): Subscription => ({
   externalSubscriptionId: str(r.external_subscription_id),
   status: r.status as SubscriptionStatus,
   currentPeriodEnd: dateOrNull(r.current_period_end),
+  cancelAtPeriodEnd:
+    r.cancel_at_period_end === null || r.cancel_at_period_end === undefined
+      ? null
+      : Boolean(r.cancel_at_period_end),
   lastEventAt: date(r.last_event_at),
   createdAt: date(r.created_at),
   updatedAt: date(r.updated_at),

@@ -37,10 +37,11 @@ export function createBillingStore(db: Db): BillingStore {
         }
         const applied = await db.query<Row>(
           `insert into public.subscriptions (account_id, workspace_id, provider, external_customer_id,
-             external_subscription_id, status, current_period_end, last_event_at)
-           values ($1, $2, $3, $4, $5, $6::public.subscription_status, $7, $8)
+             external_subscription_id, status, current_period_end, last_event_at, cancel_at_period_end)
+           values ($1, $2, $3, $4, $5, $6::public.subscription_status, $7, $8, $9)
            on conflict (provider, external_subscription_id) do update set
              status = excluded.status,
+             cancel_at_period_end = excluded.cancel_at_period_end,
              external_customer_id = coalesce(excluded.external_customer_id, subscriptions.external_customer_id),
              current_period_end = coalesce(excluded.current_period_end, subscriptions.current_period_end),
              last_event_at = excluded.last_event_at
@@ -55,6 +56,7 @@ export function createBillingStore(db: Db): BillingStore {
             event.status,
             event.currentPeriodEnd ?? null,
             event.eventAt,
+            event.cancelAtPeriodEnd ?? null,
           ],
         );
         if (applied[0]) return { applied: true, subscription: toSubscription(applied[0]) };

@@ -164,6 +164,11 @@ export interface SubscriptionEvent {
   externalSubscriptionId: string;
   status: SubscriptionStatus;
   currentPeriodEnd?: Date | null;
+  /**
+   * True: cancelled, premium lasts to currentPeriodEnd and does not renew; false: renews then; null or absent: the
+   * provider does not say (Telegram tells nobody of a cancellation).
+   */
+  cancelAtPeriodEnd?: boolean | null;
   /** When the provider created the event (Stripe `event.created`); older events than the last applied are ignored. */
   eventAt: Date;
 }
