@@ -1,6 +1,7 @@
 /**
  * Row Level Security on real Postgres, seen from a web client's roles: anon sees nothing; authenticated sees only
- * its own account, memories, videos, plan and usage, and can write nothing.
+ * its own account, memories, videos, subscriptions (its plan) and usage, and can write nothing: not its account, and
+ * not a subscription that would make it premium.
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -124,8 +125,13 @@ describePostgres("Row Level Security on Postgres", () => {
 
   it("lets a signed-in user write nothing, not even to their own rows", async () => {
     const attempts = [
-      ["update public.accounts set plan = 'premium' where id = $1", [aliceAccount]],
-      ["update public.accounts set plan = 'premium' where id = $1", [bobAccount]],
+      ["update public.accounts set display_name = 'Mallory' where id = $1", [aliceAccount]],
+      ["update public.accounts set display_name = 'Mallory' where id = $1", [bobAccount]],
+      [
+        `insert into public.subscriptions (account_id, provider, external_subscription_id, status, last_event_at)
+         values ($1, 'stripe', 'sub_forged', 'active', now())`,
+        [aliceAccount],
+      ],
       ["delete from public.generated_videos where id = $1", [bobVideo]],
       ["insert into public.accounts (platform, user_id) values ('slack', 'mallory')", []],
       ["insert into public.usage (account_id, month) values ($1, '2026-12')", [aliceAccount]],
@@ -133,10 +139,14 @@ describePostgres("Row Level Security on Postgres", () => {
     for (const [sql, params] of attempts) {
       expect(await as("authenticated", alice, (q) => q.query(sql, params)), sql).toEqual({ error: "42501" });
     }
-    const [row] = await db.query<{ plan: string }>("select plan from public.accounts where id = $1", [
-      bobAccount,
-    ]);
-    expect(row?.plan).toBe("free");
+    const [row] = await db.query<{ display_name: string | null }>(
+      "select display_name from public.accounts where id = $1",
+      [bobAccount],
+    );
+    expect(row?.display_name).toBeNull();
+    expect(
+      await db.query("select 1 from public.subscriptions where external_subscription_id = 'sub_forged'"),
+    ).toEqual([]);
   });
 
   it("hides every row by RLS alone, even with Supabase's default grants on every table", async () => {
@@ -156,7 +166,7 @@ describePostgres("Row Level Security on Postgres", () => {
         for (const t of tables) {
           counts[t] = (await tx.query(`select 1 from public.${t}`)).length;
         }
-        const updated = await tx.query("update public.accounts set plan = 'premium' returning id");
+        const updated = await tx.query("update public.accounts set display_name = 'Mallory' returning id");
         throw Object.assign(new Error("rollback"), { counts, updated: updated.length });
       })
       .catch((e: { counts?: Record<string, number>; updated?: number }) => ({

@@ -79,7 +79,6 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       expect(b.id).toBe(a.id);
       expect(b.displayName).toBe("Ana");
       expect(b.locale).toBe("pt-BR");
-      expect(b.plan).toBe("free");
       const other = await store.upsertAccount({ platform: "slack", workspaceId: "T1", userId });
       expect(other.id).not.toBe(a.id);
       expect((await store.getAccount(a.id))?.userId).toBe(userId);

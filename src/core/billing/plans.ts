@@ -1,8 +1,8 @@
 /** The two plans and their numbers. The numbers are configuration (BILLING_* variables), never code. */
 import { PREMIUM_STYLES, STYLE_NAMES, type StyleName } from "../domain.ts";
-import type { Plan } from "../store/records.ts";
 
-export type { Plan };
+/** Which plan a holder is on: premium while a subscription gives it (see billing.ts), else free. */
+export type Plan = "free" | "premium";
 
 export interface PlanLimits {
   /** Memories a holder may start per calendar month (UTC). */

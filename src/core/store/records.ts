@@ -8,7 +8,6 @@ export const VIDEO_STATUSES = ["queued", "processing", "completed", "failed", "c
 export type VideoStatus = (typeof VIDEO_STATUSES)[number];
 export const SUBSCRIPTION_STATUSES = ["active", "past_due", "cancelled", "unpaid"] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
-export type Plan = "free" | "premium";
 export type SubscriptionProvider = "stripe" | "telegram_stars" | "discord";
 /** pending: recorded when its message arrived, bytes not fetched yet; ready: stored; rejected: unusable (see rejectCode). */
 export type PhotoStatus = "pending" | "ready" | "rejected";
@@ -27,7 +26,6 @@ export interface Account {
   userId: string;
   displayName: string | null;
   locale: string | null;
-  plan: Plan;
   createdAt: Date;
   updatedAt: Date;
 }

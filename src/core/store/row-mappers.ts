@@ -8,7 +8,6 @@ import type {
   MessageRefJson,
   Photo,
   PhotoStatus,
-  Plan,
   ProjectStatus,
   Song,
   SongKind,
@@ -45,7 +44,6 @@ export const toAccount = (r: Row): Account => ({
   userId: str(r.user_id),
   displayName: strOrNull(r.display_name),
   locale: strOrNull(r.locale),
-  plan: r.plan as Plan,
   createdAt: date(r.created_at),
   updatedAt: date(r.updated_at),
 });

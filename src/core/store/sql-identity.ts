@@ -10,7 +10,6 @@ type IdentityStore = Pick<
   Store,
   | "upsertAccount"
   | "getAccount"
-  | "setAccountPlan"
   | "upsertWorkspace"
   | "getWorkspace"
   | "getWorkspaceToken"
@@ -58,14 +57,6 @@ export function createIdentityStore(db: Db, cipher: TokenCipher | undefined): Id
       if (!isUuid(id)) return null;
       const [row] = await db.query<Row>("select * from public.accounts where id = $1", [id]);
       return row ? toAccount(row) : null;
-    },
-
-    async setAccountPlan(accountId, plan) {
-      const rows = await db.query("update public.accounts set plan = $2 where id = $1 returning id", [
-        accountId,
-        plan,
-      ]);
-      if (rows.length === 0) throw new PhotoMemoryError("store.not_found", "The account was not found.");
     },
 
     upsertWorkspace: (input) =>

@@ -12,7 +12,6 @@ import type {
   MemoryProject,
   MessageRefJson,
   Photo,
-  Plan,
   Song,
   SongKind,
   Subscription,
@@ -195,7 +194,6 @@ export type ReactionChange =
 export interface Store {
   upsertAccount(input: AccountInput): Promise<Account>;
   getAccount(id: string): Promise<Account | null>;
-  setAccountPlan(accountId: string, plan: Plan): Promise<void>;
 
   upsertWorkspace(input: WorkspaceInput): Promise<Workspace>;
   getWorkspace(platform: Platform, externalId: string): Promise<Workspace | null>;
