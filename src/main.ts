@@ -151,7 +151,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         : [],
   });
   const functions = createJobFunctions({
-    renderer: metrics.instrumentRenderer(createMemoryRenderer({ credit: config.videoCredit })),
+    renderer: metrics.instrumentRenderer(createMemoryRenderer({ credit: config.videoCredit, logger })),
     store,
     blobs,
     scriptWriter,

@@ -7,7 +7,9 @@ import { mkdir, mkdtemp, rename, rm, rmdir, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { isPhotoMemoryError } from "../core/errors.ts";
-import { planRender, renderMemory, resolveFfmpeg } from "../core/render/index.ts";
+import { findMusicBeats } from "../core/render/beats/music-beats.ts";
+import { planRender, type ResolvedFfmpeg, renderMemory, resolveFfmpeg } from "../core/render/index.ts";
+import type { MusicBeats } from "../core/render/types.ts";
 import { createOfflineScriptWriter } from "../core/script/offline-script-writer.ts";
 import { formatBytes } from "./byte-size.ts";
 import { collectInputs } from "./collect-inputs.ts";
@@ -60,7 +62,7 @@ async function render(options: RenderOptions, ctx: CliContext): Promise<number> 
 
   try {
     // Fail before the slow part when ffmpeg is missing or lacks what the engine needs.
-    await resolveFfmpeg(ctx.env);
+    const ffmpeg = await resolveFfmpeg(ctx.env);
     progress.phase(`Preparing ${files.length} ${files.length === 1 ? "photo" : "photos"}`);
     const prepared = await preparePhotos(
       files,
@@ -89,7 +91,12 @@ async function render(options: RenderOptions, ctx: CliContext): Promise<number> 
     const plan = planRender(prepared.photos, script, options.style, {
       aspect: options.aspect,
       resolution: options.resolution,
-      ...(options.musicPath === undefined ? {} : { musicPath: options.musicPath }),
+      ...(options.musicPath === undefined
+        ? {}
+        : {
+            musicPath: options.musicPath,
+            musicBeats: await musicBeats(options.musicPath, ffmpeg, workDir, ctx),
+          }),
       silent: options.silent,
     });
 
@@ -137,6 +144,24 @@ async function render(options: RenderOptions, ctx: CliContext): Promise<number> 
     throw error;
   } finally {
     await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The beats of `--music`, so the cuts land on them. A file ffmpeg cannot read is left to the render, which fails on
+ * it with its own sentence.
+ */
+async function musicBeats(
+  file: string,
+  ffmpeg: ResolvedFfmpeg,
+  workDir: string,
+  ctx: CliContext,
+): Promise<MusicBeats | undefined> {
+  try {
+    return await findMusicBeats(file, ffmpeg, { signal: ctx.signal, tmpDir: workDir });
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    return undefined;
   }
 }
 

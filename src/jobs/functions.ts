@@ -52,7 +52,8 @@ export function createJobFunctions(deps: JobFunctionDeps): AnyJobFunction[] {
     chats: deps.chats,
     scriptWriter: deps.scriptWriter,
     fallbackWriter: deps.fallbackWriter ?? createOfflineScriptWriter(),
-    renderer: deps.renderer ?? createMemoryRenderer({ credit: deps.videoCredit ?? false }),
+    renderer:
+      deps.renderer ?? createMemoryRenderer({ credit: deps.videoCredit ?? false, logger: deps.logger }),
     renderSemaphore: deps.renderSemaphore,
     logger: deps.logger.child({ module: "jobs" }),
     ...(publicUrl && sharePath ? { shareUrl: (token: string) => `${publicUrl}${sharePath(token)}` } : {}),

@@ -126,6 +126,9 @@ describe("a song sent to the chat, through intake and a real render", { timeout:
         mimeType: "audio/mpeg",
       });
       expect(stored?.durationSeconds).toBeCloseTo(5, 0);
+      // Listened to for beats once, at intake: a steady tone has none, so its cuts keep the style's pace.
+      expect(stored?.beats).toMatchObject({ beats: [], bpm: null });
+      expect(stored?.beats?.loopSeconds).toBeCloseTo(5, 1);
       const answers = h.chat.records.filter((r) => r.kind === "post").map((r) => r.text);
       expect(answers).toEqual([
         "🎵 Got “Summer Tone” by The Sines: it will be the music of the next memory. (`/memory silent` makes one without music.)",

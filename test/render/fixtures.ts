@@ -1,10 +1,14 @@
 /** Small generated photos and plans for the render tests. */
 import { spawn } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import type { PreparedPhoto, Script } from "../../src/core/domain.ts";
+import { LEADING_SILENCE_CUT } from "../../src/core/render/audio-args.ts";
 import { resolveFfmpeg } from "../../src/core/render/index.ts";
+import type { Score } from "../../src/core/render/soundtrack/scores.ts";
+import { beatSamples, SAMPLE_RATE, synthesise } from "../../src/core/render/soundtrack/synth.ts";
+import { encodeWav } from "../../src/core/render/soundtrack/wav.ts";
 
 export function fakePhoto(
   id: string,
@@ -89,4 +93,62 @@ export async function ffmpegStdout(args: string[]): Promise<Buffer> {
       code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`ffmpeg exit ${code}: ${err}`)),
     );
   });
+}
+
+/** A song the project's synthesiser plays, as a user would send it, with where its beats really are. */
+export interface SynthSong {
+  path: string;
+  /** Beats per minute of the score. */
+  bpm: number;
+  /** Beat times in seconds from the song's first sound as the render plays it (its leading silence cut). */
+  beats: number[];
+  /** The whole file's length in seconds. */
+  seconds: number;
+}
+
+/**
+ * `score` played `loops` times as a WAV (or, with `mp3`, encoded as a phone would send it): `silenceSeconds` of
+ * silence first, then the music from `startBeats` beats into the score, so its first beat comes after some sound
+ * (a non-zero phase). Beat times are measured from where the shared leading-silence cut starts the music.
+ */
+export async function synthSong(
+  path: string,
+  score: Score,
+  options: { silenceSeconds: number; startBeats: number; loops: number; mp3?: boolean },
+): Promise<SynthSong> {
+  const loop = await synthesise(score);
+  const beat = beatSamples(score);
+  const from = Math.round(options.startBeats * beat);
+  const silence = Math.round(options.silenceSeconds * SAMPLE_RATE);
+  const music = loop.left.length * options.loops - from;
+  const channels = [loop.left, loop.right].map((one) => {
+    const out = new Float32Array(silence + music);
+    for (let i = 0; i < music; i++) out[silence + i] = one[(from + i) % one.length] as number;
+    return out;
+  });
+  const wav = options.mp3 ? `${path}.wav` : path;
+  await writeFile(wav, encodeWav(channels, SAMPLE_RATE));
+  if (options.mp3) await ffmpegStdout(["-i", wav, "-c:a", "libmp3lame", "-b:a", "160k", "-y", path]);
+  // Where the cut starts the music: the samples it leaves out, counted on the file itself (an MP3's too).
+  const samples = async (filter: string) =>
+    (
+      await ffmpegStdout([
+        "-i",
+        path,
+        "-af",
+        `${filter}aformat=sample_fmts=s16:channel_layouts=mono`,
+        "-ar",
+        "48000",
+        "-f",
+        "s16le",
+        "-",
+      ])
+    ).length / 2;
+  const whole = await samples("");
+  const cutAt = (whole - (await samples(`${LEADING_SILENCE_CUT},`))) / 48_000;
+  const beats: number[] = [];
+  for (let k = Math.ceil(from / beat); k * beat - from < music; k++) {
+    beats.push((silence + k * beat - from) / SAMPLE_RATE - cutAt);
+  }
+  return { path, bpm: 1800 / score.beatFrames, beats, seconds: whole / 48_000 };
 }

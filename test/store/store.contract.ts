@@ -645,6 +645,7 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
         mimeType: "audio/mpeg",
         bytes: 1234,
         durationSeconds: 183.5,
+        beats: { beats: [0.25, 0.826], loopSeconds: 183.5, bpm: 104.2, confidence: 0.61 },
         title: "From the tags",
         performer: "The Band",
       });
@@ -654,6 +655,13 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
         title: "Summer Song",
         performer: "The Band",
         durationSeconds: 183.5,
+      });
+      // Its beats, found at intake, come back as they were stored.
+      expect((await store.getSong(first.song.id))?.beats).toEqual({
+        beats: [0.25, 0.826],
+        loopSeconds: 183.5,
+        bpm: 104.2,
+        confidence: 0.61,
       });
       // A later voice note replaces it; a rejected one does not.
       const voice = await song("v1", "voice");
@@ -685,6 +693,8 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
         durationSeconds: 4,
       });
       expect((await store.songOfLastMemory(c.id))?.id).toBe(voice.song.id);
+      // A voice note is not listened to for beats.
+      expect((await store.getSong(voice.song.id))?.beats).toBeNull();
       // A failed memory gives its song back; a song sent after a memory is the next one's.
       await store.transitionVideo(video.id, ["queued"], "failed", { errorCode: "x", errorMessage: "x" });
       expect((await store.nextSong(c.id))?.id).toBe(voice.song.id);

@@ -35,9 +35,16 @@ function readAtMost(plan: RenderPlan): string[] {
   return ["-t", num(plan.durationSeconds + 60, 3)];
 }
 
+/**
+ * Cuts a user's file's leading silence (all but its last 50 ms before the first sound above −70 dB). The render plays
+ * the file from there, and the beat analysis (beats/music-beats.ts) listens from there too, so the beats it finds are
+ * where the video plays them. Only the first play is cut: a looped file plays whole after that.
+ */
+export const LEADING_SILENCE_CUT = "silenceremove=start_periods=1:start_threshold=-70dB:start_silence=0.05";
+
 /** The user's file as stereo 48 kHz from its first sound (leading silence cut), looped to and trimmed at `seconds`. */
 function userAudio(input: string, seconds: number): string {
-  return `[${input}]silenceremove=start_periods=1:start_threshold=-70dB:start_silence=0.05,aresample=48000,aformat=channel_layouts=stereo,atrim=0:${num(seconds, 3)},asetpts=PTS-STARTPTS`;
+  return `[${input}]${LEADING_SILENCE_CUT},aresample=48000,aformat=channel_layouts=stereo,atrim=0:${num(seconds, 3)},asetpts=PTS-STARTPTS`;
 }
 
 /** How long the voice plays: all of it, up to the start of the fade at the end. */

@@ -5,11 +5,13 @@
 import type { Aspect, PreparedPhoto, Resolution, Script, StyleName } from "../domain.ts";
 import { PhotoMemoryError } from "../errors.ts";
 import { titleFromDates } from "../script/title.ts";
+import { beatFrames, cutOnBeats } from "./beat-cuts.ts";
 import { coverRect, faceGroup, faceKeepRect, frameSize, placeAround, zoomTowards } from "./geometry.ts";
 import { SCORES } from "./soundtrack/scores.ts";
 import { STYLES } from "./styles.ts";
 import { capacity, capText, cleanText } from "./text-layout.ts";
 import type {
+  MusicBeats,
   PlannedAudio,
   PlannedSlide,
   PlannedText,
@@ -32,6 +34,8 @@ export interface PlanOptions {
   musicPath?: string;
   /** The style's own soundtrack plays when `musicPath` cannot be played (a chat's song), instead of failing. */
   musicFallback?: boolean;
+  /** The beats of `musicPath` (beats/music-beats.ts): cuts land on them when it has a steady beat. */
+  musicBeats?: MusicBeats | undefined;
   /** A voice note (path, length in seconds) spoken over the style's soundtrack, which dips under it. */
   voiceOver?: { path: string; seconds: number };
   silent?: boolean;
@@ -74,9 +78,11 @@ export function planRender(
           }
         : { kind: "soundtrack", style, fadeOutSeconds: 0 };
   // With the style's own soundtrack (under a voice note too) every slide and transition lasts whole beats, so every
-  // cut lands on a beat.
+  // cut lands on a beat. With a user's song that has a steady beat, transitions last whole beats of it and the cuts
+  // are moved onto its beats once the slides are laid out (beat-cuts.ts).
   const beat = audio.kind === "soundtrack" || audio.kind === "voice" ? SCORES[style].beatFrames : 1;
   const onBeats = (s: number, minBeats: number) => Math.max(minBeats, Math.round((s * FPS) / beat)) * beat;
+  const music = audio.kind === "music" && options.musicBeats?.bpm ? options.musicBeats : null;
 
   type Draft = Omit<PlannedSlide, "startFrame" | "transitionOut">;
   const drafts: Draft[] = [];
@@ -96,25 +102,47 @@ export function planRender(
     texts: closingTexts(script, dateSpan(ordered, script.locale), spec, frame, options.credit ?? false),
   });
 
-  const wanted = onBeats(spec.transitionSeconds, 1);
-  const slides: PlannedSlide[] = [];
-  let start = 0;
-  drafts.forEach((draft, i) => {
-    const next = drafts[i + 1];
-    const room = Math.min(wanted, Math.floor(draft.frames / 3), Math.floor((next?.frames ?? 0) / 3));
-    const transitionOut = next
-      ? {
-          kind: spec.transitions[i % spec.transitions.length] ?? "fade",
-          frames: Math.max(beat, Math.floor(room / beat) * beat),
-        }
-      : null;
-    slides.push({ ...draft, startFrame: start, transitionOut });
-    start += draft.frames - (transitionOut?.frames ?? 0);
-  });
-  const totalFrames = start;
+  // The slides one after another, each transition overlapping the slides on either side of it.
+  const layOut = (transitionBeat: number): PlannedSlide[] => {
+    const wanted = Math.max(1, Math.round((spec.transitionSeconds * FPS) / transitionBeat)) * transitionBeat;
+    // Whole beats that fit in a third of each slide; with a user's song, one beat where it fits in 45 % of them (a
+    // slow song), else the room there is.
+    const transitionFrames = (room: number, shorter: number) => {
+      const beats = Math.floor(room / transitionBeat);
+      if (beats >= 1 || !music || transitionBeat <= shorter * 0.45)
+        return Math.round(Math.max(1, beats) * transitionBeat);
+      return Math.max(1, Math.floor(room));
+    };
+    const laidOut: PlannedSlide[] = [];
+    let start = 0;
+    drafts.forEach((draft, i) => {
+      const next = drafts[i + 1];
+      const shorter = Math.min(draft.frames, next?.frames ?? 0);
+      const room = Math.min(wanted, shorter / 3);
+      const transitionOut = next
+        ? {
+            kind: spec.transitions[i % spec.transitions.length] ?? "fade",
+            frames: transitionFrames(room, shorter),
+          }
+        : null;
+      laidOut.push({ ...draft, startFrame: start, transitionOut });
+      start += draft.frames - (transitionOut?.frames ?? 0);
+    });
+    return laidOut;
+  };
+  const paced = layOut(beat);
+  // On a song's beat: transitions of whole beats of it, each cut moved from where the style's pace puts it.
+  const slides = music?.bpm
+    ? cutOnBeats(
+        layOut((60 * FPS) / music.bpm),
+        paced.map((slide) => slide.startFrame),
+        beatFrames(music, FPS, 2 * ((paced.at(-1)?.startFrame ?? 0) + (paced.at(-1)?.frames ?? 0))),
+      )
+    : paced;
+  const closingSlide = slides[slides.length - 1] as PlannedSlide;
+  const totalFrames = closingSlide.startFrame + closingSlide.frames;
   const titleSlide = slides[0] as PlannedSlide;
   // The ending fades to black inside the second half of the closing card's hold, so the last segment holds all of it.
-  const closingSlide = slides[slides.length - 1] as PlannedSlide;
   const closingHold = closingSlide.frames - (slides[slides.length - 2]?.transitionOut?.frames ?? 0);
   const fadeOutFrames = Math.max(1, Math.min(FADE_OUT_SECONDS * FPS, Math.floor(closingHold / 2)));
 

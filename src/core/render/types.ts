@@ -178,6 +178,21 @@ export interface PlannedSlide {
 }
 
 /**
+ * The beats of a user's music file as the video plays it (beats/music-beats.ts): from its first sound, the leading
+ * silence cut. ffmpeg loops the whole file, so every `loopSeconds` the music, and its beats, come round again.
+ */
+export interface MusicBeats {
+  /** Beat times in seconds from the first sound, within one play of the file; empty when it has no steady beat. */
+  beats: number[];
+  /** One play of the whole file, in seconds. */
+  loopSeconds: number;
+  /** The tempo; null when there is no steady beat to cut on (speech, a voice note, an ambient pad). */
+  bpm: number | null;
+  /** 0–1: how strongly the music's onsets repeat at its beat. */
+  confidence: number;
+}
+
+/**
  * The style's generated soundtrack (see soundtrack/), a music file, a voice note over the style's soundtrack, or
  * silence; music fades out with the picture. `fallback`: the style whose soundtrack plays instead when the user's file
  * cannot be played (a chat's song); absent, such a file fails the render (the CLI's `--music`).

@@ -1,8 +1,9 @@
 /**
  * Turns a pending song into a stored one, like a photo: download it (the platform adapter's downloadFile, with its
  * host allow-list, size cap and timeout), check it by its bytes and by ffprobe/ffmpeg (it must decode and not be
- * silent), store it under a key derived from its content and mark it ready. A file that cannot be used is rejected with
- * a sentence the user can act on; a download that fails for a passing reason is retried.
+ * silent), listen for a song's beats (once, so no render has to), store it under a key derived from its content and
+ * mark it ready. A file that cannot be used is rejected with a sentence the user can act on; a download that fails for
+ * a passing reason is retried.
  */
 import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -10,7 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isPhotoMemoryError } from "../errors.ts";
 import { downloadPendingFile, type IngestPhotoDeps } from "../photos/ingest.ts";
+import { findMusicBeats } from "../render/beats/music-beats.ts";
 import { type ResolvedFfmpeg, resolveFfmpeg } from "../render/ffmpeg-resolve.ts";
+import type { MusicBeats } from "../render/types.ts";
 import type { Song } from "../store/records.ts";
 import { inspectAudio } from "./inspect-audio.ts";
 import { sniffAudio } from "./sniff-audio.ts";
@@ -86,9 +89,10 @@ async function settlePendingSong(
   try {
     const path = join(dir, `song.${sniffed.format}`);
     await writeFile(path, bytes);
+    const ffmpeg = deps.ffmpeg ?? (await resolveFfmpeg());
     let facts: Awaited<ReturnType<typeof inspectAudio>>;
     try {
-      facts = await inspectAudio(path, deps.ffmpeg ?? (await resolveFfmpeg()), {
+      facts = await inspectAudio(path, ffmpeg, {
         name,
         maxSeconds: SONG_MAX_SECONDS,
         ...(input.signal ? { signal: input.signal } : {}),
@@ -98,6 +102,8 @@ async function settlePendingSong(
         return reject(error.code, error.message);
       throw error;
     }
+    const beats =
+      song.kind === "song" ? await beatsOf(deps, { song, path, dir, ffmpeg, signal: input.signal }) : null;
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     const blobKey = songKeyOf(song.conversationId, sha256, sniffed.format);
     await deps.blobs.put(blobKey, bytes, sniffed.mimeType);
@@ -107,6 +113,7 @@ async function settlePendingSong(
       mimeType: sniffed.mimeType,
       bytes: bytes.byteLength,
       durationSeconds: facts.durationSeconds,
+      beats,
       title: facts.title,
       performer: facts.artist,
     });
@@ -116,12 +123,36 @@ async function settlePendingSong(
         songId: song.id,
         seconds: facts.durationSeconds,
         lufs: facts.loudness,
+        bpm: beats?.bpm ?? null,
       },
       "song stored",
     );
     return { status: "added", songId: song.id };
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The song's beats, found once here so no render listens to it again; null when the analysis fails (a render then
+ * tries again, and without beats its cuts keep the style's pace).
+ */
+async function beatsOf(
+  deps: IngestSongDeps,
+  input: { song: Song; path: string; dir: string; ffmpeg: ResolvedFfmpeg; signal?: AbortSignal | undefined },
+): Promise<MusicBeats | null> {
+  try {
+    return await findMusicBeats(input.path, input.ffmpeg, {
+      signal: input.signal,
+      tmpDir: input.dir,
+    });
+  } catch (error) {
+    if (isPhotoMemoryError(error, "render.cancelled")) throw error;
+    deps.logger.warn(
+      { err: error, conversationId: input.song.conversationId, songId: input.song.id },
+      "song beats not found",
+    );
+    return null;
   }
 }
 

@@ -1,6 +1,7 @@
 /** The rows the Store returns, as plain camelCase objects. Ids are uuids as strings; times are Dates. */
 import type { Aspect, FaceBox, Platform, Resolution, Script, StyleName } from "../domain.ts";
 import type { PhotoQuality } from "../photos/quality.ts";
+import type { MusicBeats } from "../render/types.ts";
 
 export const PROJECT_STATUSES = ["draft", "processing", "completed", "failed", "cancelled"] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
@@ -116,6 +117,8 @@ export interface Song {
   mimeType: string | null;
   bytes: number | null;
   durationSeconds: number | null;
+  /** Where its beats are (a song's, found at intake); null when not analysed (a voice note, an older song). */
+  beats: MusicBeats | null;
   rejectCode: string | null;
   rejectReason: string | null;
   createdAt: Date;

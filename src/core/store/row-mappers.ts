@@ -1,5 +1,6 @@
 /** snake_case rows → the Store's camelCase records. Numbers from int8 columns arrive as strings or bigints. */
 import type { Aspect, FaceBox, Platform, Resolution, Script, StyleName } from "../domain.ts";
+import type { MusicBeats } from "../render/types.ts";
 import type {
   Account,
   Conversation,
@@ -196,6 +197,7 @@ export const toSong = (r: Row): Song => ({
   mimeType: strOrNull(r.mime_type),
   bytes: numOrNull(r.bytes),
   durationSeconds: numOrNull(r.duration_seconds),
+  beats: json<MusicBeats>(r.beats),
   rejectCode: strOrNull(r.reject_code),
   rejectReason: strOrNull(r.reject_reason),
   createdAt: date(r.created_at),

@@ -60,7 +60,8 @@ export function createSongStore(db: Db): SongStore {
         if (!isUuid(id)) return null;
         const [row] = await db.query<Row>(
           `update public.songs set status = 'ready', blob_key = $2, sha256 = $3, mime_type = $4, bytes = $5,
-             duration_seconds = $6, title = coalesce(title, $7), performer = coalesce(performer, $8)
+             duration_seconds = $6, title = coalesce(title, $7), performer = coalesce(performer, $8),
+             beats = $9::text::jsonb
            where id = $1 and status = 'pending' returning *`,
           [
             id,
@@ -71,6 +72,7 @@ export function createSongStore(db: Db): SongStore {
             input.durationSeconds,
             input.title ?? null,
             input.performer ?? null,
+            input.beats ? jsonParam(input.beats) : null,
           ],
         );
         if (row) return toSong(row);

@@ -5,6 +5,7 @@
  */
 import type { Aspect, FaceBox, Platform, Resolution, Script, StyleName } from "../domain.ts";
 import type { PhotoQuality } from "../photos/quality.ts";
+import type { MusicBeats } from "../render/types.ts";
 import type {
   Account,
   Conversation,
@@ -93,6 +94,8 @@ export interface CompletedSongInput {
   mimeType: string;
   bytes: number;
   durationSeconds: number;
+  /** A song's beats, found at intake; absent or null when not analysed. */
+  beats?: MusicBeats | null;
   /** From the file's tags when the platform said nothing; absent keeps what is recorded. */
   title?: string | null;
   performer?: string | null;

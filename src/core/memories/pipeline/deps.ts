@@ -15,6 +15,7 @@ import type {
   StyleName,
 } from "../../domain.ts";
 import type { Semaphore } from "../../jobs/semaphore.ts";
+import type { MusicBeats } from "../../render/types.ts";
 import type { Store } from "../../store/store.ts";
 
 export interface RenderInput {
@@ -30,8 +31,11 @@ export interface RenderInput {
   maxBytes?: number | undefined;
   /** No music (`/memory … silent`); otherwise `song`, else the style's soundtrack. */
   silent?: boolean | undefined;
-  /** The chat's song (played instead of the style's soundtrack) or voice note (spoken over it), on local disk. */
-  song?: { path: string; kind: "song" | "voice"; seconds: number } | undefined;
+  /**
+   * The chat's song (played instead of the style's soundtrack) or voice note (spoken over it), on local disk, with
+   * the song's beats when intake found them (null: not analysed).
+   */
+  song?: { path: string; kind: "song" | "voice"; seconds: number; beats?: MusicBeats | null } | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((fraction: number) => void) | undefined;
 }

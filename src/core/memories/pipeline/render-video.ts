@@ -11,7 +11,7 @@ import type { Aspect, Resolution, Script, StyleName } from "../../domain.ts";
 import { isPhotoMemoryError } from "../../errors.ts";
 import { type MemoryMusic, songLabel } from "../../songs/song-words.ts";
 import type { Song } from "../../store/records.ts";
-import { chatFor, type PipelineDeps } from "./deps.ts";
+import { chatFor, type PipelineDeps, type RenderInput } from "./deps.ts";
 import { type PhotoRef, toPreparedPhoto } from "./photo-refs.ts";
 import { createProgressReporter } from "./progress-reporter.ts";
 
@@ -135,7 +135,7 @@ export async function renderVideo(
 interface LoadedSong {
   song: Song;
   /** The file to play; absent when the song cannot be played (`why`). */
-  file?: { path: string; kind: "song" | "voice"; seconds: number };
+  file?: RenderInput["song"];
   why?: string;
 }
 
@@ -158,7 +158,7 @@ async function loadSong(
   if (song.status !== "ready" || !song.blobKey) return { song, why: "could not be played" };
   const path = join(workDir, `song.${song.blobKey.split(".").pop() ?? "audio"}`);
   await deps.blobs.download(song.blobKey, path);
-  return { song, file: { path, kind: song.kind, seconds: song.durationSeconds ?? 0 } };
+  return { song, file: { path, kind: song.kind, seconds: song.durationSeconds ?? 0, beats: song.beats } };
 }
 
 function musicOf(
