@@ -12,8 +12,6 @@ import { tmpdir } from "node:os";
 import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
-import { createStripeClient, createStripeProvider } from "./billing/stripe/stripe-provider.ts";
-import { createStripeWebhook } from "./billing/stripe/stripe-webhook.ts";
 import { botBillingFrom } from "./bots/common/bot-billing.ts";
 import { createPlatformBots, createPlatformChats } from "./bots/common/platform-bots.ts";
 import { createPlaygroundBot, createPlaygroundChat } from "./bots/playground/playground-bot.ts";
@@ -21,7 +19,6 @@ import { type Config, loadConfig } from "./config.ts";
 import { createBilling, createBillingEntitlements } from "./core/billing/index.ts";
 import type { BlobStore } from "./core/blobs/blob-store.ts";
 import { createLocalBlobStore } from "./core/blobs/local-blob-store.ts";
-import { createSupabaseBlobStore } from "./core/blobs/supabase-blob-store.ts";
 import type { ChatAdapter } from "./core/chat/chat-adapter.ts";
 import type { Platform, ScriptWriter } from "./core/domain.ts";
 import { createSemaphore } from "./core/jobs/semaphore.ts";
@@ -31,8 +28,10 @@ import { createSqlMemoryLookup, type MemoryDeps } from "./core/memories/index.ts
 import { createMemoryRenderer } from "./core/memories/pipeline/index.ts";
 import { createFfmpegReadiness } from "./core/render/ffmpeg-readiness.ts";
 import { createOfflineScriptWriter } from "./core/script/offline-script-writer.ts";
-import { createOpenAIScriptWriter } from "./core/script/openai-script-writer.ts";
-import { createSqlStore, migrate, openDatabase, sweepRetention } from "./core/store/index.ts";
+import { migrate } from "./core/store/migrate.ts";
+import { openDatabase } from "./core/store/open-database.ts";
+import { sweepRetention } from "./core/store/retention.ts";
+import { createSqlStore } from "./core/store/sql-store.ts";
 import { createApp, type MountedRouter } from "./http/app.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { createPlaygroundRoutes } from "./http/playground/routes.ts";
@@ -60,18 +59,22 @@ export interface StartOptions {
   chats?: Partial<Record<Platform, ChatAdapter>>;
 }
 
-function createBlobStore(config: Config): BlobStore {
-  return config.blobs.kind === "local"
-    ? createLocalBlobStore({ root: config.blobs.root })
-    : createSupabaseBlobStore({
-        url: config.blobs.url,
-        serviceRoleKey: config.blobs.serviceRoleKey,
-        bucket: config.blobs.bucket,
-      });
+// The SDKs of optional services (Supabase Storage, OpenAI, Stripe, Inngest) are loaded only when configured: together
+// they were a third of the modules loaded at start, and the embedded default uses none of them.
+
+async function createBlobStore(config: Config): Promise<BlobStore> {
+  if (config.blobs.kind === "local") return createLocalBlobStore({ root: config.blobs.root });
+  const { createSupabaseBlobStore } = await import("./core/blobs/supabase-blob-store.ts");
+  return createSupabaseBlobStore({
+    url: config.blobs.url,
+    serviceRoleKey: config.blobs.serviceRoleKey,
+    bucket: config.blobs.bucket,
+  });
 }
 
-function createScriptWriter(config: Config, logger: Logger): ScriptWriter {
+async function createScriptWriter(config: Config, logger: Logger): Promise<ScriptWriter> {
   if (config.script.kind === "offline") return createOfflineScriptWriter();
+  const { createOpenAIScriptWriter } = await import("./core/script/openai-script-writer.ts");
   return createOpenAIScriptWriter({
     apiKey: config.script.apiKey,
     model: config.script.model,
@@ -113,8 +116,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
     : undefined;
   redis?.on("error", (error: unknown) => log.warn({ err: error }, "redis unavailable"));
   const store = createSqlStore(db, { tokenEncryptionKey: config.tokenEncryptionKey });
-  const blobs = createBlobStore(config);
-  const scriptWriter = createScriptWriter(config, logger);
+  const blobs = await createBlobStore(config);
+  const scriptWriter = await createScriptWriter(config, logger);
   const playgroundChat = createPlaygroundChat({ db, blobs });
   // Outbound adapters first, on their own: the jobs deliver through them whether or not this process serves webhooks.
   const chats: Partial<Record<Platform, ChatAdapter>> = {
@@ -131,7 +134,13 @@ export async function startService(config: Config, options: StartOptions = {}): 
   });
   // Billing: off (everything open) until a payment provider or a platform checkout is configured.
   const stripeSettings = config.billing.stripe;
-  const stripe = stripeSettings ? createStripeClient(stripeSettings) : null;
+  const stripeModules = stripeSettings
+    ? await Promise.all([
+        import("./billing/stripe/stripe-provider.ts"),
+        import("./billing/stripe/stripe-webhook.ts"),
+      ])
+    : null;
+  const stripe = stripeSettings && stripeModules ? stripeModules[0].createStripeClient(stripeSettings) : null;
   const billing = createBilling({
     db,
     store,
@@ -140,9 +149,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
     plans: config.billing.plans,
     endGraceMs: config.billing.endGraceMs,
     providers:
-      stripe && stripeSettings
+      stripe && stripeSettings && stripeModules
         ? [
-            createStripeProvider({
+            stripeModules[0].createStripeProvider({
               stripe,
               paymentLinkUrl: stripeSettings.paymentLinkUrl,
               returnUrl: config.publicUrl,
@@ -166,7 +175,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   });
   const servesWeb = config.role !== "worker";
   const runsJobs = config.role !== "web";
-  const engine = createJobEngine(config.jobs, { db, functions, logger, servesWeb, runsJobs });
+  const engine = await createJobEngine(config.jobs, { db, functions, logger, servesWeb, runsJobs });
 
   const memory: MemoryDeps = {
     rateLimits: createRateLimits({
@@ -202,11 +211,11 @@ export async function startService(config: Config, options: StartOptions = {}): 
           : {}),
         routers: [
           { path: "/", app: createShareRoutes({ store, blobs, publicUrl: config.publicUrl }) },
-          ...(stripe && stripeSettings
+          ...(stripe && stripeSettings && stripeModules
             ? [
                 {
                   path: "/",
-                  app: createStripeWebhook({
+                  app: stripeModules[1].createStripeWebhook({
                     stripe,
                     webhookSecret: stripeSettings.webhookSecret,
                     billing,

@@ -11,13 +11,7 @@ import type { Jobs } from "../core/jobs/jobs.ts";
 import type { Db } from "../core/store/db.ts";
 import type { AnyJobFunction } from "./define-function.ts";
 import { createEmbeddedRunner } from "./embedded-runner.ts";
-import {
-  connectInngestWorker,
-  createInngestClient,
-  createInngestHandler,
-  createInngestJobs,
-  type InngestOptions,
-} from "./inngest-client.ts";
+import type { createInngestHandler, InngestOptions } from "./inngest-client.ts";
 
 export type JobEngineConfig =
   | { kind: "embedded"; leaseTtlMs: number }
@@ -33,7 +27,8 @@ export interface JobEngine {
   stop(options: { timeoutMs: number }): Promise<void>;
 }
 
-export function createJobEngine(
+/** Inngest's SDK is loaded only when Inngest runs the jobs. */
+export async function createJobEngine(
   config: JobEngineConfig,
   deps: {
     db: Db;
@@ -43,7 +38,7 @@ export function createJobEngine(
     runsJobs: boolean;
     servesWeb: boolean;
   },
-): JobEngine {
+): Promise<JobEngine> {
   const { db, functions, logger } = deps;
   if (config.kind === "embedded") {
     const runner = createEmbeddedRunner({
@@ -64,6 +59,9 @@ export function createJobEngine(
       },
     };
   }
+  const { connectInngestWorker, createInngestClient, createInngestHandler, createInngestJobs } = await import(
+    "./inngest-client.ts"
+  );
   const client = createInngestClient({
     ...(config.signingKey ? { signingKey: config.signingKey } : {}),
     ...(config.eventKey ? { eventKey: config.eventKey } : {}),

@@ -19,7 +19,7 @@ export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(
 const MIGRATION_LOCK_KEY = "8101735813226898797";
 
 /** The statements the Supabase CLI runs before reading or writing its history (CreateMigrationTable). */
-const HISTORY_TABLE_SQL = `
+export const HISTORY_TABLE_SQL = `
 create schema if not exists supabase_migrations;
 create table if not exists supabase_migrations.schema_migrations (version text not null primary key);
 alter table supabase_migrations.schema_migrations add column if not exists statements text[];

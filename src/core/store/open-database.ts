@@ -1,8 +1,10 @@
-/** Opens the database the service runs on: DATABASE_URL when given, else the embedded PGlite under DATA_DIR/db. */
+/**
+ * Opens the database the service runs on: DATABASE_URL when given, else the embedded PGlite under DATA_DIR/db. Only
+ * the chosen driver is loaded. A new embedded folder starts as a copy of a template with the migrations applied.
+ */
 import { join } from "node:path";
 import type { Db } from "./db.ts";
-import { createPgliteDb } from "./pglite-db.ts";
-import { createPostgresDb } from "./postgres-db.ts";
+import { readMigrationFiles } from "./migrate.ts";
 
 export interface OpenDatabaseOptions {
   /** A Postgres URL (Supabase's pooled connection string in production). */
@@ -12,6 +14,7 @@ export interface OpenDatabaseOptions {
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Db> {
-  if (options.databaseUrl) return createPostgresDb(options.databaseUrl);
-  return createPgliteDb(join(options.dataDir, "db"));
+  if (options.databaseUrl) return (await import("./postgres-db.ts")).createPostgresDb(options.databaseUrl);
+  const { createPgliteDb } = await import("./pglite-db.ts");
+  return createPgliteDb(join(options.dataDir, "db"), { migrations: await readMigrationFiles() });
 }
