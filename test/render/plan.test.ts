@@ -402,6 +402,30 @@ describe("planRender", () => {
       options,
     );
     expect(lines(subtitled, 0)).toEqual(["Lisbon", "14–17 July 2025"]);
+    // A writer writes the dates its own way ("as people who speak it do"): the same days in other words or digits
+    // are the dates too, so they are not said twice.
+    for (const [subtitle, locale] of [
+      ["July 14-17, 2025", "en"],
+      ["١٤–١٧ يوليو ٢٠٢٥", "ar"],
+      ["१४–१७ जुलाई २०२५", "hi"],
+      ["2025年7月14日から17日まで", "ja"],
+    ] as const) {
+      const own = planRender(
+        dated,
+        scriptFor(dated, { title: "Lisbon", subtitle, locale }),
+        "classic",
+        options,
+      );
+      expect(lines(own, 0)).toEqual(["Lisbon", subtitle]);
+    }
+    // Other numbers are not the dates: a subtitle naming only the year keeps the date line under it.
+    const year = planRender(
+      dated,
+      scriptFor(dated, { title: "Lisbon", subtitle: "Summer 2025" }),
+      "classic",
+      options,
+    );
+    expect(lines(year, 0)).toEqual(["Lisbon", "Summer 2025", "14–17 July 2025"]);
     // Photos without dates: no date line.
     expect(
       lines(planRender(mixed, scriptFor(mixed, { subtitle: undefined }), "classic", options), 0),

@@ -396,10 +396,37 @@ function dateSpan(photos: PreparedPhoto[], locale: string): string {
   return dates.length > 0 ? titleFromDates(dates, locale) : "";
 }
 
-/** Whether `text` already says the dates (a title made from them, or a writer's subtitle that is them). */
+/**
+ * Whether `text` already says the dates (a title made from them, or a writer's subtitle that is them). A writer
+ * writes dates its own way ("July 14-17, 2025", "١٤–١٧ يوليو ٢٠٢٥"), so a span that names days is said when every
+ * number in it is in the text, whatever the digits; a span of months ("July 2025") only by its own words.
+ */
 function names(text: string | undefined, span: string): boolean {
+  if (text === undefined || span === "") return false;
   const fold = (t: string) => t.toLocaleLowerCase().replace(/\s+/g, " ").trim();
-  return text !== undefined && span !== "" && fold(text).includes(fold(span));
+  if (fold(text).includes(fold(span))) return true;
+  const wanted = numbersIn(span);
+  const said = new Set(numbersIn(text));
+  return wanted.length >= 2 && wanted.every((n) => said.has(n));
+}
+
+/** The numbers written in `text`, in any script's decimal digits ("١٤" and "१४" are 14). */
+function numbersIn(text: string): number[] {
+  const numbers: number[] = [];
+  for (const [run] of text.normalize("NFKC").matchAll(/\p{Nd}+/gu)) {
+    let value = 0;
+    for (const digit of run) value = value * 10 + digitValue(digit);
+    numbers.push(value);
+  }
+  return numbers;
+}
+
+/** Unicode puts each script's digits 0–9 in a row of ten code points: a digit's value is its place in its row. */
+function digitValue(digit: string): number {
+  const code = digit.codePointAt(0) ?? 0;
+  let place = 0;
+  while (place < 9 && /\p{Nd}/u.test(String.fromCodePoint(code - place - 1))) place++;
+  return place;
 }
 
 /**
