@@ -60,6 +60,21 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       ...extra,
     });
 
+    /** A classic memory in English on Slack of these photos; `extra` sets what a case is about. */
+    const startMemory = (
+      conversationId: string,
+      photoIds: string[],
+      extra: Partial<Parameters<Store["createProjectWithVideo"]>[0]> = {},
+    ) =>
+      store.createProjectWithVideo({
+        conversationId,
+        style: "classic",
+        photoIds,
+        locale: "en",
+        platform: "slack",
+        ...extra,
+      });
+
     async function addPhotos(conversationId: string, names: string[]) {
       const out = [];
       for (const n of names) out.push((await store.addPhoto(photo(conversationId, n))).photo);
@@ -231,14 +246,11 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
 
       const listed = await store.listPhotosSinceLastMemory(c.id);
       expect(listed.map((p) => p.status)).toEqual(["pending", "pending"]);
-      const { project } = await store.createProjectWithVideo({
-        conversationId: c.id,
-        style: "classic",
-        photoIds: listed.map((p) => p.id),
-        locale: "en",
-        platform: "slack",
-        requireInCollection: true,
-      });
+      const { project } = await startMemory(
+        c.id,
+        listed.map((p) => p.id),
+        { requireInCollection: true },
+      );
       expect(project.photoIds).toEqual(first.map((r) => r.photo.id));
       // Completed after the memory started: it stays that memory's, not the next collection's.
       const done = await store.completePendingPhoto(first[0]?.photo.id ?? "", content("pending-1"));
@@ -273,13 +285,7 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
         files: [pendingFile("O1", "a.jpg")],
       });
       await store.completePendingPhoto(old?.photo.id ?? "", content("again"));
-      await store.createProjectWithVideo({
-        conversationId: c.id,
-        style: "classic",
-        photoIds: [old?.photo.id ?? ""],
-        locale: "en",
-        platform: "slack",
-      });
+      await startMemory(c.id, [old?.photo.id ?? ""]);
       const [repeat] = await store.recordPendingPhotos({
         conversationId: c.id,
         files: [pendingFile("O2", "b.jpg")],
@@ -334,13 +340,10 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       const before = await store.getAlbum(c.id, "13579");
       expect(before.inMemory).toBe(false);
       expect(before.photos.map((p) => p.status)).toEqual(["ready", "pending", "pending"]);
-      await store.createProjectWithVideo({
-        conversationId: c.id,
-        style: "classic",
-        photoIds: (await store.listPhotosSinceLastMemory(c.id)).map((p) => p.id),
-        locale: "en",
-        platform: "slack",
-      });
+      await startMemory(
+        c.id,
+        (await store.listPhotosSinceLastMemory(c.id)).map((p) => p.id),
+      );
       expect((await store.getAlbum(c.id, "13579")).inMemory).toBe(true);
       expect(await store.getAlbum(c.id, "other")).toEqual({ photos: [], inMemory: false });
     });
@@ -377,22 +380,10 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       expect(await react("added", "U2", "heart")).toBe(true);
       expect(await react("added", "U2", "heart")).toBe(false); // a repeat
       // Messages that brought no photo keep nothing: another message, the same channel id in another workspace.
-      expect(
-        await store.applyReaction({
-          kind: "added",
-          message: { ...message, messageId: "1700000005.000500" },
-          reactorId: "U1",
-          emoji: "heart",
-        }),
-      ).toBe(false);
-      expect(
-        await store.applyReaction({
-          kind: "added",
-          message: { ...message, workspaceId: "T2" },
-          reactorId: "U1",
-          emoji: "heart",
-        }),
-      ).toBe(false);
+      for (const elsewhere of [{ messageId: "1700000005.000500" }, { workspaceId: "T2" }]) {
+        const change = { message: { ...message, ...elsewhere }, reactorId: "U1", emoji: "heart" };
+        expect(await store.applyReaction({ kind: "added", ...change })).toBe(false);
+      }
 
       const ids = (rows: typeof inChannel) => rows.map((r) => r.photo.id);
       const expectCounts = async (conversationId: string, photoIds: string[], n: number) => {
@@ -436,46 +427,19 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       });
       const albumIds = album.map((r) => r.photo.id);
       const counts = async () => Object.fromEntries(await store.countReactors(c.id));
+      /** A person's whole set of reactions on a message, as Telegram reports it. */
+      const replace = (messageId: string, reactorId: string, emojis: string[]) =>
+        store.applyReaction({ kind: "replaced", message: message(messageId), reactorId, emojis });
 
-      await store.applyReaction({
-        kind: "replaced",
-        message: message("44"),
-        reactorId: "5550001",
-        emojis: ["❤"],
-      });
-      await store.applyReaction({
-        kind: "replaced",
-        message: message("45"),
-        reactorId: "5550001",
-        emojis: ["🔥"],
-      });
-      await store.applyReaction({
-        kind: "replaced",
-        message: message("45"),
-        reactorId: "5550002",
-        emojis: ["👍"],
-      });
+      await replace("44", "5550001", ["❤"]);
+      await replace("45", "5550001", ["🔥"]);
+      await replace("45", "5550002", ["👍"]);
       expect(await counts()).toEqual(Object.fromEntries(albumIds.map((id) => [id, 2])));
       // A person's new set replaces the old one; an empty set takes them back.
-      await store.applyReaction({
-        kind: "replaced",
-        message: message("45"),
-        reactorId: "5550002",
-        emojis: [],
-      });
-      await store.applyReaction({
-        kind: "replaced",
-        message: message("44"),
-        reactorId: "5550001",
-        emojis: [],
-      });
+      await replace("45", "5550002", []);
+      await replace("44", "5550001", []);
       expect(await counts()).toEqual(Object.fromEntries(albumIds.map((id) => [id, 1])));
-      await store.applyReaction({
-        kind: "replaced",
-        message: message("45"),
-        reactorId: "5550001",
-        emojis: [],
-      });
+      await replace("45", "5550001", []);
       // Anonymous reactions: the count replaces the last one.
       await store.applyReaction({ kind: "anonymous", message: message("50"), reactors: 7 });
       await store.applyReaction({ kind: "anonymous", message: message("50"), reactors: 4 });
@@ -599,13 +563,11 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
     it("gives the photos back when a memory fails, and takes them again on retry", async () => {
       const c = await newConversation();
       const photos = await addPhotos(c.id, ["f1", "f2"]);
-      const { project, video } = await store.createProjectWithVideo({
-        conversationId: c.id,
-        style: "classic",
-        photoIds: photos.map((p) => p.id),
-        locale: "en",
-        platform: "telegram",
-      });
+      const { project, video } = await startMemory(
+        c.id,
+        photos.map((p) => p.id),
+        { platform: "telegram" },
+      );
       await store.transitionVideo(video.id, ["queued"], "processing");
       await store.transitionVideo(video.id, ["processing"], "failed", {
         errorCode: "render.ffmpeg_failed",
@@ -674,14 +636,11 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       expect((await store.nextSong(c.id))?.id).toBe(voice.song.id);
 
       const photos = await addPhotos(c.id, ["song-p1"]);
-      const { video } = await store.createProjectWithVideo({
-        conversationId: c.id,
-        style: "classic",
-        photoIds: photos.map((p) => p.id),
-        locale: "en",
-        platform: "slack",
-        songId: voice.song.id,
-      });
+      const { video } = await startMemory(
+        c.id,
+        photos.map((p) => p.id),
+        { songId: voice.song.id },
+      );
       expect(await store.nextSong(c.id)).toBeNull();
       // A remake of that memory keeps its music, once the voice note is ready.
       expect(await store.songOfLastMemory(c.id)).toBeNull();
@@ -708,13 +667,10 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
     it("records a delivery of the video once", async () => {
       const c = await newConversation();
       const photos = await addPhotos(c.id, ["d1"]);
-      const { video } = await store.createProjectWithVideo({
-        conversationId: c.id,
-        style: "classic",
-        photoIds: photos.map((p) => p.id),
-        locale: "en",
-        platform: "slack",
-      });
+      const { video } = await startMemory(
+        c.id,
+        photos.map((p) => p.id),
+      );
       expect(await store.setVideoDelivery(video.id, { messageId: "first" })).toBe(true);
       expect(await store.setVideoDelivery(video.id, { messageId: "second" })).toBe(false);
       expect((await store.getVideo(video.id))?.deliveredMessageRef).toEqual({ messageId: "first" });
@@ -750,13 +706,7 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
     it("takes a photo sent again after a memory back into the collection, as a new arrival", async () => {
       const c = await newConversation();
       const [old] = await addPhotos(c.id, ["again"]);
-      await store.createProjectWithVideo({
-        conversationId: c.id,
-        style: "classic",
-        photoIds: [String(old?.id)],
-        locale: "en",
-        platform: "slack",
-      });
+      await startMemory(c.id, [String(old?.id)]);
       expect(await store.listPhotosSinceLastMemory(c.id)).toEqual([]);
       const back = await store.addPhoto(photo(c.id, "again"));
       expect(back.duplicate).toBe(false);
@@ -773,13 +723,9 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       expect(measured.photo.quality).toEqual(quality);
       const [left] = await addPhotos(c.id, ["q2"]);
       expect(left?.quality).toBeNull();
-      await store.createProjectWithVideo({
-        conversationId: c.id,
-        style: "classic",
-        photoIds: [measured.photo.id], // q2 left out by curation
+      // q2 left out by curation
+      await startMemory(c.id, [measured.photo.id], {
         collectionUpToSeq: left?.seq ?? 0,
-        locale: "en",
-        platform: "slack",
         requireInCollection: true,
       });
       expect(await store.listPhotosSinceLastMemory(c.id)).toEqual([]);
@@ -895,13 +841,11 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       const payloads: { videoId: string; status: string; progress: number }[] = [];
       const unlisten = await db.listen("video_progress", (p) => payloads.push(JSON.parse(p)));
       try {
-        const { video } = await store.createProjectWithVideo({
-          conversationId: c.id,
-          style: "classic",
-          photoIds: photos.map((p) => p.id),
-          locale: "en",
-          platform: "playground",
-        });
+        const { video } = await startMemory(
+          c.id,
+          photos.map((p) => p.id),
+          { platform: "playground" },
+        );
         await store.transitionVideo(video.id, ["queued"], "processing");
         await store.setVideoProgress(video.id, 0.5);
         await store.setVideoStatusMessage(video.id, { messageId: "no-notify" });
