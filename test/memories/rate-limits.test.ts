@@ -7,7 +7,13 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createRateLimits, type RateStore, whenAgain } from "../../src/core/limits/rate-limits.ts";
+import {
+  createRateLimits,
+  type RateKind,
+  type RateRule,
+  type RateStore,
+  whenAgain,
+} from "../../src/core/limits/rate-limits.ts";
 import { createSilentLogger } from "../../src/core/log.ts";
 import { dropPhotos, handleMemoryCommand } from "../../src/core/memories/index.ts";
 import { describePostgres, migratedTestPostgres } from "../helpers/postgres.ts";
@@ -20,6 +26,10 @@ const rules = {
     { points: 100, seconds: 3600 },
   ],
 };
+
+const newUser = () => `u-${randomBytes(6).toString("hex")}`;
+const limitsOn = (store: RateStore, on: Record<RateKind, RateRule[]> = rules) =>
+  createRateLimits({ store, rules: on, logger: createSilentLogger() });
 
 function limiterContract(
   name: string,
@@ -35,8 +45,8 @@ function limiterContract(
     });
 
     it("takes a burst in part, tells once per window, and keeps users apart", async () => {
-      const limits = createRateLimits({ store: env.store(), rules, logger: createSilentLogger() });
-      const user = `u-${randomBytes(6).toString("hex")}`;
+      const limits = limitsOn(env.store());
+      const user = newUser();
       expect(await limits.take("photos", user, 3)).toEqual({
         allowed: 3,
         refused: 0,
@@ -56,12 +66,8 @@ function limiterContract(
     });
 
     it("starts a new window once the old one ends", async () => {
-      const limits = createRateLimits({
-        store: env.store(),
-        rules: { commands: [{ points: 1, seconds: 1 }], photos: [] },
-        logger: createSilentLogger(),
-      });
-      const user = `u-${randomBytes(6).toString("hex")}`;
+      const limits = limitsOn(env.store(), { commands: [{ points: 1, seconds: 1 }], photos: [] });
+      const user = newUser();
       expect((await limits.take("commands", user, 1)).allowed).toBe(1);
       expect(await limits.take("commands", user, 1)).toMatchObject({ allowed: 0, tell: true });
       await new Promise((r) => setTimeout(r, 1100));
@@ -96,11 +102,7 @@ describe("rate limits where users meet them (PGlite)", () => {
   let h: Harness;
   beforeAll(async () => {
     h = await createHarness();
-    h.deps.rateLimits = createRateLimits({
-      store: { kind: "db", db: h.db },
-      rules,
-      logger: createSilentLogger(),
-    });
+    h.deps.rateLimits = limitsOn({ kind: "db", db: h.db });
   }, 180_000);
   afterAll(async () => {
     await h.close();
@@ -110,34 +112,22 @@ describe("rate limits where users meet them (PGlite)", () => {
   limiterContract("PGlite", async () => ({ store: () => ({ kind: "db", db: h.db }), close: async () => {} }));
 
   it("leaves out the photos over the limit, says so once, and records the rest", async () => {
-    const userId = `u-${randomBytes(6).toString("hex")}`;
-    const files = (n: number, from: number) =>
-      Array.from({ length: n }, (_, i) => ({
+    const userId = newUser();
+    // Bursts of 4, 3 and 2 photos against 5 a minute: all, one, none recorded.
+    const bursts = [
+      { from: 0, count: 4, fresh: 4 },
+      { from: 4, count: 3, fresh: 1 },
+      { from: 7, count: 2, fresh: 0 },
+    ];
+    for (const [i, burst] of bursts.entries()) {
+      const files = Array.from({ length: burst.count }, (_, k) => ({
         platform: "playground" as const,
-        fileId: `f${from + i}`,
-        name: `p${from + i}.jpg`,
+        fileId: `f${burst.from + k}`,
+        name: `p${burst.from + k}.jpg`,
       }));
-    const first = await dropPhotos(h.deps, {
-      target: h.target,
-      files: files(4, 0),
-      userId,
-      deliveryKey: "d1",
-    });
-    expect(first.fresh).toBe(4);
-    const second = await dropPhotos(h.deps, {
-      target: h.target,
-      files: files(3, 4),
-      userId,
-      deliveryKey: "d2",
-    });
-    expect(second.fresh).toBe(1);
-    const third = await dropPhotos(h.deps, {
-      target: h.target,
-      files: files(2, 7),
-      userId,
-      deliveryKey: "d3",
-    });
-    expect(third.fresh).toBe(0);
+      const dropped = await dropPhotos(h.deps, { target: h.target, files, userId, deliveryKey: `d${i + 1}` });
+      expect(dropped.fresh, `burst ${i + 1}`).toBe(burst.fresh);
+    }
     const texts = await h.botTexts();
     expect(texts).toHaveLength(1);
     expect(texts[0]).toMatch(
@@ -147,7 +137,7 @@ describe("rate limits where users meet them (PGlite)", () => {
   });
 
   it("refuses commands over the limit with one sentence, once per window", async () => {
-    const user = { id: `u-${randomBytes(6).toString("hex")}`, name: "ada" };
+    const user = { id: newUser(), name: "ada" };
     for (let i = 0; i < 4; i++)
       await handleMemoryCommand(h.deps, { target: h.target, user, text: "/memory help" });
     const texts = await h.botTexts();
