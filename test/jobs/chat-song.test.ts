@@ -4,13 +4,11 @@
  * band-pass around its pitch) and the final status names it. A damaged file is named to the user at intake; one that
  * only fails at render time still gives a memory, with the style's music and a status saying why.
  */
-import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resolveFfmpeg } from "../../src/core/render/index.ts";
 import type { Db } from "../../src/core/store/index.ts";
 import { createEmbeddedRunner } from "../../src/jobs/embedded-runner.ts";
+import { around, brokenMp3, integratedLufs, meanVolume, writeTone } from "../render/audio-meter.ts";
 import { migratedDb, silentLogger } from "./helpers.ts";
 import { createPipelineHarness } from "./pipeline-harness.ts";
 
@@ -22,71 +20,47 @@ afterAll(async () => {
   await db.close();
 });
 
-async function ffmpeg(args: string[]): Promise<string> {
-  const { ffmpeg: bin } = await resolveFfmpeg();
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, ["-hide_banner", "-nostats", ...args], { stdio: ["ignore", "ignore", "pipe"] });
-    let err = "";
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      err += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(err) : reject(new Error(err.slice(-600)))));
-  });
-}
-
-async function lufs(file: string): Promise<number> {
-  const out = await ffmpeg(["-i", file, "-vn", "-af", "ebur128", "-f", "null", "-"]);
-  return Number(/Integrated loudness:\s+I:\s+(-?[\d.]+) LUFS/.exec(out)?.[1]);
-}
-
-async function meanVolume(file: string, from: number, seconds: number, filters = ""): Promise<number> {
-  const out = await ffmpeg([
-    "-ss",
-    String(from),
-    "-t",
-    String(seconds),
-    "-i",
-    file,
-    "-vn",
-    "-af",
-    `${filters}volumedetect`,
-    "-f",
-    "null",
-    "-",
-  ]);
-  return Number(/mean_volume: (-?[\d.]+) dB/.exec(out)?.[1] ?? Number.NEGATIVE_INFINITY);
-}
-
 /** An MP3 of a quiet tone with ID3 tags, as a phone would send a song. */
 async function songFile(dir: string, frequency: number): Promise<Buffer> {
-  const path = join(dir, `song-${frequency}.mp3`);
-  await ffmpeg([
-    "-v",
-    "error",
-    "-f",
-    "lavfi",
-    "-i",
-    `sine=frequency=${frequency}:duration=5:sample_rate=44100`,
-    "-af",
-    "volume=0.15",
-    "-metadata",
-    "title=Summer Tone",
-    "-metadata",
-    "artist=The Sines",
+  const tags = ["-metadata", "title=Summer Tone", "-metadata", "artist=The Sines"];
+  const path = await writeTone(dir, `song-${frequency}.mp3`, { frequency, seconds: 5, volume: 0.15 }, [
+    ...tags,
     "-c:a",
     "libmp3lame",
-    "-y",
-    path,
   ]);
   return readFile(path);
 }
 
 /** An ID3 header, then noise: it looks like an MP3 by its first bytes and decodes to nothing. */
-function brokenSong(): Buffer {
-  const junk = Buffer.alloc(48 * 1024);
-  for (let i = 0; i < junk.length; i++) junk[i] = (i * 7919 + 13) % 251;
-  return Buffer.concat([Buffer.from("ID3\x04\x00\x00\x00\x00\x00\x00", "latin1"), junk]);
+const brokenSong = () => brokenMp3(48 * 1024, 13);
+
+/** A song the chat sent (a file the chat stand-in holds), recorded pending and taken in by `ingest-song`. */
+async function sendSong(
+  h: Awaited<ReturnType<typeof createPipelineHarness>>,
+  runner: ReturnType<typeof createEmbeddedRunner>,
+  fileId: string,
+  name: string,
+) {
+  const replaced = await h.store.nextSong(h.conversation.id);
+  const { song } = await h.store.recordPendingSong({
+    conversationId: h.conversation.id,
+    kind: "song",
+    fileId,
+    name,
+    source: { platform: "playground", fileId, name },
+  });
+  await runner.jobs.send({
+    name: "song/dropped",
+    data: {
+      accountId: h.account.id,
+      conversationId: h.conversation.id,
+      target: h.target,
+      songId: song.id,
+      ...(replaced ? { replacesSongId: replaced.id } : {}),
+    },
+  });
+  await runner.idle();
+  return song;
 }
 
 describe("a song sent to the chat, through intake and a real render", { timeout: 300_000 }, () => {
@@ -100,24 +74,8 @@ describe("a song sent to the chat, through intake and a real render", { timeout:
     });
     try {
       h.chat.files.set("tg-song-1", await songFile(h.dir, 660));
-      const { song } = await h.store.recordPendingSong({
-        conversationId: h.conversation.id,
-        kind: "song",
-        fileId: "tg-song-1",
-        name: "tone.mp3",
-        source: { platform: "playground", fileId: "tg-song-1", name: "tone.mp3" },
-      });
       await runner.start();
-      await runner.jobs.send({
-        name: "song/dropped",
-        data: {
-          accountId: h.account.id,
-          conversationId: h.conversation.id,
-          target: h.target,
-          songId: song.id,
-        },
-      });
-      await runner.idle();
+      const song = await sendSong(h, runner, "tg-song-1", "tone.mp3");
       const stored = await h.store.getSong(song.id);
       expect(stored).toMatchObject({
         status: "ready",
@@ -141,13 +99,11 @@ describe("a song sent to the chat, through intake and a real render", { timeout:
       const row = await h.store.getVideo(video.id);
       expect(row?.status).toBe("completed");
       const file = h.blobs.localPath?.(row?.videoKey ?? "") ?? "";
-      expect(Math.abs((await lufs(file)) - -16)).toBeLessThanOrEqual(2);
+      expect(Math.abs((await integratedLufs(file)) - -16)).toBeLessThanOrEqual(2);
       // The song, not the style's music: a narrow band around 660 Hz holds the sound.
       const whole = await meanVolume(file, 2, 3);
       expect(whole).toBeGreaterThan(-30);
-      expect(
-        await meanVolume(file, 2, 3, "bandpass=f=660:width_type=q:w=8,bandpass=f=660:width_type=q:w=8,"),
-      ).toBeGreaterThan(whole - 3);
+      expect(await meanVolume(file, 2, 3, around(660))).toBeGreaterThan(whole - 3);
       const final = h.chat.records.filter((r) => r.kind === "edit").at(-1)?.text ?? "";
       expect(final).toContain("🎵 Music: “Summer Tone” by The Sines.");
       // A memory took it: the next one has the style's music again.
@@ -169,31 +125,9 @@ describe("a song sent to the chat, through intake and a real render", { timeout:
     try {
       h.chat.files.set("good", await songFile(h.dir, 440));
       h.chat.files.set("broken", brokenSong());
-      const send = async (fileId: string, name: string) => {
-        const replaced = await h.store.nextSong(h.conversation.id);
-        const { song } = await h.store.recordPendingSong({
-          conversationId: h.conversation.id,
-          kind: "song",
-          fileId,
-          name,
-          source: { platform: "playground", fileId, name },
-        });
-        await runner.jobs.send({
-          name: "song/dropped",
-          data: {
-            accountId: h.account.id,
-            conversationId: h.conversation.id,
-            target: h.target,
-            songId: song.id,
-            ...(replaced ? { replacesSongId: replaced.id } : {}),
-          },
-        });
-        await runner.idle();
-        return song;
-      };
       await runner.start();
-      const good = await send("good", "good.mp3");
-      const broken = await send("broken", "holiday.mp3");
+      const good = await sendSong(h, runner, "good", "good.mp3");
+      const broken = await sendSong(h, runner, "broken", "holiday.mp3");
       expect((await h.store.getSong(broken.id))?.status).toBe("rejected");
       const said = h.chat.records.filter((r) => r.kind === "post").map((r) => r.text ?? "");
       expect(said[1]).toBe(
@@ -210,7 +144,7 @@ describe("a song sent to the chat, through intake and a real render", { timeout:
       const row = await h.store.getVideo(video.id);
       expect(row?.status).toBe("completed");
       const file = h.blobs.localPath?.(row?.videoKey ?? "") ?? "";
-      expect(Math.abs((await lufs(file)) - -16)).toBeLessThanOrEqual(2);
+      expect(Math.abs((await integratedLufs(file)) - -16)).toBeLessThanOrEqual(2);
       expect(await meanVolume(file, 2, 3)).toBeGreaterThan(-30);
       const final = h.chat.records.filter((r) => r.kind === "edit").at(-1)?.text ?? "";
       expect(final).toContain(

@@ -4,7 +4,6 @@
  * sound), the voice over the style's music by the music's level while the voice speaks and after it; a song with a
  * beat by where the picture changes against where the sound has its onsets.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +12,7 @@ import type { PreparedPhoto } from "../../src/core/domain.ts";
 import { findMusicBeats } from "../../src/core/render/beats/music-beats.ts";
 import { FPS, planRender, probe, renderMemory, resolveFfmpeg } from "../../src/core/render/index.ts";
 import { SCORES, type Score } from "../../src/core/render/soundtrack/scores.ts";
+import { around, brokenMp3, integratedLufs, meanVolume, without, writeTone } from "./audio-meter.ts";
 import { ffmpegStdout, makePhotos, scriptFor, synthSong } from "./fixtures.ts";
 
 let dir: string;
@@ -26,69 +26,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function ffmpegRun(args: string[]): Promise<string> {
-  const { ffmpeg } = await resolveFfmpeg();
-  return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, ["-hide_banner", "-nostats", ...args], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let err = "";
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      err += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(err) : reject(new Error(err.slice(-800)))));
-  });
-}
-
 /** A tone as a chat would send it: `codec` in its usual container, quiet (as a phone recording often is). */
-async function tone(name: string, frequency: number, seconds: number, codec: string[]): Promise<string> {
-  const path = join(dir, name);
-  await ffmpegRun([
-    "-v",
-    "error",
-    "-f",
-    "lavfi",
-    "-i",
-    `sine=frequency=${frequency}:duration=${seconds}:sample_rate=44100`,
-    "-af",
-    "volume=0.1",
-    ...codec,
-    "-y",
-    path,
-  ]);
-  return path;
-}
-
-async function integratedLufs(file: string): Promise<number> {
-  const out = await ffmpegRun(["-i", file, "-vn", "-af", "ebur128", "-f", "null", "-"]);
-  const match = /Integrated loudness:\s+I:\s+(-?[\d.]+) LUFS/.exec(out);
-  if (!match?.[1]) throw new Error(`no loudness in ${out.slice(-500)}`);
-  return Number(match[1]);
-}
-
-/** Mean level (dB) of the audio between `from` and `from + seconds`, after `filters`. */
-async function meanVolume(file: string, from: number, seconds: number, filters = ""): Promise<number> {
-  const out = await ffmpegRun([
-    "-ss",
-    String(from),
-    "-t",
-    String(seconds),
-    "-i",
-    file,
-    "-vn",
-    "-af",
-    `${filters}volumedetect`,
-    "-f",
-    "null",
-    "-",
-  ]);
-  const match = /mean_volume: (-?[\d.]+|-inf) dB/.exec(out);
-  return match?.[1] === undefined || match[1] === "-inf" ? -Infinity : Number(match[1]);
-}
-
-const around = (hz: number) => `bandpass=f=${hz}:width_type=q:w=8,bandpass=f=${hz}:width_type=q:w=8,`;
-const without = (hz: number) => `bandreject=f=${hz}:width_type=q:w=2,bandreject=f=${hz}:width_type=q:w=2,`;
+const tone = (name: string, frequency: number, seconds: number, codec: string[]) =>
+  writeTone(dir, name, { frequency, seconds, volume: 0.1 }, codec);
 
 describe("a chat's song or voice note as the soundtrack (real ffmpeg)", { timeout: 300_000 }, () => {
   it("plays the song (looped to the video), at −16 LUFS ±2 whatever its own level, faded out at the end", async () => {
@@ -117,10 +57,7 @@ describe("a chat's song or voice note as the soundtrack (real ffmpeg)", { timeou
 
   it("a corrupt song: the style's music plays instead, at −16 LUFS, and the result says why", async () => {
     const broken = join(dir, "broken.mp3");
-    // An ID3 header and then noise: looks like an MP3 by its first bytes, decodes to nothing.
-    const junk = Buffer.alloc(64 * 1024);
-    for (let i = 0; i < junk.length; i++) junk[i] = (i * 7919) % 251;
-    await writeFile(broken, Buffer.concat([Buffer.from("ID3\x04\x00\x00\x00\x00\x00\x00", "latin1"), junk]));
+    await writeFile(broken, brokenMp3(64 * 1024));
     const plan = planRender(photos, scriptFor(photos), "classic", {
       aspect: "16:9",
       resolution: 720,
