@@ -112,6 +112,21 @@ describe("the style's soundtrack", () => {
     },
   );
 
+  it.each(STYLE_NAMES)("%s: every part of the score is heard (drums included)", async (style) => {
+    const score = SCORES[style];
+    const rms = (samples: Float32Array) =>
+      Math.sqrt(samples.reduce((sum, v) => sum + v * v, 0) / samples.length);
+    const whole = rms((await synthesise(score)).left);
+    for (const part of score.parts) {
+      const solo = rms((await synthesise({ ...score, parts: [part] })).left);
+      // A light clap sits ~34 dB under the mix; a part that never sounds is -Infinity dB.
+      expect({ voice: part.voice, db: 20 * Math.log10(solo / whole) }).toEqual({
+        voice: part.voice,
+        db: expect.toSatisfy((db: number) => db > -40),
+      });
+    }
+  });
+
   it.each(STYLE_NAMES)("%s: is the same every time and has its beat where the plan cuts", async (style) => {
     const score = SCORES[style];
     const [a, b] = await Promise.all([synthesise(score), synthesise(score)]);
