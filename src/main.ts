@@ -118,7 +118,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const store = createSqlStore(db, { tokenEncryptionKey: config.tokenEncryptionKey });
   const blobs = await createBlobStore(config);
   const scriptWriter = await createScriptWriter(config, logger);
-  const playgroundChat = createPlaygroundChat({ db, blobs });
+  const playgroundChat = createPlaygroundChat({ db, blobs, logger });
   // Outbound adapters first, on their own: the jobs deliver through them whether or not this process serves webhooks.
   const chats: Partial<Record<Platform, ChatAdapter>> = {
     playground: playgroundChat.adapter,
@@ -206,6 +206,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
                 bot: createPlaygroundBot(playgroundChat, memory, logger),
                 blobs,
                 token: config.playground.token,
+                logger,
               }),
             }
           : {}),

@@ -1,9 +1,10 @@
 /**
- * The playground's chat log in the database (table playground_messages), plus an in-process feed that the SSE
- * route follows. Rows are the source of truth; the feed only tells open pages that something changed.
+ * The playground's chat log in the database (table playground_messages), and the live feed the SSE route follows.
+ * Rows are the source of truth; the feed (message-feed.ts: NOTIFY from a trigger, LISTEN where pages are open) only
+ * tells open pages which row changed, whichever process changed it.
  */
-import { EventEmitter } from "node:events";
-import type { Queryable } from "../../core/store/db.ts";
+import type { Db } from "../../core/store/db.ts";
+import { createMessageFeed, type FeedFollower } from "./message-feed.ts";
 
 export interface PlaygroundVideo {
   /** BlobStore key of the delivered MP4. */
@@ -79,19 +80,28 @@ export interface PlaygroundMessageLog {
   ): Promise<PlaygroundMessage | null>;
   get(id: string): Promise<PlaygroundMessage | null>;
   list(conversationId: string): Promise<PlaygroundMessage[]>;
-  /** Calls `listener` with every added or changed message of the conversation; returns the unsubscribe. */
-  subscribe(conversationId: string, listener: (message: PlaygroundMessage) => void): () => void;
+  /**
+   * Calls `follower` with every added or changed message of the conversation, written by any process; resolves once
+   * following (throws when the database cannot be listened to), to the unsubscribe.
+   */
+  subscribe(conversationId: string, follower: FeedFollower<PlaygroundMessage>): Promise<() => void>;
 }
 
 const COLUMNS = "id, channel_id, sender, user_name, body, progress, actions, video, created_at";
 
-export function createPlaygroundMessageLog(db: Queryable): PlaygroundMessageLog {
-  const feed = new EventEmitter();
-  feed.setMaxListeners(0);
-  const publish = (message: PlaygroundMessage) => {
-    feed.emit(message.conversationId, message);
-    return message;
+export function createPlaygroundMessageLog(
+  db: Db,
+  options: { heartbeatMs?: number; onError?: (error: unknown, what: string) => void } = {},
+): PlaygroundMessageLog {
+  const get = async (id: string): Promise<PlaygroundMessage | null> => {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const rows = await db.query<Row>(
+      `select ${COLUMNS} from public.playground_messages where id = $1::uuid`,
+      [id],
+    );
+    return rows[0] ? toMessage(rows[0]) : null;
   };
+  const feed = createMessageFeed({ db, read: get, ...options });
   return {
     async add(m) {
       const rows = await db.query<Row>(
@@ -111,7 +121,7 @@ export function createPlaygroundMessageLog(db: Queryable): PlaygroundMessageLog 
       );
       const row = rows[0];
       if (!row) throw new Error("insert into playground_messages returned no row");
-      return publish(toMessage(row));
+      return toMessage(row);
     },
     async update(id, patch) {
       const rows = await db.query<Row>(
@@ -130,16 +140,9 @@ export function createPlaygroundMessageLog(db: Queryable): PlaygroundMessageLog 
         ],
       );
       const row = rows[0];
-      return row ? publish(toMessage(row)) : null;
+      return row ? toMessage(row) : null;
     },
-    async get(id) {
-      if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-      const rows = await db.query<Row>(
-        `select ${COLUMNS} from public.playground_messages where id = $1::uuid`,
-        [id],
-      );
-      return rows[0] ? toMessage(rows[0]) : null;
-    },
+    get,
     async list(conversationId) {
       const rows = await db.query<Row>(
         `select ${COLUMNS} from public.playground_messages where channel_id = $1 order by seq`,
@@ -147,9 +150,6 @@ export function createPlaygroundMessageLog(db: Queryable): PlaygroundMessageLog 
       );
       return rows.map(toMessage);
     },
-    subscribe(conversationId, listener) {
-      feed.on(conversationId, listener);
-      return () => feed.off(conversationId, listener);
-    },
+    subscribe: (conversationId, follower) => feed.follow(conversationId, follower),
   };
 }

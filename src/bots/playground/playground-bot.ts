@@ -15,7 +15,7 @@ import {
 } from "../../core/memories/index.ts";
 import { upsertConversationOf } from "../../core/memories/request-memory.ts";
 import { makeThumbnail } from "../../core/photos/thumbnail.ts";
-import type { Queryable } from "../../core/store/db.ts";
+import type { Db } from "../../core/store/db.ts";
 import {
   createPlaygroundMessageLog,
   type PlaygroundMessage,
@@ -44,8 +44,11 @@ export function targetOf(conversationId: string): ChatTarget {
 }
 
 /** Builds the adapter first: the memory deps (and the jobs) need it before the bot can take input. */
-export function createPlaygroundChat(deps: { db: Queryable; blobs: BlobStore }) {
-  const messages = createPlaygroundMessageLog(deps.db);
+export function createPlaygroundChat(deps: { db: Db; blobs: BlobStore; logger?: Logger }) {
+  const log = deps.logger?.child({ module: "playground" });
+  const messages = createPlaygroundMessageLog(deps.db, {
+    onError: (error, what) => log?.warn({ err: error, what }, "playground live feed"),
+  });
   return { messages, adapter: createPlaygroundAdapter({ messages, blobs: deps.blobs }) };
 }
 

@@ -20,7 +20,14 @@ export interface Db extends Queryable {
   /**
    * Subscribes to a Postgres NOTIFY channel (e.g. `video_progress`); resolves to an unsubscribe function.
    * With Supabase, use the direct or session-mode connection string: the transaction-mode pooler drops LISTEN.
+   * `onListen` is called each time the LISTEN is in place: first, and again after the driver re-listened on a new
+   * connection (notifications sent in between were lost). postgres.js gives up re-listening silently when the database
+   * is still down at that moment: a listener that must not go deaf checks it still hears its own NOTIFY.
    */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onListen?: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

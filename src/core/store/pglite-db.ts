@@ -250,8 +250,10 @@ export async function createPgliteDb(dataDir?: string, options: PgliteDbOptions 
     query: (text, params) => exclusive(() => direct.query(text, params)),
     exec: (text) => exclusive(() => direct.exec(text)),
     transaction: (fn) => exclusive(() => pg.transaction((tx) => fn(wrap(tx)))),
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, onListen) {
+      // One process, one connection: the LISTEN is never lost.
       const unsubscribe = await exclusive(() => pg.listen(channel, onPayload));
+      onListen?.();
       return () => exclusive(() => unsubscribe());
     },
     async close() {

@@ -38,8 +38,8 @@ export function createPostgresDb(databaseUrl: string, options: PostgresDbOptions
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       return (await sql.begin((tx) => fn(wrap(tx)))) as T;
     },
-    async listen(channel, onPayload) {
-      const { unlisten } = await sql.listen(channel, onPayload);
+    async listen(channel, onPayload, onListen) {
+      const { unlisten } = await sql.listen(channel, onPayload, onListen);
       return unlisten;
     },
     async close() {

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
-import { streamSSE } from "hono/streaming";
+import type { Logger } from "pino";
 import { z } from "zod";
 import type { PlaygroundMessage } from "../../bots/playground/message-log.ts";
 import { PLAYGROUND_CONVERSATION_ID, type PlaygroundBot } from "../../bots/playground/playground-bot.ts";
@@ -14,6 +14,7 @@ import { PHOTO_DEFAULTS } from "../../core/photos/normalise-photo.ts";
 import { serveBytes, serveFile } from "../range.ts";
 import { pageCsp } from "../security-headers.ts";
 import { createPlaygroundAccess } from "./access.ts";
+import { streamConversation } from "./event-stream.ts";
 import {
   type SavedUpload,
   type SaveUploadOptions,
@@ -72,6 +73,7 @@ export interface PlaygroundRoutesDeps {
   blobs: BlobStore;
   /** PLAYGROUND_TOKEN: when set, every playground route needs it (see access.ts). */
   token?: string;
+  logger?: Logger;
   /** Where uploads are spooled and their caps (UPLOAD_LIMITS by default); tests inject a failing disk. */
   uploads?: Pick<SaveUploadOptions, "tmpDir" | "openFile"> & { limits?: Partial<UploadLimits> };
 }
@@ -84,6 +86,7 @@ const ISSUED_CONVERSATION_ID = /^[A-Za-z0-9_-]{22,64}$/;
 
 export function createPlaygroundRoutes(deps: PlaygroundRoutesDeps): Hono {
   const { bot, blobs } = deps;
+  const log = deps.logger?.child({ module: "playground" });
   const app = new Hono();
   if (deps.token) {
     const access = createPlaygroundAccess(deps.token);
@@ -201,48 +204,7 @@ export function createPlaygroundRoutes(deps: PlaygroundRoutesDeps): Hono {
     return serveBytes(await blobs.get(message.video.key), range, headers);
   });
 
-  api.get("/conversations/:id/events", (c) => {
-    const id = c.req.param("id");
-    return streamSSE(c, async (stream) => {
-      const queue: PlaygroundMessage[] = [];
-      let wake: (() => void) | undefined;
-      const unsubscribe = bot.messages.subscribe(id, (m) => {
-        queue.push(m);
-        wake?.();
-      });
-      let open = true;
-      stream.onAbort(() => {
-        open = false;
-        wake?.();
-      });
-      try {
-        await stream.writeSSE({ event: "ready", data: "{}" });
-        while (open) {
-          const next = queue.shift();
-          if (next) {
-            await stream.writeSSE({
-              event: "message",
-              id: next.id,
-              data: JSON.stringify(toApiMessage(next)),
-            });
-            continue;
-          }
-          // Wait for a message, or send a comment every 15 s so proxies keep the stream open.
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, 15_000);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          wake = undefined;
-          if (open && queue.length === 0) await stream.write(": keep-alive\n\n");
-        }
-      } finally {
-        unsubscribe();
-      }
-    });
-  });
+  api.get("/conversations/:id/events", (c) => streamConversation(c, bot.messages, toApiMessage, log));
 
   app.route("/playground/api", api);
   return app;
