@@ -221,7 +221,7 @@ describe("Discord entitlements", () => {
     await bot.discordEntitlement(created);
     await bot.discordEntitlement({ ...created });
     expect((await plan(holder)).plan).toBe("premium");
-    expect(toldTo(asked.channelId, /Premium is on for everyone/)).toBe(1);
+    expect(toldTo(asked.channelId, /Premium is on for everyone in this server/)).toBe(1);
     // No end known (Discord sets ends_at only when the subscription ends): nothing to look at.
     expect(checksFor(created.entitlementId)).toHaveLength(0);
 
@@ -233,7 +233,7 @@ describe("Discord entitlements", () => {
       eventId: `delete:${id()}`,
     });
     expect((await plan(holder)).plan).toBe("free");
-    expect(toldTo(asked.channelId, /Premium has ended/)).toBe(1);
+    expect(toldTo(asked.channelId, /^Premium has ended for everyone in this server\./)).toBe(1);
   });
 
   it("makes a DM user premium for a user entitlement, until an update's ends_at", async () => {

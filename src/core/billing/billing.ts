@@ -206,7 +206,7 @@ export function createBilling(deps: BillingDeps) {
       if (isPremium(result.subscription))
         await rows.resetEndNotice(change.provider, change.externalSubscriptionId);
       if (!premiumBefore && premiumAfter)
-        await notify(thread, premiumStartedText(plans.premium, change.holder));
+        await notify(thread, premiumStartedText(plans.premium, change.holder, thread?.platform));
       else if (
         !premiumAfter &&
         (premiumBefore || gavePremium) &&

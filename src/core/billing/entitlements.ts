@@ -11,7 +11,13 @@ import {
 } from "../memories/entitlements.ts";
 import type { Billing } from "./billing.ts";
 import { planIncludes, resetDay } from "./plans.ts";
-import { lockedStyleText, premiumAlreadyOnText, premiumTermText, quotaReachedText } from "./texts.ts";
+import {
+  lockedStyleText,
+  premiumAlreadyOnText,
+  premiumTermText,
+  quotaReachedText,
+  sharedPlace,
+} from "./texts.ts";
 
 export function createBillingEntitlements(billing: Billing): Entitlements {
   const { plans } = billing;
@@ -84,7 +90,7 @@ export function createBillingEntitlements(billing: Billing): Entitlements {
       const { plan, limits, subscription } = await billing.planOf(holder);
       const { period, resetsAt } = billing.period();
       const used = await billing.rows.memoriesUsed(holder, period);
-      const who = holder.kind === "workspace" ? "This workspace is" : "You are";
+      const who = holder.kind === "workspace" ? `This ${sharedPlace(input.target.platform)} is` : "You are";
       const lines = [
         `${who} on the ${plan} plan: ${plan === "premium" ? "every style" : "classic and modern"}, up to ${limits.photosPerMemory} photos per memory and ${limits.memoriesPerMonth} memories a month.`,
         `This month: ${used} of ${limits.memoriesPerMonth} memories used; the count starts again on ${resetDay(resetsAt)}.`,
@@ -109,7 +115,8 @@ export function createBillingEntitlements(billing: Billing): Entitlements {
       const actions = await upgradeFor(input, holder);
       if (actions.length === 0)
         return { message: { text: "Premium cannot be bought from this chat on this server." } };
-      const who = holder.kind === "workspace" ? "everyone in this workspace" : "you";
+      const who =
+        holder.kind === "workspace" ? `everyone in this ${sharedPlace(input.target.platform)}` : "you";
       return {
         message: {
           text: `Premium unlocks the cinematic and vintage styles for ${who}, up to ${plans.premium.photosPerMemory} photos per memory and ${plans.premium.memoriesPerMonth} memories a month. I will say here when it is on.`,

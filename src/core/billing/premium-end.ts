@@ -64,6 +64,7 @@ export function createPremiumEnds(parts: PremiumEndParts) {
       log.warn({ err: error, platform: thread.platform }, "no upgrade button for the end-of-premium message");
     }
     const text = premiumEndedText(plans.free, holder, {
+      platform: thread.platform,
       ...(input.lapsedAt ? { lapsedAt: input.lapsedAt } : {}),
       upgradable: actions.length > 0,
     });

@@ -1,4 +1,6 @@
 /** What billing says in chat. One place, so every platform and provider says it the same way. */
+
+import type { Platform } from "../domain.ts";
 import { PREMIUM_STYLES } from "../domain.ts";
 import type { Subscription } from "../store/records.ts";
 import type { Holder } from "./holder.ts";
@@ -6,12 +8,17 @@ import { type PlanLimits, resetDay } from "./plans.ts";
 
 const premiumStyles = () => PREMIUM_STYLES.join(" and ");
 
-function where(holder: Holder): string {
-  return holder.kind === "workspace" ? "for everyone in this workspace" : "for you";
+/** A held-by-all chat in the platform's word: a Slack workspace, a Discord server. */
+export function sharedPlace(platform: Platform | undefined): string {
+  return platform === "discord" ? "server" : "workspace";
 }
 
-export function premiumStartedText(premium: PlanLimits, holder: Holder): string {
-  return `✨ Premium is on ${where(holder)}: the ${premiumStyles()} styles, up to ${premium.photosPerMemory} photos per memory and ${premium.memoriesPerMonth} memories a month. Thank you!`;
+function where(holder: Holder, platform: Platform | undefined): string {
+  return holder.kind === "workspace" ? `for everyone in this ${sharedPlace(platform)}` : "for you";
+}
+
+export function premiumStartedText(premium: PlanLimits, holder: Holder, platform?: Platform): string {
+  return `✨ Premium is on ${where(holder, platform)}: the ${premiumStyles()} styles, up to ${premium.photosPerMemory} photos per memory and ${premium.memoriesPerMonth} memories a month. Thank you!`;
 }
 
 /** "6 January 2027" (UTC): the end of a paid period, in words. */
@@ -28,6 +35,8 @@ export function premiumEndedText(
   free: PlanLimits,
   holder: Holder,
   input: {
+    /** Where it is told (a Discord server is a "server", a Slack workspace a "workspace"). */
+    platform?: Platform;
     /** The end of the period that ran out without a renewal (absent: ended otherwise, e.g. a refund). */
     lapsedAt?: Date;
     /** An upgrade button comes with the message. */
@@ -35,8 +44,8 @@ export function premiumEndedText(
   },
 ): string {
   const head = input.lapsedAt
-    ? `Premium has ended ${where(holder)}: it was paid until ${longDay(input.lapsedAt)} and was not renewed.`
-    : `Premium has ended ${where(holder)}.`;
+    ? `Premium has ended ${where(holder, input.platform)}: it was paid until ${longDay(input.lapsedAt)} and was not renewed.`
+    : `Premium has ended ${where(holder, input.platform)}.`;
   const again = input.upgradable
     ? "To get it back, press the button below or type `/memory upgrade`."
     : "Type `/memory upgrade` to get it back.";

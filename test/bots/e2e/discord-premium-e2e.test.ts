@@ -121,7 +121,7 @@ it("Discord: cinematic is locked → premium button → ENTITLEMENT_CREATE → p
   // The purchase: Discord sends ENTITLEMENT_CREATE (twice, as a retry would); the channel that asked is told once.
   expect((await signed("/discord/webhook-events", created)).status).toBe(204);
   expect((await signed("/discord/webhook-events", created)).status).toBe(204);
-  await eventually(() => count(/Premium is on for everyone/) > 0, "premium on", 20_000);
+  await eventually(() => count(/Premium is on for everyone in this server/) > 0, "premium on", 20_000);
 
   // Premium: the cinematic memory renders and is uploaded; the interaction carries the entitlement too.
   const entitlement = JSON.parse(created).event.data;
@@ -169,7 +169,17 @@ it("Discord: cinematic is locked → premium button → ENTITLEMENT_CREATE → p
       )
     ).status,
   ).toBe(204);
-  await eventually(() => count(/Premium has ended/) > 0, "premium ended", 20_000);
+  const ended = await eventually(
+    () =>
+      shown().find((c) => /^Premium has ended for everyone in this server\./.test(String(c.body.content))),
+    "premium ended",
+    20_000,
+  );
+  // The end says what the free plan allows and offers Discord's premium button again.
+  expect(String(ended.body.content)).toMatch(
+    /classic and modern styles \(cinematic and vintage are locked\)/,
+  );
+  expect(premiumButton(ended)).toBe(true);
   const before = shown().filter(premiumButton).length;
   const after = memory("cinematic", "After the refund", []);
   await signed("/discord/interactions", after.body);
