@@ -3,7 +3,6 @@
  * process finishes the run, and the chat holds exactly one video (the platform's idempotency: the playground's
  * message id, Discord's nonce with enforce_nonce).
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,32 +12,11 @@ import { describe, expect, it } from "vitest";
 import { createPlaygroundMessageLog } from "../../src/bots/playground/message-log.ts";
 import { createPgliteDb, createSqlStore } from "../../src/core/store/index.ts";
 import { startDiscordStandIn } from "../stand-ins/discord-api.ts";
+import { spawnChild, until } from "./fixtures/spawn-child.ts";
 
 const CHILD = fileURLToPath(new URL("./fixtures/delivery-crash-child.ts", import.meta.url));
 
-function child(args: string[]) {
-  const proc = spawn(process.execPath, ["--import", "tsx", CHILD, ...args], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  proc.stderr.on("data", (chunk) => {
-    stderr += String(chunk);
-  });
-  const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
-  return { proc, exited, stderr: () => stderr };
-}
-
-async function until(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  limitMs = 120_000,
-): Promise<void> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > limitMs) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const child = (args: string[]) => spawnChild(CHILD, args);
 
 async function deliveredRow(dir: string) {
   const db = await createPgliteDb(join(dir, "db"));

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,28 +5,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createPgliteDb, createSqlStore } from "../../src/core/store/index.ts";
+import { spawnChild, until } from "./fixtures/spawn-child.ts";
 
 const CHILD = fileURLToPath(new URL("./fixtures/crash-child.ts", import.meta.url));
 
-function child(mode: "start" | "resume", dir: string) {
-  const proc = spawn(process.execPath, ["--import", "tsx", CHILD, mode, dir], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  proc.stderr.on("data", (chunk) => {
-    stderr += String(chunk);
-  });
-  const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
-  return { proc, exited, stderr: () => stderr };
-}
-
-async function until(check: () => boolean, what: string, limitMs = 120_000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > limitMs) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const child = (mode: "start" | "resume", dir: string) => spawnChild(CHILD, [mode, dir]);
 
 const lines = async (path: string) =>
   existsSync(path) ? (await readFile(path, "utf8")).split("\n").filter(Boolean) : [];
