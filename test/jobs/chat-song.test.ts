@@ -34,6 +34,18 @@ async function songFile(dir: string, frequency: number): Promise<Buffer> {
 /** An ID3 header, then noise: it looks like an MP3 by its first bytes and decodes to nothing. */
 const brokenSong = () => brokenMp3(48 * 1024, 13);
 
+/** A pipeline with the real renderer in its own room, and an embedded runner over its functions. */
+async function realPipeline(room: string) {
+  const h = await createPipelineHarness({ renderer: "real", db, room });
+  const runner = createEmbeddedRunner({
+    db,
+    functions: h.functions,
+    logger: silentLogger,
+    pollIntervalMs: 10,
+  });
+  return { h, runner };
+}
+
 /** A song the chat sent (a file the chat stand-in holds), recorded pending and taken in by `ingest-song`. */
 async function sendSong(
   h: Awaited<ReturnType<typeof createPipelineHarness>>,
@@ -65,13 +77,7 @@ async function sendSong(
 
 describe("a song sent to the chat, through intake and a real render", { timeout: 300_000 }, () => {
   it("is checked and stored, answered once, and plays in the next memory at −16 LUFS; the status names it", async () => {
-    const h = await createPipelineHarness({ renderer: "real", db, room: "song-room" });
-    const runner = createEmbeddedRunner({
-      db,
-      functions: h.functions,
-      logger: silentLogger,
-      pollIntervalMs: 10,
-    });
+    const { h, runner } = await realPipeline("song-room");
     try {
       h.chat.files.set("tg-song-1", await songFile(h.dir, 660));
       await runner.start();
@@ -115,13 +121,7 @@ describe("a song sent to the chat, through intake and a real render", { timeout:
   });
 
   it("a damaged song is named to the user at intake and the earlier song stays; one that fails only at render gives the style's music and says why", async () => {
-    const h = await createPipelineHarness({ renderer: "real", db, room: "broken-room" });
-    const runner = createEmbeddedRunner({
-      db,
-      functions: h.functions,
-      logger: silentLogger,
-      pollIntervalMs: 10,
-    });
+    const { h, runner } = await realPipeline("broken-room");
     try {
       h.chat.files.set("good", await songFile(h.dir, 440));
       h.chat.files.set("broken", brokenSong());
