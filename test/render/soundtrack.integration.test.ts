@@ -2,22 +2,16 @@
  * The music a memory gets by default and its ending, measured the way a listener and a viewer would meet them: the
  * real ffmpeg renders, ebur128 measures the loudness, frames are decoded and looked at.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PreparedPhoto, STYLE_NAMES } from "../../src/core/domain.ts";
-import {
-  planRender,
-  probe,
-  type RenderPlan,
-  renderMemory,
-  resolveFfmpeg,
-} from "../../src/core/render/index.ts";
+import { planRender, probe, type RenderPlan, renderMemory } from "../../src/core/render/index.ts";
 import { SCORES } from "../../src/core/render/soundtrack/scores.ts";
 import { styleSoundtrack } from "../../src/core/render/soundtrack/soundtrack.ts";
 import { beatSamples, synthesise } from "../../src/core/render/soundtrack/synth.ts";
+import { ffmpegRun, integratedLufs, meanVolume } from "./audio-meter.ts";
 import { ffmpegStdout, makePhotos, scriptFor } from "./fixtures.ts";
 
 let dir: string;
@@ -35,45 +29,7 @@ afterAll(async () => {
 });
 
 /** ffmpeg's stderr for an analysis run (`-f null`). */
-async function analyse(args: string[]): Promise<string> {
-  const { ffmpeg } = await resolveFfmpeg();
-  return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, ["-hide_banner", "-nostats", ...args, "-f", "null", "-"], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let err = "";
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      err += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(err) : reject(new Error(err))));
-  });
-}
-
-/** Integrated loudness (LUFS) of a file's audio, by ffmpeg's EBU R128 meter. */
-async function integratedLufs(file: string): Promise<number> {
-  const out = await analyse(["-i", file, "-vn", "-af", "ebur128"]);
-  const match = /Integrated loudness:\s+I:\s+(-?[\d.]+) LUFS/.exec(out);
-  if (!match?.[1]) throw new Error(`no loudness in ${out.slice(-500)}`);
-  return Number(match[1]);
-}
-
-/** Mean level (dB) of the audio between `from` and `from + seconds`. */
-async function meanVolume(file: string, from: number, seconds: number, filters = ""): Promise<number> {
-  const out = await analyse([
-    "-ss",
-    String(from),
-    "-t",
-    String(seconds),
-    "-i",
-    file,
-    "-vn",
-    "-af",
-    `${filters}volumedetect`,
-  ]);
-  const match = /mean_volume: (-?[\d.]+|-inf) dB/.exec(out);
-  return match?.[1] === undefined || match[1] === "-inf" ? -Infinity : Number(match[1]);
-}
+const analyse = (args: string[]) => ffmpegRun([...args, "-f", "null", "-"]);
 
 /** One decoded frame as grey levels. */
 async function grey(file: string, frame: number): Promise<Buffer> {
