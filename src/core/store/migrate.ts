@@ -111,14 +111,24 @@ function firstLine(error: unknown): string {
 export async function migrate(db: Db, options: { migrationsDir?: string } = {}): Promise<MigrateResult> {
   const files = await readMigrationFiles(options.migrationsDir);
 
-  await db.transaction(async (tx) => {
+  const recorded = await db.transaction(async (tx) => {
     await lock(tx);
     await tx.exec(HISTORY_TABLE_SQL);
     await adoptLegacyHistory(tx, files);
+    const rows = await tx.query<{ version: string }>(
+      "select version from supabase_migrations.schema_migrations",
+    );
+    return new Set(rows.map((r) => r.version));
   });
 
+  // Files recorded by now stay recorded; only the others need their own transaction, lock and check (another process
+  // may apply one meanwhile). A start with nothing to apply costs one transaction, not one per file.
   const result: MigrateResult = { applied: [], skipped: [] };
   for (const file of files) {
+    if (recorded.has(file.version)) {
+      result.skipped.push(file.file);
+      continue;
+    }
     const applied = await db
       .transaction(async (tx) => {
         await lock(tx);

@@ -4,8 +4,8 @@
  * would run inside it).
  */
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { constants, cpSync, existsSync } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -113,6 +113,13 @@ export async function templateRoot(): Promise<string | undefined> {
   return join(main.slice(0, at), "node_modules", ".cache", "photomemory", `pglite-${pkg.version}`);
 }
 
+/**
+ * Copies a data folder (~1,100 files). fs.cpSync: fs.promises.cp took ~1 s of CPU for it, the synchronous copy ~0.2 s
+ * (a clone where the file system can). Runs before the service listens, so blocking is fine.
+ */
+const copyFolder = (from: string, to: string) =>
+  cpSync(from, to, { recursive: true, mode: constants.COPYFILE_FICLONE });
+
 const scratchName = (dir: string) => `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
 /**
@@ -163,7 +170,7 @@ export async function ensureTemplate(root: string, migrations: readonly Migratio
   if (prefix && prefix.length === wanted.length) return migrated;
 
   const scratch = scratchName(migrated);
-  await cp(prefix ? migrated : base, scratch, { recursive: true });
+  copyFolder(prefix ? migrated : base, scratch);
   const pending = migrations.slice(prefix?.length ?? 0);
   const applied = new Set(await prepareInWorker(scratch, pending));
   const done = [...(prefix ?? []), ...pending.filter((f) => applied.has(f.file)).map(entryOf)];
@@ -186,7 +193,7 @@ async function fillFromTemplate(
   const scratch = scratchName(dataDir);
   try {
     const template = await ensureTemplate(root, migrations);
-    await cp(template, scratch, { recursive: true });
+    copyFolder(template, scratch);
     await rm(dataDir, { recursive: true, force: true });
     await rename(scratch, dataDir);
     return true;
