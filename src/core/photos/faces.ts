@@ -9,8 +9,8 @@
  * would otherwise carry. Starting the thread (TensorFlow.js and the model) costs ~0.9 s of CPU once per burst.
  */
 import { Worker } from "node:worker_threads";
-import sharp from "sharp";
 import type { FaceBox } from "../domain.ts";
+import { loadSharp } from "./sharp.ts";
 
 export type { FaceBox };
 
@@ -91,6 +91,7 @@ export async function closeFaceDetector(): Promise<void> {
  * the detector cannot run; intake treats that as "faces unknown" rather than refusing the photo.
  */
 export async function detectFaces(image: Uint8Array): Promise<FaceBox[]> {
+  const sharp = await loadSharp();
   const small = await sharp(image)
     .resize(DETECT_SIDE, DETECT_SIDE, { fit: "inside" })
     .removeAlpha()

@@ -2,7 +2,7 @@
  * Where the subject of a photo is, as fractions of its width and height, so Ken Burns motion and cover crops keep
  * faces and subjects in frame. Uses sharp's attention strategy (luminance frequency, saturation, skin tones).
  */
-import sharp from "sharp";
+import { loadSharp } from "./sharp.ts";
 
 export interface Focus {
   x: number;
@@ -19,6 +19,7 @@ const PREVIEW = 256;
  * without further scaling, because sharp reports attentionX/Y wrongly when the crop also resizes (lovell/sharp#3675).
  */
 export async function findFocus(jpeg: Uint8Array): Promise<Focus> {
+  const sharp = await loadSharp();
   try {
     const preview = await sharp(jpeg)
       .resize(PREVIEW, PREVIEW, { fit: "inside", withoutEnlargement: true })

@@ -8,19 +8,15 @@
  * HEIC (iPhones) is decoded to pixels by libheif first (heic.ts), upright already, then goes through the same pipeline.
  */
 import { createHash } from "node:crypto";
-import sharp from "sharp";
+import type sharp from "sharp";
 import { isPhotoMemoryError, PhotoMemoryError } from "../errors.ts";
 import { readExifDate } from "./exif-date.ts";
 import { detectFaces, type FaceBox } from "./faces.ts";
 import { type Focus, findFocus } from "./focus.ts";
 import { decodeHeic } from "./heic.ts";
 import { measureQuality, type PhotoQuality } from "./quality.ts";
+import { loadSharp } from "./sharp.ts";
 import { type PhotoFormat, sniffPhoto } from "./sniff.ts";
-
-// libvips' operation cache keeps the last 100 operations alive, with the input buffers they read from: every photo
-// is normalised once, so it could only ever hold memory (measured: ~30 MB of a CLI render's Node process after 20
-// photos, with the dead buffers collected).
-sharp.cache(false);
 
 export interface NormalisePhotoOptions {
   /** Longest side of the output in pixels; smaller photos are never enlarged. Default 3072 (headroom for 1080p zooms). */
@@ -74,6 +70,7 @@ export async function normalisePhoto(
   bytes: Uint8Array,
   options: NormalisePhotoOptions = {},
 ): Promise<NormalisedPhoto> {
+  const sharp = await loadSharp();
   const name = options.name ?? "This file";
   const maxLongSide = options.maxLongSide ?? PHOTO_DEFAULTS.maxLongSide;
   const maxPixels = options.maxPixels ?? PHOTO_DEFAULTS.maxPixels;
@@ -164,6 +161,7 @@ function facesCentre(faces: FaceBox[]): Focus {
  * rotation, and the EXIF Orientation iPhones also write describes that same rotation (see heic.ts).
  */
 async function heicPixels(input: Buffer, name: string): Promise<sharp.Sharp> {
+  const sharp = await loadSharp();
   let decoded: Awaited<ReturnType<typeof decodeHeic>>;
   try {
     decoded = await decodeHeic(input);

@@ -6,7 +6,7 @@
  * - `sharpness`: variance of the Laplacian on a copy 256 px on its long side; a blurred photo has few edges.
  * - `brightness`: mean luminance 0..1, and `clipped`: share of pixels crushed to black or blown to white.
  */
-import sharp from "sharp";
+import { loadSharp } from "./sharp.ts";
 
 export interface PhotoQuality {
   dhash: string;
@@ -19,6 +19,7 @@ const SIDE = 256;
 const LAPLACIAN = { width: 3, height: 3, kernel: [0, 1, 0, 1, -4, 1, 0, 1, 0], scale: 1, offset: 128 };
 
 export async function measureQuality(jpeg: Uint8Array): Promise<PhotoQuality> {
+  const sharp = await loadSharp();
   const grey = await sharp(jpeg)
     .resize(SIDE, SIDE, { fit: "inside", withoutEnlargement: true })
     .toColourspace("b-w") // one channel: sharp writes raw output as sRGB unless told otherwise

@@ -4,7 +4,8 @@
  * Noto family that has it). ffmpeg overlays the image; nothing is rasterised per frame. Text is escaped for Pango
  * markup, so a title like `<b>&` is drawn as typed and no markup from a user reaches Pango.
  */
-import sharp from "sharp";
+import type sharp from "sharp";
+import { loadSharp } from "../photos/sharp.ts";
 import { faceKey, type ResolvedFace } from "./fonts.ts";
 import type { FontFace, PlannedText, PlannedTextRun } from "./types.ts";
 
@@ -30,6 +31,7 @@ const registered = new Set<string>();
  * faces found outside fontconfig's own folders are used too.
  */
 async function register(fonts: Map<string, ResolvedFace>): Promise<void> {
+  const sharp = await loadSharp();
   for (const { face, file } of fonts.values()) {
     if (registered.has(file)) continue;
     await sharp({ text: { text: ".", font: fontDescription(face, 12), fontfile: file } })
@@ -49,6 +51,7 @@ export function fontDescription(face: FontFace, sizePx: number): string {
 const ONE_LINE = 100_000;
 
 async function drawRun(run: PlannedTextRun, sizePx: number, maxWidthPx: number): Promise<Raster> {
+  const sharp = await loadSharp();
   const { text } = run;
   const spacing =
     run.letterSpacingPx > 0 && SPACEABLE.test(text)
@@ -88,6 +91,7 @@ async function fitRun(run: PlannedTextRun, maxWidthPx: number): Promise<Raster> 
 
 /** Scales a raster down (never up) so it is at most maxHeight tall. */
 async function capHeight(raster: Raster, maxHeight: number): Promise<Raster> {
+  const sharp = await loadSharp();
   if (raster.height <= maxHeight + 1) return raster;
   const scale = maxHeight / raster.height;
   const width = Math.max(1, Math.round(raster.width * scale));
@@ -100,6 +104,7 @@ async function capHeight(raster: Raster, maxHeight: number): Promise<Raster> {
 }
 
 async function stack(rasters: Raster[], gapPx: number): Promise<Raster> {
+  const sharp = await loadSharp();
   const width = Math.max(...rasters.map((r) => r.width));
   const height = rasters.reduce((sum, r) => sum + r.height, 0) + gapPx * (rasters.length - 1);
   let top = 0;
@@ -124,6 +129,7 @@ async function stack(rasters: Raster[], gapPx: number): Promise<Raster> {
 
 /** The block's text, shadow and box as a PNG. `fonts` comes from resolvePlanFonts. */
 export async function renderTextImage(block: PlannedText, fonts: Map<string, ResolvedFace>): Promise<Buffer> {
+  const sharp = await loadSharp();
   for (const run of block.runs) {
     if (!fonts.has(faceKey(run.font))) throw new Error(`font ${run.font.family} was not resolved`);
   }
@@ -177,6 +183,7 @@ async function scrimLayer(
   width: number,
   height: number,
 ): Promise<sharp.OverlayOptions> {
+  const sharp = await loadSharp();
   const w = content.width + 2 * scrim.padXPx;
   const h = content.height + 2 * scrim.padYPx;
   const x = (width - w) / 2;
@@ -207,6 +214,7 @@ async function shadowLayer(
   width: number,
   height: number,
 ): Promise<sharp.OverlayOptions> {
+  const sharp = await loadSharp();
   const offset = Math.min(shadow.offsetPx, margin.x, margin.y);
   const alpha = await sharp(content.data, {
     raw: { width: content.width, height: content.height, channels: 4 },
