@@ -105,8 +105,8 @@ export function createApp(deps: AppDeps): Hono {
       return c.body(await registry.metrics(), 200, { "content-type": registry.contentType });
     });
   }
-  // Playground uploads carry photos and apply their own, larger cap.
-  app.use(createBodyLimits({ ownLimit: [/^\/playground\/api\/conversations\/[^/]+\/photos$/] }));
+  // Playground uploads carry photos or a song and apply their own, larger caps.
+  app.use(createBodyLimits({ ownLimit: [/^\/playground\/api\/conversations\/[^/]+\/(photos|songs)$/] }));
   app.use(
     createEdgeIngress({
       logger: deps.logger,

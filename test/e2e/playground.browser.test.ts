@@ -11,6 +11,7 @@ import { loadConfig } from "../../src/config.ts";
 import { createSilentLogger } from "../../src/core/log.ts";
 import { type Service, startService } from "../../src/main.ts";
 import { noisyJpeg } from "../fixtures/generate-photos.ts";
+import { toneWav } from "../fixtures/generate-sounds.ts";
 
 let service: Service;
 let browser: Browser;
@@ -233,6 +234,42 @@ describe("the playground page in Chromium", () => {
     });
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it("takes a song from the file picker and shows it beside the thumbnails while it is checked and once it is ready", {
+    timeout: 120_000,
+  }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${service.url}/playground`);
+    await page.waitForFunction(() => document.getElementById("status")?.textContent === "live", undefined, {
+      timeout: 90_000,
+    });
+    // A photo and a song chosen together: the photo goes to the photos, the song to the songs.
+    await page.setInputFiles("#photo-input", [
+      { name: "picked.jpg", mimeType: "image/jpeg", buffer: await noisyJpeg(800, 600, 31) },
+      { name: "tone.wav", mimeType: "audio/wav", buffer: toneWav(440) },
+    ]);
+    await page.getByText("Got 1 photo").waitFor({ timeout: 60_000 });
+    await page
+      .getByText("🎵 Got “tone.wav”: it will be the music of the next memory.", { exact: false })
+      .waitFor({
+        timeout: 60_000,
+      });
+    const chip = page.locator("#tray-song");
+    await page.waitForFunction(
+      () => document.getElementById("tray-song")?.textContent === "🎵 “tone.wav”",
+      undefined,
+      {
+        timeout: 30_000,
+      },
+    );
+    expect(await chip.isVisible()).toBe(true);
+    expect(await page.locator("#tray img").count()).toBe(1);
+    await page.screenshot({ path: path.join(screenshots, "playground-song.png") });
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it("greets an empty conversation with what to do, on a desktop and a phone; its buttons work by keyboard and by touch", {

@@ -132,7 +132,7 @@ describe("playground uploads", () => {
     });
     expect(res.headers.get("connection")).toBe("close");
     expect(upload.pulled()).toBeLessThan(8 * MB);
-    expect(await (await app.request(url())).json()).toEqual({ photos: [] });
+    expect(await (await app.request(url())).json()).toEqual({ photos: [], song: null });
     await spoolIsEmpty(spool);
   });
 

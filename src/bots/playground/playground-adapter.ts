@@ -1,6 +1,8 @@
 /**
  * The `playground` ChatAdapter: the local page is the chat. Messages go to the playground message log (the
  * database), videos are copied into the BlobStore under the message's id so the page can stream them with Range.
+ * A song the page uploads is kept in the BlobStore under an upload key, which is its "file" the song intake fetches
+ * (in whichever process runs the job), as a platform's file would be.
  */
 import { randomUUID } from "node:crypto";
 import type { BlobStore } from "../../core/blobs/blob-store.ts";
@@ -11,7 +13,7 @@ import type {
   OutgoingMessage,
   OutgoingVideo,
 } from "../../core/chat/chat-adapter.ts";
-import { PhotoMemoryError } from "../../core/errors.ts";
+import { isPhotoMemoryError, PhotoMemoryError } from "../../core/errors.ts";
 import type { PlaygroundMessageLog } from "./message-log.ts";
 
 /** The playground has no platform upload limit; this only keeps a runaway file from filling the disk. */
@@ -21,6 +23,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function playgroundVideoKey(conversationId: string, messageId: string): string {
   return `playground-${conversationId}/deliveries/${messageId}.mp4`;
 }
+
+/** Where an uploaded song waits for the intake job: also its FileRef's fileId. */
+export function playgroundUploadKey(conversationId: string, uploadId: string): string {
+  return `playground-${conversationId}/uploads/${uploadId}`;
+}
+
+const UPLOAD_KEY =
+  /^playground-[A-Za-z0-9_-]{1,64}\/uploads\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function createPlaygroundAdapter(deps: {
   messages: PlaygroundMessageLog;
@@ -80,9 +90,21 @@ export function createPlaygroundAdapter(deps: {
       });
       return { target, messageId: saved.id };
     },
-    async downloadFile(): Promise<Uint8Array> {
-      // The page uploads bytes directly; there is no remote file to fetch.
-      throw new PhotoMemoryError("download.failed", "The playground has no remote files to download.");
+    async downloadFile(file, options): Promise<Uint8Array> {
+      // Photos come with their bytes; a song waits in the BlobStore for the intake job.
+      if (!UPLOAD_KEY.test(file.fileId))
+        throw new PhotoMemoryError("platform.failed", "that is not a playground upload.");
+      const bytes = await blobs.get(file.fileId).catch((error: unknown) => {
+        // Gone for good, or storage not answering (a passing failure the intake retries).
+        throw isPhotoMemoryError(error, "blob.not_found")
+          ? new PhotoMemoryError("platform.failed", "the upload is gone; please send it again.", {
+              cause: error,
+            })
+          : new PhotoMemoryError("download.failed", "The upload could not be read.", { cause: error });
+      });
+      if (bytes.byteLength > options.maxBytes)
+        throw new PhotoMemoryError("download.too_large", `The upload is over ${options.maxBytes} bytes.`);
+      return bytes;
     },
   };
 }

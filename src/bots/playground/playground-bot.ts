@@ -2,6 +2,7 @@
  * The playground's inbound side: the page's uploads and typed lines become core use case calls, exactly as a
  * platform webhook would. The conversation id comes from the page; the local user is whoever the page says.
  */
+import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { BlobStore } from "../../core/blobs/blob-store.ts";
 import type { ChatAdapter, ChatTarget } from "../../core/chat/chat-adapter.ts";
@@ -15,13 +16,15 @@ import {
 } from "../../core/memories/index.ts";
 import { upsertConversationOf } from "../../core/memories/request-memory.ts";
 import { makeThumbnail } from "../../core/photos/thumbnail.ts";
+import { dropSong, songLabel } from "../../core/songs/index.ts";
 import type { Db } from "../../core/store/db.ts";
+import type { SongKind } from "../../core/store/records.ts";
 import {
   createPlaygroundMessageLog,
   type PlaygroundMessage,
   type PlaygroundMessageLog,
 } from "./message-log.ts";
-import { createPlaygroundAdapter } from "./playground-adapter.ts";
+import { createPlaygroundAdapter, playgroundUploadKey } from "./playground-adapter.ts";
 
 export const PLAYGROUND_CONVERSATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -37,6 +40,19 @@ export interface PlaygroundBot {
   listPhotos(conversationId: string): Promise<{ id: string; name: string }[]>;
   /** A small JPEG preview of one of the conversation's photos, or null when it is not this conversation's. */
   photoThumbnail(conversationId: string, photoId: string): Promise<Buffer | null>;
+  /**
+   * A song or voice note from the page, as a chat's: kept as an upload, recorded as the conversation's pending song,
+   * then checked and answered by the `ingest-song` job.
+   */
+  receiveSong(
+    conversationId: string,
+    user: string,
+    song: { name: string; path: string; kind: SongKind },
+  ): Promise<{ songId: string }>;
+  /** The next memory's music (pending while it is being checked), or null. */
+  nextSong(
+    conversationId: string,
+  ): Promise<{ id: string; name: string; kind: SongKind; status: "pending" | "ready" } | null>;
 }
 
 export function targetOf(conversationId: string): ChatTarget {
@@ -88,6 +104,31 @@ export function createPlaygroundBot(
         user: { id: user, name: user },
         photos,
       });
+    },
+    async receiveSong(conversationId, user, song) {
+      const uploadId = randomUUID();
+      const key = playgroundUploadKey(conversationId, uploadId);
+      await memory.blobs.putFile(key, song.path, "application/octet-stream");
+      const message = await chat.messages.add({
+        conversationId,
+        from: "user",
+        user,
+        text: `${song.kind === "voice" ? "🎙️" : "🎵"} ${song.name}`,
+      });
+      const { songId } = await dropSong(memory, {
+        target: targetOf(conversationId),
+        file: { platform: "playground", fileId: key, name: song.name },
+        kind: song.kind,
+        userId: user,
+        deliveryKey: uploadId,
+        messageId: message.id,
+      });
+      return { songId };
+    },
+    async nextSong(conversationId) {
+      const song = await memory.store.nextSong((await conversationOf(conversationId)).id);
+      if (!song || (song.status !== "pending" && song.status !== "ready")) return null;
+      return { id: song.id, name: songLabel(song), kind: song.kind, status: song.status };
     },
     async receiveText(conversationId, user, text) {
       const message = await chat.messages.add({ conversationId, from: "user", user, text });

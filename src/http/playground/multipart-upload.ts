@@ -1,5 +1,5 @@
 /**
- * A playground photo upload, streamed to disk: busboy parses the multipart body as it arrives and each file part is
+ * A playground upload (photos, or a song), streamed to disk: busboy parses the multipart body as it arrives and each file part is
  * written to its own temp file, so no file is ever held whole in memory. Caps apply while reading: a declared
  * Content-Length over the request cap is refused before a byte is read, and a file or a body that grows past its cap
  * is refused the moment it does, without reading the rest. Malformed multipart is the client's fault (400); a disk
@@ -22,7 +22,9 @@ export interface UploadLimits {
 }
 
 export interface SavedFile {
-  /** The name the client gave, or `photo-<n>`. */
+  /** The form field it came in (one of `fileFields`). */
+  field: string;
+  /** The name the client gave, or `<noun>-<n>`. */
   name: string;
   /** Where its bytes are on disk, inside the upload's temp folder. */
   path: string;
@@ -30,7 +32,7 @@ export interface SavedFile {
 }
 
 export interface SavedUpload {
-  /** The files of the `photos` field, in the order they came. */
+  /** The files of the `fileFields`, in the order they came. */
   files: SavedFile[];
   /** Plain text fields (the first value of each). */
   fields: Record<string, string>;
@@ -56,13 +58,18 @@ export const UPLOAD_DIR_PREFIX = "photomemory-upload-";
 
 export interface SaveUploadOptions {
   limits: UploadLimits;
+  /** The form fields whose files are taken (the rest are skipped); `photos` by default. */
+  fileFields?: readonly string[];
+  /** What the sentences call one file and several ("photo", "photos" by default). */
+  noun?: { one: string; many: string };
+  /** How the sentences state the file cap (in MB, from `limits.maxFileBytes`, by default). */
+  fileCapText?: string;
   /** Where the upload's temp folder goes; the OS temp folder by default. */
   tmpDir?: string;
   /** Opens the file a part is written to; tests inject one whose writes fail (a full disk). */
   openFile?: (path: string) => Writable;
 }
 
-const BAD_UPLOAD = "That upload could not be read; send the photos again as multipart/form-data.";
 const megabytes = (bytes: number) => `${Math.round((bytes / 1_000_000) * 10) / 10} MB`;
 
 function isDiskFull(error: unknown): boolean {
@@ -74,6 +81,10 @@ export async function saveMultipartUpload(
   options: SaveUploadOptions,
 ): Promise<SavedUpload> {
   const { limits } = options;
+  const fileFields = options.fileFields ?? ["photos"];
+  const noun = options.noun ?? { one: "photo", many: "photos" };
+  const fileCap = options.fileCapText ?? megabytes(limits.maxFileBytes);
+  const BAD_UPLOAD = `That upload could not be read; send the ${noun.many} again as multipart/form-data.`;
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\s*;/i.test(contentType) || !request.body) {
     throw new UploadRefused(400, "bad_upload", BAD_UPLOAD);
@@ -83,7 +94,7 @@ export async function saveMultipartUpload(
     throw new UploadRefused(
       413,
       "too_large",
-      `That upload is ${megabytes(declared)}; send at most ${megabytes(limits.maxRequestBytes)} at once (fewer photos).`,
+      `That upload is ${megabytes(declared)}; send at most ${megabytes(limits.maxRequestBytes)} at once (fewer ${noun.many}).`,
     );
   }
   let parser: busboy.Busboy;
@@ -120,7 +131,7 @@ export async function saveMultipartUpload(
           new UploadRefused(
             413,
             "too_large",
-            `That upload is over ${megabytes(limits.maxRequestBytes)}; send fewer photos at once.`,
+            `That upload is over ${megabytes(limits.maxRequestBytes)}; send fewer ${noun.many} at once.`,
           ),
         );
         return;
@@ -145,14 +156,14 @@ export async function saveMultipartUpload(
       };
 
       parser.on("file", (field, stream, info) => {
-        if (field !== "photos") {
+        if (!fileFields.includes(field)) {
           stream.resume();
           return;
         }
         const index = files.length;
-        const name = info.filename?.trim() || `photo-${index + 1}`;
+        const name = info.filename?.trim() || `${noun.one}-${index + 1}`;
         const path = join(dir, String(index));
-        const saved: SavedFile = { name, path, bytes: 0 };
+        const saved: SavedFile = { field, name, path, bytes: 0 };
         files.push(saved);
         const out = openFile(path);
         stream.on("data", (chunk: Buffer) => {
@@ -171,7 +182,7 @@ export async function saveMultipartUpload(
             new UploadRefused(
               413,
               "too_large",
-              `${name} is over ${megabytes(limits.maxFileBytes)}; photos can be at most ${megabytes(limits.maxFileBytes)}. Nothing from this upload was added.`,
+              `${name} is over ${fileCap}; ${noun.many} can be at most ${fileCap}. Nothing from this upload was added.`,
             ),
           );
         });
@@ -202,13 +213,23 @@ export async function saveMultipartUpload(
         if (!(name in fields)) fields[name] = value;
       });
       parser.on("filesLimit", () =>
-        fail(new UploadRefused(400, "too_many", `Send at most ${limits.maxFiles} photos at once.`)),
+        fail(
+          new UploadRefused(
+            400,
+            "too_many",
+            limits.maxFiles === 1
+              ? `Send one ${noun.one} at a time.`
+              : `Send at most ${limits.maxFiles} ${noun.many} at once.`,
+          ),
+        ),
       );
       parser.on("error", (cause) => fail(new UploadRefused(400, "bad_upload", BAD_UPLOAD, { cause })));
       counter.on("error", fail);
       source.on("error", (cause) =>
         fail(
-          new UploadRefused(400, "bad_upload", "The upload was cut off; send the photos again.", { cause }),
+          new UploadRefused(400, "bad_upload", `The upload was cut off; send the ${noun.many} again.`, {
+            cause,
+          }),
         ),
       );
       parser.on("close", () => {

@@ -4,13 +4,14 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { PlaygroundMessage } from "../../bots/playground/message-log.ts";
 import { PLAYGROUND_CONVERSATION_ID, type PlaygroundBot } from "../../bots/playground/playground-bot.ts";
 import type { BlobStore } from "../../core/blobs/blob-store.ts";
 import { PHOTO_DEFAULTS } from "../../core/photos/normalise-photo.ts";
+import { SONG_MAX_BYTES } from "../../core/songs/index.ts";
 import { serveBytes, serveFile } from "../range.ts";
 import { pageCsp } from "../security-headers.ts";
 import { createPlaygroundAccess } from "./access.ts";
@@ -30,6 +31,12 @@ export const UPLOAD_LIMITS: UploadLimits = {
   maxFileBytes: PHOTO_DEFAULTS.maxBytes,
   maxRequestBytes: 300 * 1024 * 1024,
   maxFiles: 50,
+};
+/** A song's cap is the chats' (the intake's); one song a request. */
+export const SONG_UPLOAD_LIMITS: UploadLimits = {
+  maxFileBytes: SONG_MAX_BYTES,
+  maxRequestBytes: SONG_MAX_BYTES + 1024 * 1024,
+  maxFiles: 1,
 };
 
 const messageBody = z.object({
@@ -113,13 +120,14 @@ export function createPlaygroundRoutes(deps: PlaygroundRoutesDeps): Hono {
     await next();
   });
 
-  // Streamed to temp files under their caps (see multipart-upload.ts), then handed over one file at a time.
-  api.post("/conversations/:id/photos", async (c) => {
-    const id = c.req.param("id");
-    let upload: SavedUpload;
+  /** Streams the upload to temp files under its caps (see multipart-upload.ts); a refusal is answered right here. */
+  async function receiveUpload(
+    c: Context,
+    options: Pick<SaveUploadOptions, "limits" | "fileFields" | "noun" | "fileCapText">,
+  ): Promise<SavedUpload | Response> {
     try {
-      upload = await saveMultipartUpload(c.req.raw, {
-        limits: { ...UPLOAD_LIMITS, ...deps.uploads?.limits },
+      return await saveMultipartUpload(c.req.raw, {
+        ...options,
         ...(deps.uploads?.tmpDir ? { tmpDir: deps.uploads.tmpDir } : {}),
         ...(deps.uploads?.openFile ? { openFile: deps.uploads.openFile } : {}),
       });
@@ -130,6 +138,13 @@ export function createPlaygroundRoutes(deps: PlaygroundRoutesDeps): Hono {
       c.header("connection", "close");
       return c.json({ error: error.code, message: error.message }, error.status);
     }
+  }
+
+  // Photos are handed over one file at a time.
+  api.post("/conversations/:id/photos", async (c) => {
+    const id = c.req.param("id");
+    const upload = await receiveUpload(c, { limits: { ...UPLOAD_LIMITS, ...deps.uploads?.limits } });
+    if (upload instanceof Response) return upload;
     try {
       const files = upload.files.filter((f) => f.bytes > 0); // an empty file input sends an empty part
       if (files.length === 0) {
@@ -153,6 +168,37 @@ export function createPlaygroundRoutes(deps: PlaygroundRoutesDeps): Hono {
     }
   });
 
+  // A song (field `song`) or a voice note (field `voice`) for the next memory. It is checked by the song intake job,
+  // which answers in the conversation as it does in a chat; the answer here only says it arrived.
+  api.post("/conversations/:id/songs", async (c) => {
+    const id = c.req.param("id");
+    const upload = await receiveUpload(c, {
+      limits: SONG_UPLOAD_LIMITS,
+      fileFields: ["song", "voice"],
+      noun: { one: "song", many: "songs" },
+      fileCapText: `${Math.round(SONG_MAX_BYTES / 1024 / 1024)} MB`,
+    });
+    if (upload instanceof Response) return upload;
+    try {
+      const file = upload.files.find((f) => f.bytes > 0);
+      if (!file) {
+        return c.json(
+          {
+            error: "no_song",
+            message: "Send one sound file in the field `song` (or `voice` for a voice note).",
+          },
+          400,
+        );
+      }
+      const user = upload.fields.user?.trim().slice(0, 64) || "you";
+      const kind = file.field === "voice" ? "voice" : "song";
+      const { songId } = await bot.receiveSong(id, user, { name: file.name, path: file.path, kind });
+      return c.json({ song: { id: songId, name: file.name, kind, status: "pending" } }, 202);
+    } finally {
+      await upload.cleanup();
+    }
+  });
+
   api.post("/conversations/:id/messages", async (c) => {
     const parsed = messageBody.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) {
@@ -170,11 +216,13 @@ export function createPlaygroundRoutes(deps: PlaygroundRoutesDeps): Hono {
     return c.json({ messages: messages.map(toApiMessage) });
   });
 
-  // The photos the next /memory uses, with thumbnails, so the page shows what was collected.
+  // The photos and the song the next /memory uses, with thumbnails, so the page shows what was collected.
   api.get("/conversations/:id/photos", async (c) => {
     const id = c.req.param("id");
     const photos = await bot.listPhotos(id);
+    const song = await bot.nextSong(id);
     return c.json({
+      song,
       photos: photos.map((p) => ({
         id: p.id,
         name: p.name,
