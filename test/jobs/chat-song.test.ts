@@ -46,13 +46,10 @@ async function realPipeline(room: string) {
   return { h, runner };
 }
 
+type Pipeline = Awaited<ReturnType<typeof realPipeline>>;
+
 /** A song the chat sent (a file the chat stand-in holds), recorded pending and taken in by `ingest-song`. */
-async function sendSong(
-  h: Awaited<ReturnType<typeof createPipelineHarness>>,
-  runner: ReturnType<typeof createEmbeddedRunner>,
-  fileId: string,
-  name: string,
-) {
+async function sendSong(h: Pipeline["h"], runner: Pipeline["runner"], fileId: string, name: string) {
   const replaced = await h.store.nextSong(h.conversation.id);
   const { song } = await h.store.recordPendingSong({
     conversationId: h.conversation.id,
@@ -73,6 +70,18 @@ async function sendSong(
   });
   await runner.idle();
   return song;
+}
+
+/** `/memory` with the song: the memory is made at −16 LUFS ±2 whatever it plays; its video file. */
+async function renderMemoryWith(h: Pipeline["h"], runner: Pipeline["runner"], title: string, songId: string) {
+  const { data, video } = await h.requestMemory(2, title, { songId });
+  await runner.jobs.send({ name: "memory/requested", data });
+  await runner.idle();
+  const row = await h.store.getVideo(video.id);
+  expect(row?.status).toBe("completed");
+  const file = h.blobs.localPath?.(row?.videoKey ?? "") ?? "";
+  expect(Math.abs((await integratedLufs(file)) - -16)).toBeLessThanOrEqual(2);
+  return file;
 }
 
 describe("a song sent to the chat, through intake and a real render", { timeout: 300_000 }, () => {
@@ -99,13 +108,7 @@ describe("a song sent to the chat, through intake and a real render", { timeout:
       ]);
       expect((await h.store.nextSong(h.conversation.id))?.id).toBe(song.id);
 
-      const { data, video } = await h.requestMemory(2, "With our song", { songId: song.id });
-      await runner.jobs.send({ name: "memory/requested", data });
-      await runner.idle();
-      const row = await h.store.getVideo(video.id);
-      expect(row?.status).toBe("completed");
-      const file = h.blobs.localPath?.(row?.videoKey ?? "") ?? "";
-      expect(Math.abs((await integratedLufs(file)) - -16)).toBeLessThanOrEqual(2);
+      const file = await renderMemoryWith(h, runner, "With our song", song.id);
       // The song, not the style's music: a narrow band around 660 Hz holds the sound.
       const whole = await meanVolume(file, 2, 3);
       expect(whole).toBeGreaterThan(-30);
@@ -138,13 +141,7 @@ describe("a song sent to the chat, through intake and a real render", { timeout:
       // A file that passed intake but cannot be decoded at render time (its stored bytes went bad).
       const stored = await h.store.getSong(good.id);
       await h.blobs.put(stored?.blobKey ?? "", brokenSong(), "audio/mpeg");
-      const { data, video } = await h.requestMemory(2, "Still a memory", { songId: good.id });
-      await runner.jobs.send({ name: "memory/requested", data });
-      await runner.idle();
-      const row = await h.store.getVideo(video.id);
-      expect(row?.status).toBe("completed");
-      const file = h.blobs.localPath?.(row?.videoKey ?? "") ?? "";
-      expect(Math.abs((await integratedLufs(file)) - -16)).toBeLessThanOrEqual(2);
+      const file = await renderMemoryWith(h, runner, "Still a memory", good.id);
       expect(await meanVolume(file, 2, 3)).toBeGreaterThan(-30);
       const final = h.chat.records.filter((r) => r.kind === "edit").at(-1)?.text ?? "";
       expect(final).toContain(
