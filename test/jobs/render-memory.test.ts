@@ -22,9 +22,10 @@ describe("render-memory", { timeout: 180_000 }, () => {
     const h = await createPipelineHarness();
     try {
       const { data, video } = await h.requestMemory(3, "Our trip");
+      const curationNote = " Left out: 2 near-duplicates. `/memory all` keeps every photo.";
       const runner = runnerFor(h);
       await runner.start();
-      await runner.jobs.send({ name: "memory/requested", data });
+      await runner.jobs.send({ name: "memory/requested", data: { ...data, curationNote } });
       await runner.idle();
       await runner.stop();
 
@@ -43,7 +44,10 @@ describe("render-memory", { timeout: 180_000 }, () => {
       expect(h.fake.calls[0]?.photos).toHaveLength(3);
       expect((await h.store.getProject(data.projectId))?.script?.title).toBe("Our trip");
       const edits = h.chat.records.filter((r) => r.kind === "edit");
-      expect(edits.at(-1)?.text).toContain("is ready");
+      // The status ends ready, still saying what curation left out.
+      expect(edits.at(-1)?.text).toMatch(
+        /is ready\..* Left out: 2 near-duplicates\. `\/memory all` keeps every photo\.$/,
+      );
       for (const edit of edits) expect(Math.round((edit.progress ?? 0) * 100) % 5).toBe(0);
     } finally {
       await h.close();

@@ -122,6 +122,10 @@ describe("curation", { timeout: 120_000 }, () => {
       expect((await h.botTexts()).at(-1)).toContain(
         `from ${project?.photoIds.length} of 100 photos in the ${style} style… Left out: ${left} to keep it about 75 s. \`/memory all\` keeps every photo.`,
       );
+      // The render's final status repeats it (the start message is edited into "ready").
+      expect(lastRequested().curationNote).toBe(
+        ` Left out: ${left} to keep it about 75 s. \`/memory all\` keeps every photo.`,
+      );
       await h.deps.store.transitionVideo(lastRequested().videoId, ["queued"], "cancelled");
     }
   });

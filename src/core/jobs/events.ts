@@ -86,6 +86,8 @@ export const memoryRequestedSchema = z.object({
   songId: z.string().min(1).optional(),
   /** The status message the request posted; render progress edits it. */
   statusMessage: messageRefSchema.optional(),
+  /** What curation left out and why (" Left out: 12 near-duplicates, …"), repeated in the final status. */
+  curationNote: z.string().max(600).optional(),
   userId: z.string().optional(),
 });
 

@@ -63,7 +63,7 @@ function photosPart(input: StartedInput): string {
 }
 
 /** " Left out: 12 near-duplicates, 2 blurred, 40 to keep it about 75 s. `/memory all` keeps every photo." */
-function leftOutPart(input: StartedInput): string {
+export function leftOutPart(input: Pick<StartedInput, "curation">): string {
   const out = input.curation?.leftOut;
   if (!out) return "";
   const limit = input.curation?.planLimit;

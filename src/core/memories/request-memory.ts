@@ -11,7 +11,14 @@ import type { Conversation, GeneratedVideo, MemoryProject } from "../store/recor
 import { ALL_PHOTOS_CAP, curatePhotos } from "./curate.ts";
 import { type ChatUser, chatFor, type MemoryDeps } from "./deps.ts";
 import { cleanTitle } from "./parse-command.ts";
-import { busyReply, noPhotosReply, remakeReply, startedReply, tooManyForAllReply } from "./replies.ts";
+import {
+  busyReply,
+  leftOutPart,
+  noPhotosReply,
+  remakeReply,
+  startedReply,
+  tooManyForAllReply,
+} from "./replies.ts";
 
 export interface RequestMemoryInput {
   target: ChatTarget;
@@ -164,6 +171,15 @@ export async function requestMemory(
   const { project, video } = created;
   await claim.attach(project.id);
   const videoLog = log.child({ projectId: project.id, videoId: video.id });
+  const curated = {
+    from: collection.length,
+    leftOut: curation.leftOut,
+    ...(curation.leftOut.plan > 0 && claim.photosPerMemory !== null
+      ? { planLimit: { photos: claim.photosPerMemory, premium: claim.premiumPhotosPerMemory } }
+      : {}),
+  };
+  // The status message is edited into "ready" at the end: the note on what was left out goes along.
+  const curationNote = leftOutPart({ curation: curated });
   const statusMessage = await announceAndSend(deps, {
     conversation,
     project,
@@ -175,15 +191,10 @@ export async function requestMemory(
       ...project,
       photoCount: photos.length,
       song,
-      curation: {
-        from: collection.length,
-        leftOut: curation.leftOut,
-        ...(curation.leftOut.plan > 0 && claim.photosPerMemory !== null
-          ? { planLimit: { photos: claim.photosPerMemory, premium: claim.premiumPhotosPerMemory } }
-          : {}),
-      },
+      curation: curated,
     }),
     standing: input.statusMessage,
+    ...(curationNote ? { curationNote } : {}),
   });
   const month = (deps.now?.() ?? new Date()).toISOString().slice(0, 7);
   await store.incrementUsage(account.id, month, "memoriesRequested");
@@ -267,6 +278,7 @@ export async function sendRequested(
     target: ChatTarget;
     statusMessage?: MessageRef | undefined;
     userId?: string;
+    curationNote?: string;
   },
 ): Promise<void> {
   const { project, video } = input;
@@ -285,6 +297,7 @@ export async function sendRequested(
     ...(project.title ? { title: project.title } : {}),
     ...(input.statusMessage ? { statusMessage: stripUndefined(input.statusMessage) } : {}),
     ...(input.userId ? { userId: input.userId } : {}),
+    ...(input.curationNote ? { curationNote: input.curationNote } : {}),
   };
   // The event id makes a re-sent request (a retried webhook) start the render once.
   await deps.jobs.send({ name: "memory/requested", id: `memory-requested-${video.id}`, data });

@@ -95,6 +95,7 @@ export function renderMemoryFunction(deps: PipelineDeps) {
             shareUrl: published.shareUrl,
             statusMessage: data.statusMessage,
             leftOut: loaded.leftOut,
+            curationNote: data.curationNote,
             music: rendered.music,
           }),
         ),

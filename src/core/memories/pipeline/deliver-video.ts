@@ -55,6 +55,8 @@ export async function deliverVideo(
     leftOut?: readonly { reason: string }[] | undefined;
     /** The music it has, named in the final status. */
     music?: MemoryMusic | undefined;
+    /** What curation left out (the start message's note), kept when the status becomes "ready". */
+    curationNote?: string | undefined;
   },
 ): Promise<DeliveredVideo> {
   const { store } = deps;
@@ -99,7 +101,7 @@ export async function deliverVideo(
   if (canEdit(chat, input.statusMessage, deps.now?.() ?? Date.now()) && chat.editMessage) {
     await chat
       .editMessage(input.statusMessage, {
-        text: `✅ Your memory “${input.title}” is ready.${input.music ? ` ${musicLine(input.music)}` : ""}${leftOutNote(input.leftOut)}`,
+        text: `✅ Your memory “${input.title}” is ready.${input.music ? ` ${musicLine(input.music)}` : ""}${input.curationNote ?? ""}${leftOutNote(input.leftOut)}`,
       })
       .catch((error: unknown) => log.warn({ err: error }, "could not update the status message"));
   }
