@@ -72,11 +72,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** A fresh migrated Postgres database for a suite, with close() that disconnects and drops it. */
-export async function migratedTestPostgres(): Promise<{ db: Db; close(): Promise<void> }> {
+/** A fresh Postgres database for a suite (not migrated: a contract suite migrates it), with close() that drops it. */
+export async function openTestPostgres(): Promise<{ db: Db; close(): Promise<void> }> {
   const database = await createTestDatabase();
   const db = await createPostgresDb(database.url);
-  await migrate(db);
   return {
     db,
     async close() {
@@ -84,4 +83,11 @@ export async function migratedTestPostgres(): Promise<{ db: Db; close(): Promise
       await database.drop();
     },
   };
+}
+
+/** A fresh migrated Postgres database for a suite, with close() that disconnects and drops it. */
+export async function migratedTestPostgres(): Promise<{ db: Db; close(): Promise<void> }> {
+  const opened = await openTestPostgres();
+  await migrate(opened.db);
+  return opened;
 }
