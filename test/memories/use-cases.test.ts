@@ -213,7 +213,7 @@ describe("help, status, reset, cancel, retry", () => {
 
   it("remakes the last memory's photos in another style when no new photos came, until /memory new", async () => {
     await dropPhotos(3);
-    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory classic" });
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory classic Our trip" });
     const first = lastRequested();
     const firstProject = await h.deps.store.getProject(first.projectId);
     await finish(first.videoId);
@@ -222,13 +222,15 @@ describe("help, status, reset, cancel, retry", () => {
     expect((await h.botTexts()).at(-1)).toContain("same 3 photos in the modern style");
     const second = lastRequested();
     expect(second.style).toBe("modern");
+    expect(second.title).toBe("Our trip"); // the typed title is kept
     const secondProject = await h.deps.store.getProject(second.projectId);
     expect(secondProject?.photoIds).toEqual(firstProject?.photoIds);
     await finish(second.videoId);
 
-    // A remake of a remake still has the photos.
-    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory" });
+    // A remake of a remake still has the photos; a title typed now wins.
+    await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory Lisbon again" });
     expect((await h.botTexts()).at(-1)).toContain("same 3 photos");
+    expect(lastRequested().title).toBe("Lisbon again");
     await finish(lastRequested().videoId);
 
     await handleMemoryCommand(h.deps, { target: h.target, user: ada, text: "/memory new" });

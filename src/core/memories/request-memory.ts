@@ -106,6 +106,9 @@ export async function requestMemory(
   let photos = await store.listPhotosSinceLastMemory(conversation.id);
   const remake = photos.length === 0;
   if (remake) photos = await store.listPhotosOfLastMemory(conversation.id);
+  // A remake keeps the title the user typed for the memory it remakes, unless a new one is typed.
+  const title =
+    input.title ?? (remake && latest ? ((await store.getProject(latest.projectId))?.title ?? null) : null);
   if (photos.length === 0) {
     await say(noPhotosReply());
     return { kind: "no_photos" };
@@ -144,7 +147,7 @@ export async function requestMemory(
       conversationId: conversation.id,
       requesterAccountId: account.id,
       style,
-      title: input.title ?? null,
+      title,
       photoIds: photos.map((p) => p.id),
       ...(remake ? {} : { collectionUpToSeq: collection.reduce((max, p) => Math.max(max, p.seq), 0) }),
       locale,
