@@ -106,6 +106,10 @@ const envSchema = z.object({
   RATE_LIMIT_COMMANDS_PER_HOUR: int(100, 0, 1_000_000),
   RATE_LIMIT_PHOTOS_PER_MINUTE: int(60, 0, 100_000),
   RATE_LIMIT_PHOTOS_PER_HOUR: int(600, 0, 1_000_000),
+  RATE_LIMIT_PLAYGROUND_UPLOADS_PER_MINUTE: int(20, 0, 100_000),
+  RATE_LIMIT_PLAYGROUND_UPLOADS_PER_HOUR: int(200, 0, 1_000_000),
+  /** Proxies of the operator's in front of the service that append to X-Forwarded-For; 0 = it is not read. */
+  TRUST_PROXY_HOPS: int(0, 0, 10),
   SENTRY_DSN: optionalUrl,
   SENTRY_ENVIRONMENT: optionalString,
   SENTRY_TRACES_SAMPLE_RATE: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).default(0)),
@@ -176,7 +180,11 @@ export interface Config {
     redisUrl?: string;
     commands: { points: number; seconds: number }[];
     photos: { points: number; seconds: number }[];
+    /** Playground upload requests per client address. */
+    uploads: { points: number; seconds: number }[];
   };
+  /** How many proxies in front append to X-Forwarded-For (0: the connection's own address is the client's). */
+  trustProxyHops: number;
   /**
    * Plans and payment providers. No provider configured: billing is off and every style and limit is open.
    * Stripe is on when STRIPE_PAYMENT_LINK_URL is set (with its secret key and webhook secret).
@@ -323,7 +331,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         { points: e.RATE_LIMIT_PHOTOS_PER_MINUTE, seconds: 60 },
         { points: e.RATE_LIMIT_PHOTOS_PER_HOUR, seconds: 3600 },
       ],
+      uploads: [
+        { points: e.RATE_LIMIT_PLAYGROUND_UPLOADS_PER_MINUTE, seconds: 60 },
+        { points: e.RATE_LIMIT_PLAYGROUND_UPLOADS_PER_HOUR, seconds: 3600 },
+      ],
     },
+    trustProxyHops: e.TRUST_PROXY_HOPS,
     playground: { enabled: playground, ...(e.PLAYGROUND_TOKEN ? { token: e.PLAYGROUND_TOKEN } : {}) },
     billing: {
       plans: {

@@ -33,6 +33,7 @@ import { openDatabase } from "./core/store/open-database.ts";
 import { sweepRetention } from "./core/store/retention.ts";
 import { createSqlStore } from "./core/store/sql-store.ts";
 import { createApp, type MountedRouter } from "./http/app.ts";
+import { createClientIp } from "./http/client-ip.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { createPlaygroundRoutes } from "./http/playground/routes.ts";
 import { createShareRoutes, sharePath } from "./http/share-routes.ts";
@@ -207,6 +208,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
                 blobs,
                 token: config.playground.token,
                 logger,
+                ...(memory.rateLimits
+                  ? {
+                      uploadLimit: {
+                        rateLimits: memory.rateLimits,
+                        clientIp: createClientIp(config.trustProxyHops),
+                      },
+                    }
+                  : {}),
               }),
             }
           : {}),

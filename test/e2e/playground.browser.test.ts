@@ -268,6 +268,25 @@ describe("the playground page in Chromium", () => {
     expect(await chip.isVisible()).toBe(true);
     expect(await page.locator("#tray img").count()).toBe(1);
     await page.screenshot({ path: path.join(screenshots, "playground-song.png") });
+
+    // An upload refused for its rate (429) is named in a sentence under the thumbnails.
+    const refusal = "That is a lot of uploads from your address: please wait and try again in 40 seconds.";
+    await page.route("**/photos", (route) =>
+      route.request().method() === "POST"
+        ? route.fulfill({
+            status: 429,
+            headers: { "retry-after": "40" },
+            contentType: "application/json",
+            body: JSON.stringify({ error: "rate_limited", message: refusal }),
+          })
+        : route.continue(),
+    );
+    await page.setInputFiles("#photo-input", {
+      name: "one-more.jpg",
+      mimeType: "image/jpeg",
+      buffer: await noisyJpeg(800, 600, 32),
+    });
+    await page.locator("#notice", { hasText: refusal }).waitFor({ timeout: 10_000 });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -28,7 +28,7 @@ const rules = {
 };
 
 const newUser = () => `u-${randomBytes(6).toString("hex")}`;
-const limitsOn = (store: RateStore, on: Record<RateKind, RateRule[]> = rules) =>
+const limitsOn = (store: RateStore, on: Partial<Record<RateKind, RateRule[]>> = rules) =>
   createRateLimits({ store, rules: on, logger: createSilentLogger() });
 
 function limiterContract(

@@ -9,7 +9,8 @@ import type { Logger } from "pino";
 import { RateLimiterPostgres, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { Queryable } from "../store/db.ts";
 
-export type RateKind = "commands" | "photos";
+/** `uploads`: the playground's upload requests, counted per client address (src/http/playground/routes.ts). */
+export type RateKind = "commands" | "photos" | "uploads";
 
 export interface RateRule {
   points: number;
@@ -51,7 +52,8 @@ function pgClientOf(db: Queryable) {
 
 export function createRateLimits(options: {
   store: RateStore;
-  rules: Record<RateKind, RateRule[]>;
+  /** A kind without rules is not limited. */
+  rules: Partial<Record<RateKind, RateRule[]>>;
   logger: Logger;
 }): RateLimits {
   const log = options.logger.child({ module: "rate-limits" });
@@ -73,16 +75,16 @@ export function createRateLimits(options: {
   const limiters = Object.fromEntries(
     (Object.keys(options.rules) as RateKind[]).map((kind) => [
       kind,
-      options.rules[kind].filter((r) => r.points > 0).map((r) => build(kind, r)),
+      (options.rules[kind] ?? []).filter((r) => r.points > 0).map((r) => build(kind, r)),
     ]),
-  ) as Record<RateKind, Limiter[]>;
+  ) as Partial<Record<RateKind, Limiter[]>>;
 
   return {
     async take(kind, userKey, count) {
       let allowed = count;
       let retryAfterMs = 0;
       let tell = false;
-      for (const limiter of limiters[kind]) {
+      for (const limiter of limiters[kind] ?? []) {
         let res: RateLimiterRes;
         try {
           res = await limiter.consume(userKey, count);

@@ -10,8 +10,10 @@ import { z } from "zod";
 import type { PlaygroundMessage } from "../../bots/playground/message-log.ts";
 import { PLAYGROUND_CONVERSATION_ID, type PlaygroundBot } from "../../bots/playground/playground-bot.ts";
 import type { BlobStore } from "../../core/blobs/blob-store.ts";
+import { type RateLimits, whenAgain } from "../../core/limits/rate-limits.ts";
 import { PHOTO_DEFAULTS } from "../../core/photos/normalise-photo.ts";
 import { SONG_MAX_BYTES } from "../../core/songs/index.ts";
+import type { ClientIp } from "../client-ip.ts";
 import { serveBytes, serveFile } from "../range.ts";
 import { pageCsp } from "../security-headers.ts";
 import { createPlaygroundAccess } from "./access.ts";
@@ -81,6 +83,11 @@ export interface PlaygroundRoutesDeps {
   /** PLAYGROUND_TOKEN: when set, every playground route needs it (see access.ts). */
   token?: string;
   logger?: Logger;
+  /**
+   * Upload requests counted per client address (`rateLimits` kind `uploads`); `clientIp` follows TRUST_PROXY_HOPS.
+   * Absent: not limited.
+   */
+  uploadLimit?: { rateLimits: RateLimits; clientIp: ClientIp };
   /** Where uploads are spooled and their caps (UPLOAD_LIMITS by default); tests inject a failing disk. */
   uploads?: Pick<SaveUploadOptions, "tmpDir" | "openFile"> & { limits?: Partial<UploadLimits> };
 }
@@ -125,6 +132,22 @@ export function createPlaygroundRoutes(deps: PlaygroundRoutesDeps): Hono {
     c: Context,
     options: Pick<SaveUploadOptions, "limits" | "fileFields" | "noun" | "fileCapText">,
   ): Promise<SavedUpload | Response> {
+    // Counted before a byte of the body is read: a client over its limit costs no disk.
+    if (deps.uploadLimit) {
+      const { rateLimits, clientIp } = deps.uploadLimit;
+      const decision = await rateLimits.take("uploads", `ip:${clientIp(c)}`, 1);
+      if (decision.allowed === 0) {
+        c.header("retry-after", String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))));
+        c.header("connection", "close");
+        return c.json(
+          {
+            error: "rate_limited",
+            message: `That is a lot of uploads from your address: please wait and try again ${whenAgain(decision.retryAfterMs)}.`,
+          },
+          429,
+        );
+      }
+    }
     try {
       return await saveMultipartUpload(c.req.raw, {
         ...options,
