@@ -699,8 +699,10 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
       expect((await store.listPhotosOfLastMemory(c.id)).map((p) => p.id)).toEqual(taken);
       await store.createProjectWithVideo({ ...base, photoIds: taken.slice(0, 1) }); // a remake takes no collection
       expect((await store.listPhotosOfLastMemory(c.id)).map((p) => p.id)).toEqual(taken);
+      expect(await store.countPhotosOfLastMemory(c.id)).toBe(2);
       await store.resetCollection(c.id);
       expect(await store.listPhotosOfLastMemory(c.id)).toEqual([]);
+      expect(await store.countPhotosOfLastMemory(c.id)).toBe(0);
     });
 
     it("takes a photo sent again after a memory back into the collection, as a new arrival", async () => {
@@ -738,11 +740,14 @@ export function storeContract(driver: string, open: () => Promise<StoreHarness>)
     it("resets a collection: the next memory only uses photos added afterwards", async () => {
       const c = await newConversation();
       await addPhotos(c.id, ["r1", "r2", "r3"]);
+      expect(await store.countPhotosSinceLastMemory(c.id)).toBe(3);
       expect(await store.resetCollection(c.id)).toBe(3);
       expect(await store.listPhotosSinceLastMemory(c.id)).toEqual([]);
+      expect(await store.countPhotosSinceLastMemory(c.id)).toBe(0);
       expect(await store.resetCollection(c.id)).toBe(0);
       const fresh = (await addPhotos(c.id, ["r4"])).map((p) => p.id);
       expect((await store.listPhotosSinceLastMemory(c.id)).map((p) => p.id)).toEqual(fresh);
+      expect(await store.countPhotosSinceLastMemory(c.id)).toBe(1);
     });
 
     it("claims an inbound delivery once, and again after its processing failed", async () => {

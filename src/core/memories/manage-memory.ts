@@ -24,14 +24,14 @@ async function latestOf(deps: MemoryDeps, conversationId: string) {
 
 export async function memoryStatus(deps: MemoryDeps, input: CommandInput): Promise<string> {
   const conversation = await upsertConversationOf(deps, input.target);
-  const photos = await deps.store.listPhotosSinceLastMemory(conversation.id);
+  const collected = await deps.store.countPhotosSinceLastMemory(conversation.id);
   const latest = await latestOf(deps, conversation.id);
   // Photos are never used up: with none new, say that the last memory's photos are there for another memory.
-  const remakable = photos.length === 0 ? await deps.store.listPhotosOfLastMemory(conversation.id) : [];
+  const remakable = collected === 0 ? await deps.store.countPhotosOfLastMemory(conversation.id) : 0;
   const lines = [
-    remakable.length > 0
-      ? `No new photos in this collection since the last memory; \`/memory <style>\` makes another memory of the same ${plural(remakable.length, "photo")}.`
-      : `${plural(photos.length, "photo")} in this collection.`,
+    remakable > 0
+      ? `No new photos in this collection since the last memory; \`/memory <style>\` makes another memory of the same ${plural(remakable, "photo")}.`
+      : `${plural(collected, "photo")} in this collection.`,
   ];
   const song = await deps.store.nextSong(conversation.id);
   if (song) lines.push(`The next memory's music: ${songLabel(song)}.`);

@@ -107,7 +107,7 @@ export async function receivePhotos(
     else if (stored.status === "duplicate") summary.duplicates.push(photo.name);
     else if (stored.status === "added") summary.added.push({ id: stored.photoId, name: photo.name });
   }
-  summary.collected = (await store.listPhotosSinceLastMemory(conversation.id)).length;
+  summary.collected = await store.countPhotosSinceLastMemory(conversation.id);
   summary.text = photoSummaryText(summary);
   if (summary.added.length > 0) {
     const month = (deps.now?.() ?? new Date()).toISOString().slice(0, 7);

@@ -19,12 +19,40 @@ type PhotoStore = Pick<
   | "rejectPendingPhoto"
   | "getAlbum"
   | "listPhotosSinceLastMemory"
+  | "countPhotosSinceLastMemory"
   | "listPhotosOfLastMemory"
+  | "countPhotosOfLastMemory"
   | "resetCollection"
   | "deletePhoto"
 >;
 
 const SHA256 = /^[0-9a-f]{64}$/;
+
+/** Pending and ready photos after the conversation's collection start ($1: the conversation). */
+const SINCE_LAST_MEMORY = (columns: string) =>
+  `select ${columns} from public.photos p
+     join public.conversations c on c.id = p.conversation_id
+    where p.conversation_id = $1 and p.seq > c.collection_start_seq
+      and p.status in ('pending', 'ready') and p.deleted_at is null`;
+
+/**
+ * The photos of the last memory that took a collection ($1: the conversation): a remake takes none (its range is
+ * empty), so it points back to the same photos. A cancelled or failed memory gave its collection back.
+ */
+const OF_LAST_MEMORY = (columns: string) =>
+  `with last as (
+     select m.collection_seq_before as after_seq, m.collection_seq_after as upto_seq, m.created_at
+       from public.memory_projects m
+      where m.conversation_id = $1 and m.collection_seq_after > m.collection_seq_before
+        and m.status not in ('cancelled', 'failed')
+      order by m.created_at desc
+      limit 1)
+   select ${columns} from public.photos p
+     join last on true
+     join public.conversations c on c.id = p.conversation_id
+    where p.conversation_id = $1 and p.seq > last.after_seq and p.seq <= last.upto_seq
+      and p.status = 'ready' and p.deleted_at is null
+      and (c.collection_reset_at is null or c.collection_reset_at < last.created_at)`;
 
 function checkSha256(sha256: string): void {
   if (!SHA256.test(sha256)) {
@@ -250,39 +278,26 @@ export function createPhotoStore(db: Db): PhotoStore {
 
     async listPhotosSinceLastMemory(conversationId) {
       if (!isUuid(conversationId)) return [];
-      const rows = await db.query<Row>(
-        `select p.* from public.photos p
-         join public.conversations c on c.id = p.conversation_id
-         where p.conversation_id = $1 and p.seq > c.collection_start_seq
-           and p.status in ('pending', 'ready') and p.deleted_at is null
-         order by p.seq`,
-        [conversationId],
-      );
+      const rows = await db.query<Row>(`${SINCE_LAST_MEMORY("p.*")} order by p.seq`, [conversationId]);
       return rows.map(toPhoto);
+    },
+
+    async countPhotosSinceLastMemory(conversationId) {
+      if (!isUuid(conversationId)) return 0;
+      const [row] = await db.query<{ n: number }>(SINCE_LAST_MEMORY("count(*)::int as n"), [conversationId]);
+      return Number(row?.n ?? 0);
     },
 
     async listPhotosOfLastMemory(conversationId) {
       if (!isUuid(conversationId)) return [];
-      // The last memory that took a collection: a remake takes none (its range is empty), so it points back to the
-      // same photos. A cancelled or failed memory gave its collection back.
-      const rows = await db.query<Row>(
-        `with last as (
-           select m.collection_seq_before as after_seq, m.collection_seq_after as upto_seq, m.created_at
-             from public.memory_projects m
-            where m.conversation_id = $1 and m.collection_seq_after > m.collection_seq_before
-              and m.status not in ('cancelled', 'failed')
-            order by m.created_at desc
-            limit 1)
-         select p.* from public.photos p
-           join last on true
-           join public.conversations c on c.id = p.conversation_id
-          where p.conversation_id = $1 and p.seq > last.after_seq and p.seq <= last.upto_seq
-            and p.status = 'ready' and p.deleted_at is null
-            and (c.collection_reset_at is null or c.collection_reset_at < last.created_at)
-          order by p.seq`,
-        [conversationId],
-      );
+      const rows = await db.query<Row>(`${OF_LAST_MEMORY("p.*")} order by p.seq`, [conversationId]);
       return rows.map(toPhoto);
+    },
+
+    async countPhotosOfLastMemory(conversationId) {
+      if (!isUuid(conversationId)) return 0;
+      const [row] = await db.query<{ n: number }>(OF_LAST_MEMORY("count(*)::int as n"), [conversationId]);
+      return Number(row?.n ?? 0);
     },
 
     resetCollection: (conversationId) =>

@@ -247,11 +247,15 @@ export interface Store {
    * what the next memory takes (it waits for the pending ones).
    */
   listPhotosSinceLastMemory(conversationId: string): Promise<Photo[]>;
+  /** How many `listPhotosSinceLastMemory` would list, without reading them (a reply after each photo asks). */
+  countPhotosSinceLastMemory(conversationId: string): Promise<number>;
   /**
    * The photos of the conversation's last memory that took a collection (ready, not deleted, arrival order), for
    * `/memory <style>` with no new photos; empty when there is none or `/memory new` came after it.
    */
   listPhotosOfLastMemory(conversationId: string): Promise<Photo[]>;
+  /** How many `listPhotosOfLastMemory` would list, without reading them. */
+  countPhotosOfLastMemory(conversationId: string): Promise<number>;
   /** `/memory new` (`reset`): the next memory only uses photos added after now. Returns how many were set aside. */
   resetCollection(conversationId: string): Promise<number>;
   /** Soft-deletes a photo (it stays out of every later memory). */

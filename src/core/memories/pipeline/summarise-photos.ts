@@ -48,7 +48,7 @@ export async function summarisePhotos(
     "photos ingested",
   );
   if (!speak) return { text: null, messageId: null, reacted };
-  const collected = (await deps.store.listPhotosSinceLastMemory(input.conversationId)).length;
+  const collected = await deps.store.countPhotosSinceLastMemory(input.conversationId);
   const text = photoSummaryText({ added, duplicates, skipped, collected });
   const ref = await chat.postMessage(input.target, { text });
   return { text, messageId: ref.messageId, reacted };
