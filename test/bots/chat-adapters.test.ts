@@ -6,7 +6,10 @@ import { REST } from "discord.js";
 import { Bot } from "grammy";
 import { createDiscordAdapter } from "../../src/bots/discord/discord-adapter.ts";
 import { createPlaygroundMessageLog } from "../../src/bots/playground/message-log.ts";
-import { createPlaygroundAdapter } from "../../src/bots/playground/playground-adapter.ts";
+import {
+  createPlaygroundAdapter,
+  playgroundUploadKey,
+} from "../../src/bots/playground/playground-adapter.ts";
 import { createSlackTokenSource } from "../../src/bots/slack/installations.ts";
 import { createSlackAdapter } from "../../src/bots/slack/slack-adapter.ts";
 import { createTelegramAdapter } from "../../src/bots/telegram/telegram-adapter.ts";
@@ -131,8 +134,12 @@ chatAdapterContract("playground", async () => {
   const messages = createPlaygroundMessageLog(db);
   const blobs = createLocalBlobStore({ root: path.join(dir, "blobs") });
   const target = { platform: "playground" as const, channelId: "contract" };
+  // A song the page uploaded waits in the BlobStore under its upload key: the playground's one kind of file.
+  const upload = playgroundUploadKey(target.channelId, "0b6c3a3e-8f8e-4a52-9a37-3d4b1c2a9f10");
+  await blobs.put(upload, TINY_JPEG, "application/octet-stream");
   const t = {
     adapter: createPlaygroundAdapter({ messages, blobs }),
+    photo: { file: { platform: "playground", fileId: upload }, bytes: TINY_JPEG.byteLength },
     target,
     textOf: async (id: string) => (await messages.get(id))?.text,
     videoCount: async () => (await messages.list(target.channelId)).filter((m) => m.video).length,
