@@ -19,7 +19,11 @@ describe("a process killed with SIGKILL in the middle of a render", { timeout: 1
     const dir = await mkdtemp(join(tmpdir(), "photomemory-sigkill-"));
     try {
       const first = child("start", dir);
-      await until(() => existsSync(join(dir, "renders.log")), "the render to start");
+      // The line, not the file: appendFile creates the file before it writes, and a kill in between loses the line.
+      await until(
+        async () => (await lines(join(dir, "renders.log"))).includes("start"),
+        "the render to start",
+      );
       first.proc.kill("SIGKILL");
       expect(await first.exited).toBe(null);
       expect(await lines(join(dir, "deliveries.log"))).toEqual([]);
