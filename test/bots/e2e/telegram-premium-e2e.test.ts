@@ -4,7 +4,6 @@
  * a repeated payment), the vintage memory renders and arrives, a renewal extends premium, and a refund ends it.
  */
 
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,6 +17,7 @@ import {
 } from "../../stand-ins/telegram-api.ts";
 import { type BotService, eventually, startBotService } from "./bot-service.ts";
 import { frameColour } from "./frames.ts";
+import { invoiceButton, starsWebhook } from "./telegram-stars-kit.ts";
 
 const TOKEN = "7000000001:AAE2eTelegramStarsTokenValue_01234567";
 const SECRET = "e2e-stars-webhook-secret";
@@ -25,9 +25,7 @@ const CHAT = 5550001;
 const DAY = 86_400;
 let tg: TelegramStandIn;
 let bots: BotService;
-let updateId = 905000000;
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/telegram/${name}`, import.meta.url), "utf8"));
+const { update, post, command, payment } = starsWebhook(() => bots, SECRET, 905000000);
 
 beforeAll(async () => {
   tg = await startTelegramStandIn(TOKEN);
@@ -55,43 +53,8 @@ afterAll(async () => {
   await tg?.close();
 });
 
-/** A Telegram update as the fixtures hold it (JSON), for a test to change a field or two. */
-type Fields = Record<string, string | number | boolean | null | undefined | object>;
-interface Update {
-  update_id: number;
-  message: Fields & { successful_payment: Fields; refunded_payment: Fields };
-  pre_checkout_query: Fields;
-}
-
-/** A fixture as a new update (its own update_id), changed by `change`. */
-function update(name: string, change: (u: Update) => void = () => {}): string {
-  const u = fixture(name) as Update;
-  u.update_id = ++updateId;
-  change(u);
-  return JSON.stringify(u);
-}
-
-const post = (body: string) =>
-  bots.service.app.request("/telegram/webhook", {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-    body,
-  });
-
-const command = (text: string) =>
-  update("memory-command.json", (u) => {
-    u.message.text = text;
-    u.message.message_id = updateId;
-    u.message.entities = [{ offset: 0, length: text.split(" ")[0]?.length ?? 0, type: "bot_command" }];
-  });
-
 const sentTexts = () => tg.callsTo("sendMessage").map((c) => String(c.params.text));
 const count = (pattern: RegExp) => sentTexts().filter((t) => pattern.test(t)).length;
-
-function invoiceButton(call: TelegramCall | undefined): string | undefined {
-  const markup = call?.params.reply_markup as { inline_keyboard?: { url?: string }[][] } | undefined;
-  return markup?.inline_keyboard?.flat().find((b) => b.url?.startsWith("https://t.me/$"))?.url;
-}
 
 async function askForVintage(title: string): Promise<{ call: TelegramCall; token: string }> {
   const before = tg.callsTo("sendMessage").length;
@@ -107,17 +70,6 @@ async function askForVintage(title: string): Promise<{ call: TelegramCall; token
   );
   const invoice = tg.invoices.get(invoiceButton(call) ?? "");
   return { call, token: String(invoice?.payload) };
-}
-
-function payment(token: string, charge: string, paidAt: number, until: number, first: boolean) {
-  return update(first ? "successful-payment.json" : "successful-payment-renewal.json", (u) => {
-    u.message.date = paidAt;
-    Object.assign(u.message.successful_payment, {
-      invoice_payload: token,
-      telegram_payment_charge_id: charge,
-      subscription_expiration_date: until,
-    });
-  });
 }
 
 it("Telegram: vintage is locked → a Stars invoice → pre-checkout in time → payment → premium → vintage renders; renewal extends, refund revokes", async () => {

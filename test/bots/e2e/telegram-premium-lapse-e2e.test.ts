@@ -4,22 +4,16 @@
  * grace of one second, the check at the end of a period that a renewal extended says nothing, and the check at the
  * end of the renewed period tells the chat once that premium has ended, with a new Stars invoice.
  */
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import {
-  startTelegramStandIn,
-  type TelegramCall,
-  type TelegramStandIn,
-} from "../../stand-ins/telegram-api.ts";
+import { startTelegramStandIn, type TelegramStandIn } from "../../stand-ins/telegram-api.ts";
 import { type BotService, eventually, startBotService } from "./bot-service.ts";
+import { invoiceButton, starsWebhook } from "./telegram-stars-kit.ts";
 
 const TOKEN = "7000000001:AAE2eTelegramLapseTokenValue_0123456789";
 const SECRET = "e2e-lapse-webhook-secret";
 let tg: TelegramStandIn;
 let bots: BotService;
-let updateId = 906000000;
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/telegram/${name}`, import.meta.url), "utf8"));
+const { post, command, payment } = starsWebhook(() => bots, SECRET, 906000000);
 
 beforeAll(async () => {
   tg = await startTelegramStandIn(TOKEN);
@@ -38,51 +32,8 @@ afterAll(async () => {
   await tg?.close();
 });
 
-type Fields = Record<string, string | number | boolean | null | undefined | object>;
-interface Update {
-  update_id: number;
-  message: Fields & { successful_payment: Fields };
-}
-
-function update(name: string, change: (u: Update) => void = () => {}): string {
-  const u = fixture(name) as Update;
-  u.update_id = ++updateId;
-  change(u);
-  return JSON.stringify(u);
-}
-
-const post = (body: string) =>
-  bots.service.app.request("/telegram/webhook", {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-    body,
-  });
-
-const command = (text: string) =>
-  update("memory-command.json", (u) => {
-    u.message.text = text;
-    u.message.message_id = updateId;
-    u.message.entities = [{ offset: 0, length: text.split(" ")[0]?.length ?? 0, type: "bot_command" }];
-  });
-
 const sent = (pattern: RegExp) =>
   tg.callsTo("sendMessage").filter((c) => pattern.test(String(c.params.text)));
-
-function invoiceButton(call: TelegramCall | undefined): string | undefined {
-  const markup = call?.params.reply_markup as { inline_keyboard?: { url?: string }[][] } | undefined;
-  return markup?.inline_keyboard?.flat().find((b) => b.url?.startsWith("https://t.me/$"))?.url;
-}
-
-function payment(token: string, charge: string, paidAt: number, until: number, first: boolean) {
-  return update(first ? "successful-payment.json" : "successful-payment-renewal.json", (u) => {
-    u.message.date = paidAt;
-    Object.assign(u.message.successful_payment, {
-      invoice_payload: token,
-      telegram_payment_charge_id: charge,
-      subscription_expiration_date: until,
-    });
-  });
-}
 
 it("Telegram: a renewed period's end says nothing; the last period running out is told once, with a new invoice", async () => {
   expect((await post(command("/memory upgrade"))).status).toBe(200);
