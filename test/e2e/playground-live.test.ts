@@ -11,13 +11,7 @@ import postgres from "postgres";
 import { afterAll, expect, it } from "vitest";
 import { noisyJpeg } from "../fixtures/generate-photos.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/postgres.ts";
-import {
-  type ApiMessage,
-  freePort,
-  playgroundClient,
-  spawnService,
-  waitUntilReady,
-} from "./service-helpers.ts";
+import { type ApiMessage, playgroundClient, startRole } from "./service-helpers.ts";
 
 const children: ChildProcess[] = [];
 let database: TestDatabase | undefined;
@@ -34,20 +28,8 @@ it("streams the worker's progress and video to the page the web process serves",
 }, async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "pm-live-"));
   database = await createTestDatabase();
-  const start = async (role: "web" | "worker") => {
-    const port = await freePort();
-    const service = spawnService({
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      DATABASE_URL: (database as TestDatabase).url,
-      PHOTOMEMORY_ROLE: role,
-      PLAYGROUND: role === "web" ? "1" : "0",
-    });
-    children.push(service.child);
-    await waitUntilReady(`http://127.0.0.1:${port}`, service.child);
-    return `http://127.0.0.1:${port}`;
-  };
+  const start = async (role: "web" | "worker") =>
+    (await startRole(role, { dataDir, databaseUrl: (database as TestDatabase).url, children })).url;
   const [web] = await Promise.all([start("web"), start("worker")]);
   const chat = playgroundClient(web as string, "live");
   const photos = await Promise.all(

@@ -12,7 +12,7 @@ import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
 import { noisyJpeg } from "../fixtures/generate-photos.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/postgres.ts";
-import { freePort, playgroundClient, spawnService, waitUntilReady } from "./service-helpers.ts";
+import { playgroundClient, startRole } from "./service-helpers.ts";
 
 const LEASE_MS = 3000;
 
@@ -37,22 +37,12 @@ describe("one web and two workers on one Postgres", () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  async function start(role: "web" | "worker") {
-    const port = await freePort();
-    const service = spawnService({
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      DATABASE_URL: (database as TestDatabase).url,
-      PHOTOMEMORY_ROLE: role,
-      PLAYGROUND: role === "web" ? "1" : "0",
-      JOB_LEASE_MS: String(LEASE_MS),
-    });
-    children.push(service.child);
-    const url = `http://127.0.0.1:${port}`;
-    await waitUntilReady(url, service.child);
-    return { ...service, url, pid: service.child.pid as number };
-  }
+  const start = (role: "web" | "worker") =>
+    startRole(
+      role,
+      { dataDir, databaseUrl: (database as TestDatabase).url, children },
+      { JOB_LEASE_MS: String(LEASE_MS) },
+    );
 
   it("takes over the killed worker's render, delivers each memory once, one render per account at a time", {
     timeout: 600_000,

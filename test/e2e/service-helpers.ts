@@ -114,6 +114,32 @@ export async function waitUntilReady(
   throw new Error("service did not become ready");
 }
 
+/**
+ * One process of a scaled-out deployment on a shared Postgres and data folder: `web` serves the playground, `worker`
+ * runs the jobs. Ready when its /readyz answers; `env` adds to (or overrides) the role's variables. The process
+ * joins `children` as soon as it is spawned, so a test's clean-up kills it even when it never became ready.
+ */
+export async function startRole(
+  role: "web" | "worker",
+  shared: { dataDir: string; databaseUrl: string; children: ChildProcess[] },
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; output: () => string; url: string; pid: number }> {
+  const port = await freePort();
+  const service = spawnService({
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATA_DIR: shared.dataDir,
+    DATABASE_URL: shared.databaseUrl,
+    PHOTOMEMORY_ROLE: role,
+    PLAYGROUND: role === "web" ? "1" : "0",
+    ...env,
+  });
+  shared.children.push(service.child);
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilReady(url, service.child);
+  return { ...service, url, pid: service.child.pid as number };
+}
+
 export async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
