@@ -5,13 +5,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, chromium, type Route } from "playwright-core";
+import type { Browser, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { createSilentLogger } from "../../src/core/log.ts";
 import { type Service, startService } from "../../src/main.ts";
 import { noisyJpeg } from "../fixtures/generate-photos.ts";
 import { toneWav } from "../fixtures/generate-sounds.ts";
+import { launchChromium } from "../helpers/chromium.ts";
 
 let service: Service;
 let browser: Browser;
@@ -25,19 +26,7 @@ beforeAll(async () => {
   service = await startService(loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir }), {
     logger: createSilentLogger(),
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

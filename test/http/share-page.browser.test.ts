@@ -8,13 +8,14 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { serve } from "@hono/node-server";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalBlobStore } from "../../src/core/blobs/local-blob-store.ts";
 import { createSilentLogger } from "../../src/core/log.ts";
 import { receivePhotos, requestMemory } from "../../src/core/memories/index.ts";
 import { createApp } from "../../src/http/app.ts";
 import { createShareRoutes } from "../../src/http/share-routes.ts";
+import { launchChromium } from "../helpers/chromium.ts";
 import { createHarness, type Harness, makeJpeg } from "../memories/harness.ts";
 
 let h: Harness;
@@ -50,16 +51,7 @@ beforeAll(async () => {
       headers: { "content-type": "text/html" },
     });
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
